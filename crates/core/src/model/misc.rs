@@ -1,0 +1,119 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::enums::{HistoryEvent, NotificationType, PartnerType, ProfileDeclarant, Qualification};
+use crate::ids::{
+    AffectationId, AutoAffectationRuleId, HistoryEntryId, NotificationId, PartnerId,
+    SignalementId, SuiviId, TagId, UserId,
+};
+use crate::territory_code::TerritoryCode;
+
+/// A département-level territory (§1.6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Territory {
+    pub code: TerritoryCode,
+    pub name: String,
+    /// Open for reports.
+    pub is_active: bool,
+    /// Restricts the communes accepted; empty = all.
+    pub authorized_insee: Vec<String>,
+    pub timezone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    pub id: TagId,
+    pub territory: TerritoryCode,
+    pub label: String,
+    pub is_archive: bool,
+}
+
+/// An agent follows a case: he gets its notifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Subscription {
+    pub user_id: UserId,
+    pub signalement_id: SignalementId,
+}
+
+/// An in-app notification (§1.15).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: NotificationId,
+    pub user_id: UserId,
+    pub notification_type: NotificationType,
+    pub signalement_id: Option<SignalementId>,
+    pub suivi_id: Option<SuiviId>,
+    pub affectation_id: Option<AffectationId>,
+    pub created_at: DateTime<Utc>,
+    pub is_seen: bool,
+    /// Left for the daily digest instead of an immediate e-mail.
+    pub wait_mailing_summary: bool,
+}
+
+/// One line of the audit log (§1.14).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: HistoryEntryId,
+    pub event: HistoryEvent,
+    pub entity_name: String,
+    pub entity_id: uuid::Uuid,
+    /// field → [old, new]
+    pub changes: serde_json::Value,
+    pub signalement_id: Option<SignalementId>,
+    pub user_id: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RuleStatus {
+    Active,
+    Archived,
+}
+
+/// Which declarants a rule applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleProfile {
+    All,
+    Tiers,
+    Occupant,
+    Exactly(ProfileDeclarant),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleParc {
+    All,
+    Prive,
+    Public,
+    NonRenseigne,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleAllocataire {
+    All,
+    Oui,
+    Non,
+    Caf,
+    Msa,
+    Nsp,
+}
+
+/// A territory's rule for affecting new cases automatically (§1.10, §6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AutoAffectationRule {
+    pub id: AutoAffectationRuleId,
+    pub territory: TerritoryCode,
+    pub status: RuleStatus,
+    pub partner_type: PartnerType,
+    pub profile_declarant: RuleProfile,
+    /// Empty = the partner's perimeter alone decides.
+    pub insee_to_include: Vec<String>,
+    pub insee_to_exclude: Vec<String>,
+    pub partner_to_exclude: Vec<PartnerId>,
+    pub parc: RuleParc,
+    pub allocataire: RuleAllocataire,
+    pub procedures_suspectees: Vec<Qualification>,
+}

@@ -1,0 +1,26 @@
+//! The entities of the domain (domain.md §1), as plain values.
+
+mod affectation;
+mod case;
+mod file;
+mod intervention;
+mod misc;
+mod partner;
+mod signalement;
+mod suivi;
+mod user;
+
+pub use affectation::Affectation;
+pub use case::Case;
+pub use file::FileMeta;
+pub use intervention::Intervention;
+pub use misc::{
+    AutoAffectationRule, HistoryEntry, Notification, RuleAllocataire, RuleParc, RuleProfile,
+    RuleStatus, Subscription, Tag, Territory,
+};
+pub use partner::{GeoPoint, Partner, Zone};
+pub use signalement::{
+    Adresse, Allocataire, Declarant, Logement, Occupant, Proprio, Signalement,
+};
+pub use suivi::Suivi;
+pub use user::{Membership, User};

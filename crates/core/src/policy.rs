@@ -1,0 +1,688 @@
+//! The permission policy (domain.md §4): one function answering "may this
+//! actor do this to this resource?". Use cases ask it before every change,
+//! the web layer asks it to show or hide a button; nothing else decides.
+//!
+//! Where the reference platform was lax (§8.1, §8.3) this policy is not:
+//! super admins follow the status rules like everyone, the NDE view is
+//! scoped to the territory, and the reopen checks live here, not in a
+//! template.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::actor::{Actor, StaffUser};
+use crate::enums::{
+    AffectationStatus, DocumentType, Qualification, Role, SignalementStatus, SuiviCategory,
+};
+use crate::model::{Affectation, Case, FileMeta, Intervention, Partner, Suivi, User};
+use crate::territory_code::TerritoryCode;
+
+/// How long the author of a partner suivi may edit or delete it (rule 21).
+pub const SUIVI_EDIT_WINDOW: Duration = Duration::minutes(20);
+/// How long after closure an usager may still post one message (rule 22).
+pub const POST_CLOTURE_WINDOW: Duration = Duration::days(30);
+/// Minimum delay between two "continue the procedure" requests.
+pub const POURSUITE_INTERVAL: Duration = Duration::days(20);
+
+/// What an actor wants to do. Actions that depend on time carry `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    // On a signalement (`Resource::Signalement`).
+    ViewSignalement,
+    /// Accept or refuse a new signalement.
+    ValidateSignalement,
+    CloseSignalement,
+    ReopenSignalement,
+    ArchiveSignalement,
+    ReactivateSignalement,
+    EditSignalement,
+    CreateSuivi,
+    SeeAffectations,
+    /// Affect or unaffect a partner.
+    ToggleAffectation,
+    Subscribe,
+    AddVisite,
+    AddFile,
+    SwitchLogementVacant,
+    SeeNde,
+    ViewHistory,
+    // Usager (tracking page) on his signalement.
+    UsagerView,
+    UsagerPostMessage { now: DateTime<Utc> },
+    UsagerEdit,
+    UsagerAskAbandon,
+    UsagerAskPoursuite { now: DateTime<Utc> },
+    UsagerBasculeProcedure,
+    // On an affectation (`Resource::Affectation`).
+    AnswerAffectation,
+    CancelAffectationRefusal,
+    CloseAffectation,
+    ReopenAffectation,
+    ReinitAffectation,
+    // On a suivi (`Resource::Suivi`).
+    EditSuivi { now: DateTime<Utc> },
+    DeleteSuivi { now: DateTime<Utc> },
+    // On a visit (`Resource::Intervention`).
+    EditVisite,
+    // On a file (`Resource::File`).
+    ViewFile,
+    EditFile,
+    DeleteFile,
+    // Creation (`Resource::Territory`).
+    SubmitPublicForm,
+    CreateSignalementPro,
+    CreatePartner,
+    ManageTags,
+    ManageAutoAffectationRules,
+    // Administration.
+    EditPartner,
+    CreateUserIn,
+    GrantRole(Role),
+    EditUser,
+    DeleteUser,
+}
+
+/// What the action is done to.
+#[derive(Debug, Clone, Copy)]
+pub enum Resource<'a> {
+    Signalement(&'a Case),
+    Affectation(&'a Case, &'a Affectation),
+    Suivi(&'a Case, &'a Suivi),
+    Intervention(&'a Case, &'a Intervention),
+    File(&'a Case, &'a FileMeta),
+    Territory(&'a TerritoryCode),
+    Partner(&'a Partner),
+    User(&'a User),
+}
+
+/// Why an action is refused. The web layer turns `OutOfScope` and
+/// `NotAuthenticated` into answers that reveal nothing of the resource.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+pub enum Refusal {
+    #[error("Vous devez vous connecter pour accéder à cette page.")]
+    NotAuthenticated,
+    #[error("Ce dossier n'existe pas ou vous n'y avez pas accès.")]
+    OutOfScope,
+    #[error("Votre rôle ne permet pas cette action.")]
+    InsufficientRole,
+    #[error("Seuls les membres du partenaire concerné peuvent répondre à cette affectation.")]
+    NotMember,
+    #[error("Cette action n'est pas possible quand le dossier est « {status} ».")]
+    StatusForbids { status: String },
+    #[error("Cette affectation est synchronisée avec Esabora : répondez-y dans Esabora.")]
+    SynchronizedWithEsabora,
+    #[error("Le logement est déclaré vacant : aucun échange avec l'usager n'est possible.")]
+    LogementVacant,
+    #[error("Le délai pour cette action est dépassé.")]
+    WindowClosed,
+    #[error("Cette demande a déjà été faite.")]
+    AlreadyDone,
+    #[error("Cette action ne s'applique pas à cet élément.")]
+    NotApplicable,
+}
+
+pub type Decision = Result<(), Refusal>;
+
+fn allow_if(cond: bool, refusal: Refusal) -> Decision {
+    if cond { Ok(()) } else { Err(refusal) }
+}
+
+fn status_forbids(status: SignalementStatus) -> Refusal {
+    Refusal::StatusForbids {
+        status: status.label().to_string(),
+    }
+}
+
+fn need_status(case: &Case, allowed: &[SignalementStatus]) -> Decision {
+    let status = case.signalement.status;
+    allow_if(allowed.contains(&status), status_forbids(status))
+}
+
+use SignalementStatus as S;
+
+/// The permission policy. `Ok(())` allows; `Err` says why not.
+pub fn can(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision {
+    match actor {
+        Actor::Anonymous => anonymous(action, resource),
+        Actor::System => system(action, resource),
+        Actor::Staff(user) => staff(user, action, resource),
+        Actor::Usager(session) => match resource {
+            Resource::Signalement(case) if case.signalement.id == session.signalement_id => {
+                usager(action, case)
+            }
+            Resource::File(case, file) if case.signalement.id == session.signalement_id => {
+                match action {
+                    Action::ViewFile => {
+                        usager(Action::UsagerView, case)?;
+                        allow_if(file.is_visible_for_usager, Refusal::OutOfScope)
+                    }
+                    _ => Err(Refusal::InsufficientRole),
+                }
+            }
+            Resource::Territory(_) if action == Action::SubmitPublicForm => Ok(()),
+            _ => Err(Refusal::OutOfScope),
+        },
+        Actor::Api(client) => api(client, action, resource),
+    }
+}
+
+fn anonymous(action: Action, resource: Resource<'_>) -> Decision {
+    match (action, resource) {
+        (Action::SubmitPublicForm, Resource::Territory(_)) => Ok(()),
+        _ => Err(Refusal::NotAuthenticated),
+    }
+}
+
+/// The platform acts on its own only through the automatic paths of §3:
+/// auto-affectation, injonction timers, interconnection sync, reminders.
+fn system(action: Action, resource: Resource<'_>) -> Decision {
+    match (action, resource) {
+        (Action::SubmitPublicForm, _) => Ok(()),
+        (Action::ValidateSignalement, Resource::Signalement(case)) => {
+            need_status(case, &[S::NeedValidation])
+        }
+        (Action::ToggleAffectation, Resource::Signalement(case)) => {
+            need_status(case, &[S::NeedValidation, S::Active, S::InjonctionBailleur])
+        }
+        (Action::CreateSuivi, Resource::Signalement(case)) => need_status(
+            case,
+            &[S::NeedValidation, S::Active, S::InjonctionBailleur, S::Closed],
+        ),
+        (Action::AnswerAffectation | Action::CloseAffectation | Action::ReopenAffectation, Resource::Affectation(case, _)) => {
+            need_status(case, &[S::Active, S::InjonctionBailleur])
+        }
+        _ => Err(Refusal::InsufficientRole),
+    }
+}
+
+fn staff(user: &StaffUser, action: Action, resource: Resource<'_>) -> Decision {
+    match resource {
+        Resource::Signalement(case) => staff_on_signalement(user, action, case),
+        Resource::Affectation(case, affectation) => {
+            staff_on_affectation(user, action, case, affectation)
+        }
+        Resource::Suivi(case, suivi) => staff_on_suivi(user, action, case, suivi),
+        Resource::Intervention(case, intervention) => match action {
+            Action::EditVisite => edit_visite(user, case, intervention),
+            _ => Err(Refusal::NotApplicable),
+        },
+        Resource::File(case, file) => staff_on_file(user, action, case, file),
+        Resource::Territory(territory) => staff_on_territory(user, action, territory),
+        Resource::Partner(partner) => staff_on_partner(user, action, partner),
+        Resource::User(subject) => staff_on_user(user, action, subject),
+    }
+}
+
+/// SIGN_VIEW (§4.3, rule 9), plus the creator's own drafts.
+fn view_signalement(user: &StaffUser, case: &Case) -> Decision {
+    let s = &case.signalement;
+    if s.status == S::Draft {
+        return allow_if(s.created_by == Some(user.id), Refusal::OutOfScope);
+    }
+    if s.status == S::DraftArchived {
+        return Err(Refusal::OutOfScope);
+    }
+    if user.is_super_admin() {
+        return Ok(());
+    }
+    if s.status == S::Archived || !user.has_partner_in(&s.territory) {
+        return Err(Refusal::OutOfScope);
+    }
+    allow_if(
+        user.is_rt_of(&s.territory) || user.own_affectation(case).is_some(),
+        Refusal::OutOfScope,
+    )
+}
+
+/// Own partner's affectation is ACCEPTED.
+fn has_accepted_affectation(user: &StaffUser, case: &Case) -> bool {
+    user.own_affectation(case)
+        .is_some_and(|a| a.status == AffectationStatus::Accepted)
+}
+
+fn staff_on_signalement(user: &StaffUser, action: Action, case: &Case) -> Decision {
+    // Nothing is possible on a case one may not see, and saying "wrong
+    // status" there would reveal that it exists.
+    view_signalement(user, case)?;
+    let s = &case.signalement;
+    let territory = &s.territory;
+    let admin = user.administers(territory);
+    match action {
+        Action::ViewSignalement => Ok(()),
+        Action::ViewHistory => allow_if(admin, Refusal::InsufficientRole),
+        Action::ValidateSignalement => {
+            need_status(case, &[S::NeedValidation])?;
+            allow_if(admin, Refusal::InsufficientRole)
+        }
+        Action::CloseSignalement => {
+            need_status(case, &[S::Active])?;
+            allow_if(admin, Refusal::InsufficientRole)
+        }
+        Action::ReopenSignalement | Action::ArchiveSignalement => {
+            need_status(case, &[S::Closed, S::Refused])?;
+            allow_if(admin, Refusal::InsufficientRole)
+        }
+        Action::ReactivateSignalement => {
+            need_status(case, &[S::Archived])?;
+            allow_if(user.is_super_admin(), Refusal::InsufficientRole)
+        }
+        Action::EditSignalement => match s.status {
+            S::Active | S::InjonctionBailleur => allow_if(
+                admin || has_accepted_affectation(user, case),
+                Refusal::InsufficientRole,
+            ),
+            S::NeedValidation | S::Closed => allow_if(admin, Refusal::InsufficientRole),
+            S::Draft => Ok(()),
+            other => Err(status_forbids(other)),
+        },
+        Action::CreateSuivi => {
+            need_status(case, &[S::Active, S::InjonctionBailleur])?;
+            allow_if(
+                admin || has_accepted_affectation(user, case),
+                Refusal::InsufficientRole,
+            )
+        }
+        Action::AddVisite => {
+            need_status(case, &[S::Active])?;
+            allow_if(
+                admin
+                    || (has_accepted_affectation(user, case)
+                        && user.has_competence_in(territory, Qualification::Visites)),
+                Refusal::InsufficientRole,
+            )
+        }
+        Action::SeeAffectations => see_affectations(user, case),
+        Action::ToggleAffectation => {
+            see_affectations(user, case)?;
+            need_status(case, &[S::Active, S::InjonctionBailleur])
+        }
+        Action::Subscribe => {
+            let status = s.status;
+            allow_if(
+                !matches!(status, S::InjonctionBailleur | S::Closed),
+                status_forbids(status),
+            )
+        }
+        Action::AddFile => match s.status {
+            S::Closed => allow_if(admin, Refusal::InsufficientRole),
+            S::Draft => Ok(()),
+            S::NeedValidation => allow_if(admin, Refusal::InsufficientRole),
+            S::Active | S::InjonctionBailleur => allow_if(
+                admin || user.own_affectation(case).is_some(),
+                Refusal::InsufficientRole,
+            ),
+            other => Err(status_forbids(other)),
+        },
+        Action::SwitchLogementVacant => {
+            need_status(case, &[S::NeedValidation, S::Active])?;
+            allow_if(admin, Refusal::InsufficientRole)
+        }
+        Action::SeeNde => allow_if(
+            admin || user.has_competence_in(territory, Qualification::NonDecenceEnergetique),
+            Refusal::InsufficientRole,
+        ),
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+/// SIGN_AFFECTATION_SEE.
+fn see_affectations(user: &StaffUser, case: &Case) -> Decision {
+    let s = &case.signalement;
+    if s.status == S::NeedValidation {
+        return Err(status_forbids(s.status));
+    }
+    allow_if(
+        user.administers(&s.territory)
+            || (user.has_partner_in(&s.territory) && user.has_permission_affectation),
+        Refusal::InsufficientRole,
+    )
+}
+
+/// AffectationVoter (§4.4, rules 12–13). Only members of the partner
+/// answer; a super admin does not answer on behalf of another partner.
+fn staff_on_affectation(
+    user: &StaffUser,
+    action: Action,
+    case: &Case,
+    affectation: &Affectation,
+) -> Decision {
+    view_signalement(user, case)?;
+    let territory = &case.signalement.territory;
+    let answer = |expected: AffectationStatus| -> Decision {
+        let member = user
+            .membership_in(&affectation.territory)
+            .is_some_and(|m| m.partner_id == affectation.partner_id);
+        allow_if(member, Refusal::NotMember)?;
+        need_status(case, &[S::Active, S::InjonctionBailleur])?;
+        allow_if(
+            !affectation.is_synchronized_with_esabora(),
+            Refusal::SynchronizedWithEsabora,
+        )?;
+        allow_if(
+            affectation.status == expected,
+            Refusal::StatusForbids {
+                status: affectation.status.label().to_string(),
+            },
+        )
+    };
+    match action {
+        Action::AnswerAffectation => answer(AffectationStatus::Wait),
+        Action::CancelAffectationRefusal => answer(AffectationStatus::Refused),
+        Action::CloseAffectation => answer(AffectationStatus::Accepted),
+        Action::ReopenAffectation => answer(AffectationStatus::Closed),
+        Action::ReinitAffectation => {
+            need_status(case, &[S::Active, S::InjonctionBailleur])?;
+            allow_if(
+                matches!(
+                    affectation.status,
+                    AffectationStatus::Closed | AffectationStatus::Refused
+                ),
+                Refusal::StatusForbids {
+                    status: affectation.status.label().to_string(),
+                },
+            )?;
+            allow_if(user.administers(territory), Refusal::InsufficientRole)
+        }
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+/// Suivi edit and delete (§4.4, rule 21).
+fn staff_on_suivi(user: &StaffUser, action: Action, case: &Case, suivi: &Suivi) -> Decision {
+    view_signalement(user, case)?;
+    let author_may_edit = |now: DateTime<Utc>| -> Decision {
+        allow_if(!suivi.is_deleted(), Refusal::AlreadyDone)?;
+        allow_if(
+            suivi.category == SuiviCategory::MessagePartner && suivi.created_by == Some(user.id),
+            Refusal::InsufficientRole,
+        )?;
+        allow_if(
+            suivi.waiting_notification && now - suivi.created_at < SUIVI_EDIT_WINDOW,
+            Refusal::WindowClosed,
+        )
+    };
+    match action {
+        Action::EditSuivi { now } => author_may_edit(now),
+        Action::DeleteSuivi { now } => {
+            if user.is_super_admin() {
+                allow_if(!suivi.is_deleted(), Refusal::AlreadyDone)
+            } else {
+                author_may_edit(now)
+            }
+        }
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+/// EDIT_VISITE (§4.4).
+fn edit_visite(user: &StaffUser, case: &Case, intervention: &Intervention) -> Decision {
+    view_signalement(user, case)?;
+    need_status(case, &[S::Active])?;
+    let territory = &case.signalement.territory;
+    if user.administers(territory) {
+        return Ok(());
+    }
+    let own_partner_visit = user.membership_in(territory).is_some_and(|m| {
+        Some(m.partner_id) == intervention.partner_id && m.competences.contains(&Qualification::Visites)
+    });
+    allow_if(
+        own_partner_visit && has_accepted_affectation(user, case),
+        Refusal::InsufficientRole,
+    )
+}
+
+fn staff_on_file(user: &StaffUser, action: Action, case: &Case, file: &FileMeta) -> Decision {
+    view_signalement(user, case)?;
+    let admin = user.administers(&case.signalement.territory);
+    let uploader = file.uploaded_by == Some(user.id);
+    match action {
+        Action::ViewFile => Ok(()),
+        Action::EditFile => {
+            let visit_report = file.document_type == DocumentType::ProcedureRapportDeVisite
+                && file.intervention_id.is_some();
+            allow_if(
+                !visit_report && file.document_type != DocumentType::MessageBailleur,
+                Refusal::NotApplicable,
+            )?;
+            staff_on_signalement(user, Action::AddFile, case)?;
+            allow_if(uploader || admin, Refusal::InsufficientRole)
+        }
+        Action::DeleteFile => {
+            if user.is_super_admin() {
+                return Ok(());
+            }
+            staff_on_signalement(user, Action::AddFile, case)?;
+            allow_if(
+                uploader || (file.is_partner_file() && admin),
+                Refusal::InsufficientRole,
+            )
+        }
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+fn staff_on_territory(user: &StaffUser, action: Action, territory: &TerritoryCode) -> Decision {
+    match action {
+        Action::SubmitPublicForm => Ok(()),
+        Action::CreateSignalementPro => allow_if(
+            user.is_super_admin() || user.has_partner_in(territory),
+            Refusal::OutOfScope,
+        ),
+        Action::CreatePartner | Action::ManageTags => {
+            allow_if(user.administers(territory), Refusal::InsufficientRole)
+        }
+        Action::ManageAutoAffectationRules => {
+            allow_if(user.is_super_admin(), Refusal::InsufficientRole)
+        }
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+/// Partner management (§4.4): a partner admin manages his own partner, an
+/// RT the partners of his territory.
+fn staff_on_partner(user: &StaffUser, action: Action, partner: &Partner) -> Decision {
+    let manages = user.is_super_admin()
+        || user.is_rt_of(&partner.territory)
+        || (user.role == Role::PartnerAdmin && user.partner_ids().any(|p| p == partner.id));
+    match action {
+        Action::EditPartner | Action::CreateUserIn => allow_if(manages, Refusal::InsufficientRole),
+        // Who may grant which role (§4.1): super admin any; RT up to RT;
+        // partner admin up to partner admin. Nobody grants the API role
+        // through the partner screens.
+        Action::GrantRole(role) => {
+            allow_if(manages, Refusal::InsufficientRole)?;
+            let grantable = match user.role {
+                Role::SuperAdmin => true,
+                Role::TerritoryAdmin => {
+                    matches!(role, Role::TerritoryAdmin | Role::PartnerAdmin | Role::Agent)
+                }
+                Role::PartnerAdmin => matches!(role, Role::PartnerAdmin | Role::Agent),
+                _ => false,
+            };
+            allow_if(grantable, Refusal::InsufficientRole)
+        }
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+/// UserVoter (§4.4). A partner admin manages the users of his partners, an
+/// RT those of his territories; nobody but a super admin touches a super
+/// admin or an API account.
+fn staff_on_user(user: &StaffUser, action: Action, subject: &User) -> Decision {
+    if matches!(subject.role, Role::ApiUser | Role::SuperAdmin) && !user.is_super_admin() {
+        return Err(Refusal::InsufficientRole);
+    }
+    if user.is_super_admin() {
+        return match action {
+            Action::EditUser | Action::DeleteUser => Ok(()),
+            _ => Err(Refusal::NotApplicable),
+        };
+    }
+    let outranked = subject.role.rank() > user.role.rank();
+    let shares_territory = subject
+        .memberships
+        .iter()
+        .any(|m| user.is_rt_of(&m.territory));
+    let shares_partner = subject
+        .memberships
+        .iter()
+        .any(|m| user.partner_ids().any(|p| p == m.partner_id));
+    let manages = match user.role {
+        Role::TerritoryAdmin => shares_territory,
+        Role::PartnerAdmin => shares_partner,
+        _ => false,
+    };
+    match action {
+        Action::EditUser => allow_if(manages && !outranked, Refusal::InsufficientRole),
+        Action::DeleteUser => allow_if(
+            manages && !outranked && user.role == Role::TerritoryAdmin,
+            Refusal::InsufficientRole,
+        ),
+        _ => Err(Refusal::NotApplicable),
+    }
+}
+
+/// The usager's rights on his own case (§4.5, rule 22).
+fn usager(action: Action, case: &Case) -> Decision {
+    let s = &case.signalement;
+    if matches!(s.status, S::Draft | S::DraftArchived | S::Archived) {
+        return Err(Refusal::OutOfScope);
+    }
+    let not_vacant = || allow_if(!s.is_logement_vacant(), Refusal::LogementVacant);
+    let open = [S::NeedValidation, S::Active, S::InjonctionBailleur];
+    match action {
+        Action::UsagerView => Ok(()),
+        Action::UsagerPostMessage { now } => {
+            not_vacant()?;
+            if open.contains(&s.status) {
+                return Ok(());
+            }
+            need_status(case, &[S::Closed])?;
+            let within = s.closed_at.is_some_and(|at| now < at + POST_CLOTURE_WINDOW);
+            allow_if(within, Refusal::WindowClosed)?;
+            allow_if(
+                !case.has_suivi(SuiviCategory::MessageUsagerPostCloture),
+                Refusal::AlreadyDone,
+            )
+        }
+        Action::UsagerEdit | Action::AddFile => {
+            not_vacant()?;
+            need_status(case, &open)
+        }
+        Action::UsagerAskAbandon => {
+            need_status(case, &open)?;
+            allow_if(!s.is_usager_abandon_procedure, Refusal::AlreadyDone)
+        }
+        Action::UsagerAskPoursuite { now } => {
+            need_status(case, &open)?;
+            let recent = s
+                .last_poursuite_request_at
+                .is_some_and(|at| now - at < POURSUITE_INTERVAL);
+            allow_if(!recent, Refusal::WindowClosed)
+        }
+        Action::UsagerBasculeProcedure => {
+            not_vacant()?;
+            need_status(case, &[S::InjonctionBailleur])
+        }
+        _ => Err(Refusal::InsufficientRole),
+    }
+}
+
+/// API clients act for their permitted partners only (§4.6).
+fn api(client: &crate::actor::ApiClient, action: Action, resource: Resource<'_>) -> Decision {
+    let sees = |case: &Case| {
+        case.affectations.iter().any(|a| client.acts_for(a.partner_id))
+            || case
+                .signalement
+                .created_by_partner
+                .is_some_and(|p| client.acts_for(p))
+    };
+    let accepted_for_client = |case: &Case| {
+        case.affectations
+            .iter()
+            .any(|a| client.acts_for(a.partner_id) && a.status == AffectationStatus::Accepted)
+    };
+    match resource {
+        Resource::Territory(territory) => match action {
+            Action::CreateSignalementPro => allow_if(
+                client.partners.iter().any(|m| &m.territory == territory),
+                Refusal::OutOfScope,
+            ),
+            _ => Err(Refusal::InsufficientRole),
+        },
+        Resource::Signalement(case) => {
+            allow_if(sees(case), Refusal::OutOfScope)?;
+            match action {
+                Action::ViewSignalement => Ok(()),
+                Action::CreateSuivi | Action::AddFile => {
+                    need_status(case, &[S::Active])?;
+                    allow_if(accepted_for_client(case), Refusal::InsufficientRole)
+                }
+                Action::AddVisite => {
+                    need_status(case, &[S::Active])?;
+                    let visits = client.partners.iter().any(|m| {
+                        m.competences.contains(&Qualification::Visites)
+                            && case.affectation_of(m.partner_id).is_some_and(|a| {
+                                a.status == AffectationStatus::Accepted
+                            })
+                    });
+                    allow_if(visits, Refusal::InsufficientRole)
+                }
+                _ => Err(Refusal::InsufficientRole),
+            }
+        }
+        Resource::Affectation(case, affectation) => {
+            allow_if(sees(case), Refusal::OutOfScope)?;
+            allow_if(client.acts_for(affectation.partner_id), Refusal::NotMember)?;
+            need_status(case, &[S::Active])?;
+            allow_if(
+                !affectation.is_synchronized_with_esabora(),
+                Refusal::SynchronizedWithEsabora,
+            )?;
+            let expected = match action {
+                Action::AnswerAffectation => AffectationStatus::Wait,
+                Action::CancelAffectationRefusal => AffectationStatus::Refused,
+                Action::CloseAffectation => AffectationStatus::Accepted,
+                Action::ReopenAffectation => AffectationStatus::Closed,
+                _ => return Err(Refusal::InsufficientRole),
+            };
+            allow_if(
+                affectation.status == expected,
+                Refusal::StatusForbids {
+                    status: affectation.status.label().to_string(),
+                },
+            )
+        }
+        _ => Err(Refusal::InsufficientRole),
+    }
+}
+
+/// Which signalements a list may show to an actor (§4.2, rule 9): the same
+/// scope the policy applies one case at a time, as data a repository turns
+/// into a query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListScope {
+    /// Super admin.
+    All,
+    /// RT: every case of these territories.
+    Territories(Vec<TerritoryCode>),
+    /// Agent or partner admin: cases of his territories affected to one of
+    /// his partners; a status filter applies to the affectation's status.
+    Partners(Vec<crate::ids::PartnerId>),
+    Nothing,
+}
+
+pub fn list_scope(actor: &Actor) -> ListScope {
+    match actor {
+        Actor::Staff(user) if user.is_super_admin() => ListScope::All,
+        Actor::Staff(user) if user.role == Role::TerritoryAdmin => {
+            ListScope::Territories(user.territories().cloned().collect())
+        }
+        Actor::Staff(user) => ListScope::Partners(user.partner_ids().collect()),
+        Actor::Api(client) => {
+            ListScope::Partners(client.partners.iter().map(|m| m.partner_id).collect())
+        }
+        _ => ListScope::Nothing,
+    }
+}

@@ -1,0 +1,85 @@
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use histologe_core::ids::JobId;
+
+use crate::error::RepoError;
+
+/// The kind of a queued job; the worker dispatches on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JobKind(pub String);
+
+impl JobKind {
+    pub fn new(kind: &str) -> Self {
+        JobKind(kind.to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A job to enqueue, in the same transaction as the change that causes it.
+/// Payloads hold ids, never personal data: the job re-reads the state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewJob {
+    pub id: JobId,
+    pub kind: JobKind,
+    pub payload: serde_json::Value,
+    pub run_at: DateTime<Utc>,
+    /// Two jobs with the same key are one job: the second enqueue is ignored.
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Pending,
+    /// Claimed by a worker until its lease expires.
+    Running,
+    Done,
+    /// Failed too many times; an administrator may retry it.
+    Dead,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: JobId,
+    pub kind: JobKind,
+    pub payload: serde_json::Value,
+    pub status: JobStatus,
+    pub attempts: u32,
+    pub run_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The outbox seen from the worker.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait JobQueue: Send + Sync {
+    /// Claims the oldest due job nobody holds (pending, or running with an
+    /// expired lease), marks it running until `now + lease` and counts an
+    /// attempt. Two workers never claim the same job.
+    async fn claim(&self, now: DateTime<Utc>, lease: Duration) -> Result<Option<Job>, RepoError>;
+
+    async fn complete(&self, id: JobId) -> Result<(), RepoError>;
+
+    /// Records the failure; `retry_at` = `None` makes the job dead.
+    async fn fail(
+        &self,
+        id: JobId,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), RepoError>;
+
+    /// Dead jobs, newest first, for the administrators' page.
+    async fn dead(&self, limit: u32) -> Result<Vec<Job>, RepoError>;
+
+    /// An administrator sends a dead job back to the queue.
+    async fn retry(&self, id: JobId, now: DateTime<Utc>) -> Result<(), RepoError>;
+
+    /// Every job (any status), for tests and the admin page.
+    async fn all(&self) -> Result<Vec<Job>, RepoError>;
+}

@@ -1,0 +1,34 @@
+//! Outbound ports of Histologe: one async trait per thing outside the
+//! domain. The application holds them as `Arc<dyn Trait>`; adapters
+//! implement them (memory, SQLite, MariaDB, S3, Brevo, Esabora…).
+//!
+//! Each method documents its error contract so that every adapter maps its
+//! failures to the same variants. With the `mock` feature every trait gets
+//! a mockall mock (`MockClock`, `MockMailer`…) for use-case unit tests.
+
+pub mod clock;
+pub mod error;
+pub mod files;
+pub mod jobs;
+pub mod lookups;
+pub mod mail;
+pub mod repositories;
+pub mod shared_state;
+pub mod transaction;
+
+pub use clock::{Clock, ErrorReporter, IdGenerator};
+pub use error::RepoError;
+pub use files::{FileStore, FileStoreError};
+pub use jobs::{Job, JobKind, JobQueue, JobStatus, NewJob};
+pub use lookups::{
+    AddressCandidate, AddressLookup, DpeInfo, EnergyLookup, EsaboraDossier, EsaboraGateway,
+    EsaboraState, LookupError, OilhiNotifier,
+};
+pub use mail::{MailError, Mailer, OutgoingEmail};
+pub use repositories::{
+    AutoAffectationRuleRepository, FileRepository, HistoryRepository, NotificationRepository,
+    Page, PartnerRepository, SignalementFilter, SignalementRepository, TerritoryRepository,
+    UserRepository,
+};
+pub use shared_state::{SharedState, SharedStateError};
+pub use transaction::{Transaction, UnitOfWork};

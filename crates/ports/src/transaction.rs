@@ -1,0 +1,69 @@
+//! The unit of work: every change of a case, the history it writes, the
+//! notifications and the jobs it causes commit together or not at all
+//! (the outbox pattern: a job is never lost nor sent for a change that
+//! rolled back).
+
+use async_trait::async_trait;
+use histologe_core::ids::{SignalementId, SuiviId, UserId};
+use histologe_core::model::{Case, HistoryEntry, Notification, Suivi};
+use histologe_core::territory_code::TerritoryCode;
+
+use crate::error::RepoError;
+use crate::jobs::NewJob;
+
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait UnitOfWork: Send + Sync {
+    /// # Errors
+    /// `Unavailable` when the database cannot be reached.
+    async fn begin(&self) -> Result<Box<dyn Transaction>, RepoError>;
+}
+
+/// An open transaction. Dropping it without `commit` rolls everything back.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait Transaction: Send {
+    /// Highest reference number among the territory's signalements created
+    /// in `year`, holding a lock that serialises concurrent numbering in the
+    /// territory until commit (rule 1). Temporary references do not count.
+    async fn max_reference_number(
+        &mut self,
+        territory: &TerritoryCode,
+        year: i32,
+    ) -> Result<Option<u32>, RepoError>;
+
+    /// Highest injonction number ever given, with the same kind of lock.
+    async fn max_injonction_number(&mut self) -> Result<Option<u32>, RepoError>;
+
+    /// # Errors
+    /// `Duplicate` when the id, tracking code or reference is taken.
+    async fn insert_case(&mut self, case: &Case) -> Result<(), RepoError>;
+
+    /// Loads the case and locks it until commit, so that two agents acting
+    /// on one case at once are serialised.
+    async fn lock_case(&mut self, id: SignalementId) -> Result<Option<Case>, RepoError>;
+
+    /// Saves the signalement, its affectations (added, changed, removed),
+    /// visits and qualifications as they are in `case`. Suivis and
+    /// subscribers are written with their own methods.
+    async fn save_case(&mut self, case: &Case) -> Result<(), RepoError>;
+
+    async fn insert_suivi(&mut self, suivi: &Suivi) -> Result<(), RepoError>;
+    async fn update_suivi(&mut self, suivi: &Suivi) -> Result<(), RepoError>;
+    async fn delete_suivi(&mut self, id: SuiviId) -> Result<(), RepoError>;
+
+    /// Idempotent.
+    async fn subscribe(&mut self, user: UserId, signalement: SignalementId) -> Result<(), RepoError>;
+    /// Idempotent.
+    async fn unsubscribe(&mut self, user: UserId, signalement: SignalementId) -> Result<(), RepoError>;
+
+    async fn insert_notification(&mut self, notification: &Notification) -> Result<(), RepoError>;
+    async fn delete_notifications_of(&mut self, signalement: SignalementId) -> Result<(), RepoError>;
+
+    async fn append_history(&mut self, entry: &HistoryEntry) -> Result<(), RepoError>;
+
+    /// Enqueues a job; a job whose idempotency key exists is ignored.
+    async fn enqueue(&mut self, job: &NewJob) -> Result<(), RepoError>;
+
+    async fn commit(self: Box<Self>) -> Result<(), RepoError>;
+}
