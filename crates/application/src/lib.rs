@@ -1,1 +1,17 @@
+//! Use cases of Histologe: each one asks the permission policy of `core`,
+//! applies the core rules, and commits the state change together with the
+//! history, notifications and jobs it causes in one transaction.
+//!
+//! The application knows ports only (`Arc<dyn Trait>`); the binaries wire
+//! adapters into [`App`]. A sibling platform can embed this crate with its
+//! own adapters.
 
+mod app;
+mod effects;
+mod error;
+pub mod jobs;
+mod use_cases;
+
+pub use app::{App, Ports, Settings};
+pub use error::AppError;
+pub use use_cases::usager::IdentityCheck;

@@ -87,7 +87,13 @@ fn profile_matches(profile: RuleProfile, case: &Case) -> bool {
 }
 
 fn insee_matches(rule: &AutoAffectationRule, case: &Case) -> bool {
-    let Some(insee) = case.signalement.adresse.insee.as_deref().filter(|i| !i.is_empty()) else {
+    let Some(insee) = case
+        .signalement
+        .adresse
+        .insee
+        .as_deref()
+        .filter(|i| !i.is_empty())
+    else {
         return false;
     };
     if rule.insee_to_exclude.iter().any(|c| c == insee) {
@@ -118,6 +124,5 @@ fn allocataire_matches(rule: RuleAllocataire, value: Option<Allocataire>) -> boo
 }
 
 fn procedure_matches(wanted: &[Qualification], case: &Case) -> bool {
-    wanted.is_empty()
-        || active_qualifications(&case.qualifications).any(|q| wanted.contains(&q))
+    wanted.is_empty() || active_qualifications(&case.qualifications).any(|q| wanted.contains(&q))
 }

@@ -21,10 +21,9 @@ use crate::territory_code::TerritoryCode;
 use crate::validation::{Email, check_contact_emails};
 
 /// What the form (public, professional or API) gives, already parsed at
-/// the edge.
+/// the edge. The territory is not a field: it follows from the address.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewSignalement {
-    pub territory: TerritoryCode,
     pub creation_source: CreationSource,
     pub created_by: Option<UserId>,
     pub created_by_partner: Option<PartnerId>,
@@ -62,6 +61,7 @@ fn parse_email(field: &str, value: &Option<String>) -> Result<Option<Email>, Dom
 /// fresh secrets (rule 3); refuses what rule 4 and the grid forbid. The
 /// reference is assigned afterwards, inside the transaction that numbers it.
 pub fn build(
+    territory: TerritoryCode,
     input: NewSignalement,
     secrets: Secrets,
     grid: &DesordreGrid,
@@ -114,7 +114,7 @@ pub fn build(
         } else {
             SignalementStatus::NeedValidation
         },
-        territory: input.territory,
+        territory,
         creation_source: input.creation_source,
         is_imported: input.creation_source == CreationSource::Import,
         created_at: now,
@@ -178,7 +178,11 @@ impl Signalement {
 /// tenant of the private stock whose landlord knows and can be reached,
 /// when nothing suggests danger or insalubrité, in the departments where
 /// the procedure is open.
-pub fn is_injonction_eligible(case: &Case, wants_injonction: bool, open_in: &[TerritoryCode]) -> bool {
+pub fn is_injonction_eligible(
+    case: &Case,
+    wants_injonction: bool,
+    open_in: &[TerritoryCode],
+) -> bool {
     let s = &case.signalement;
     let serious = active_qualifications(&case.qualifications)
         .any(|q| matches!(q, Qualification::Danger | Qualification::Insalubrite));
@@ -198,7 +202,11 @@ pub fn assign_reference(case: &mut Case, reference: Reference) {
 
 /// Rule 2: an injunction case carries a temporary reference and an INJ
 /// number until it switches to the usual procedure.
-pub fn start_injonction(case: &mut Case, injonction_number: u32, now: DateTime<Utc>) -> Vec<DomainEvent> {
+pub fn start_injonction(
+    case: &mut Case,
+    injonction_number: u32,
+    now: DateTime<Utc>,
+) -> Vec<DomainEvent> {
     let s = &mut case.signalement;
     // The initial status of a new case, not a transition of an existing one.
     s.status = SignalementStatus::InjonctionBailleur;
@@ -206,8 +214,9 @@ pub fn start_injonction(case: &mut Case, injonction_number: u32, now: DateTime<U
     s.reference_injonction = Some(injonction_number);
     vec![DomainEvent::Suivi(NewSuivi {
         category: SuiviCategory::SignalementIsInjonction,
-        description: "Le signalement suit la démarche accélérée : le bailleur est invité à répondre."
-            .to_string(),
+        description:
+            "Le signalement suit la démarche accélérée : le bailleur est invité à répondre."
+                .to_string(),
         is_public: true,
         author: SuiviAuthor::System,
         send_mail: true,

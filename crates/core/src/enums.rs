@@ -74,7 +74,9 @@ impl SignalementStatus {
     /// signalement status (§2.1): partners see their own affectation's status.
     pub fn as_affectation_filter(self) -> AffectationStatus {
         match self {
-            Self::Draft | Self::NeedValidation | Self::InjonctionBailleur => AffectationStatus::Wait,
+            Self::Draft | Self::NeedValidation | Self::InjonctionBailleur => {
+                AffectationStatus::Wait
+            }
             Self::Active => AffectationStatus::Accepted,
             Self::Refused => AffectationStatus::Refused,
             Self::Closed | Self::Archived | Self::DraftArchived | Self::InjonctionClosed => {
@@ -319,7 +321,8 @@ closed_list!(
 
 impl MotifRefus {
     /// Motifs offered when refusing a signalement at validation.
-    pub const FOR_SIGNALEMENT: &'static [MotifRefus] = &[Self::HorsPdlhi, Self::Doublon, Self::Autre];
+    pub const FOR_SIGNALEMENT: &'static [MotifRefus] =
+        &[Self::HorsPdlhi, Self::Doublon, Self::Autre];
     /// Motifs offered when a partner refuses an affectation.
     pub const FOR_AFFECTATION: &'static [MotifRefus] = &[
         Self::HorsZoneGeographique,
@@ -391,13 +394,19 @@ impl PartnerType {
             Self::ConseilDepartemental => &[AccompagnementSocial, AccompagnementTravaux, Fsl],
             Self::Ddets => &[Dalo, HebergementRelogement],
             Self::DdtM => &[Arretes, Conciliation, Dalo, HebergementRelogement],
-            Self::DispositifRenovationHabitat => {
-                &[AccompagnementTravaux, Conciliation, Visites, NonDecenceEnergetique]
-            }
+            Self::DispositifRenovationHabitat => &[
+                AccompagnementTravaux,
+                Conciliation,
+                Visites,
+                NonDecenceEnergetique,
+            ],
             Self::Epci => &[Conciliation],
-            Self::OperateurVisitesEtTravaux => {
-                &[AccompagnementTravaux, Conciliation, NonDecenceEnergetique, Visites]
-            }
+            Self::OperateurVisitesEtTravaux => &[
+                AccompagnementTravaux,
+                Conciliation,
+                NonDecenceEnergetique,
+                Visites,
+            ],
             Self::Prefecture => &[Dalo],
             Self::Association | Self::PoliceGendarmerie | Self::Tribunal | Self::Autre => &[],
         }
@@ -583,9 +592,15 @@ impl ProcedureType {
     /// The confirmed qualification a concluded procedure adds (§5.4).
     pub fn post_visit_qualification(self) -> Option<(Qualification, QualificationStatus)> {
         match self {
-            Self::NonDecence => Some((Qualification::NonDecence, QualificationStatus::NonDecenceAveree)),
+            Self::NonDecence => Some((
+                Qualification::NonDecence,
+                QualificationStatus::NonDecenceAveree,
+            )),
             Self::Rsd => Some((Qualification::Rsd, QualificationStatus::RsdAveree)),
-            Self::Insalubrite => Some((Qualification::Insalubrite, QualificationStatus::InsalubriteAveree)),
+            Self::Insalubrite => Some((
+                Qualification::Insalubrite,
+                QualificationStatus::InsalubriteAveree,
+            )),
             Self::MiseEnSecuritePeril => Some((
                 Qualification::MiseEnSecuritePeril,
                 QualificationStatus::MiseEnSecuritePerilAveree,

@@ -38,7 +38,10 @@ pub fn update<T: Serialize>(
         }
         let old_value = old.get(key).cloned().unwrap_or(Value::Null);
         if &old_value != new_value {
-            changes.insert(key.clone(), Value::Array(vec![old_value, new_value.clone()]));
+            changes.insert(
+                key.clone(),
+                Value::Array(vec![old_value, new_value.clone()]),
+            );
         }
     }
     (!changes.is_empty()).then(|| HistoryChange {

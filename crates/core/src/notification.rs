@@ -50,12 +50,17 @@ pub fn on_new_suivi(f: SuiviFacts) -> SuiviNotice {
     } else {
         match f.category {
             SuiviCategory::SignalementIsClosed => Some(NotificationType::ClotureSignalement),
-            SuiviCategory::DemandeAbandonProcedure => Some(NotificationType::DemandeAbandonProcedure),
+            SuiviCategory::DemandeAbandonProcedure => {
+                Some(NotificationType::DemandeAbandonProcedure)
+            }
             SuiviCategory::SignalementIsActive => None,
             _ => Some(NotificationType::NouveauSuivi),
         }
     };
-    let agents_email = agents.is_some() && f.case_status != S::Closed;
+    // On a closed case agents are told in-app only, except of the closure
+    // itself, which is the news.
+    let agents_email = agents.is_some()
+        && (f.case_status != S::Closed || f.category == SuiviCategory::SignalementIsClosed);
     let dedicated_template = matches!(
         f.category,
         SuiviCategory::SignalementIsClosed

@@ -49,11 +49,18 @@ pub enum Action {
     ViewHistory,
     // Usager (tracking page) on his signalement.
     UsagerView,
-    UsagerPostMessage { now: DateTime<Utc> },
+    UsagerPostMessage {
+        now: DateTime<Utc>,
+    },
     UsagerEdit,
     UsagerAskAbandon,
-    UsagerAskPoursuite { now: DateTime<Utc> },
+    UsagerAskPoursuite {
+        now: DateTime<Utc>,
+    },
     UsagerBasculeProcedure,
+    /// End a landlord injunction and follow the usual procedure (the
+    /// usager's choice, the landlord's refusal or the three-week timer).
+    SwitchToProcedure,
     // On an affectation (`Resource::Affectation`).
     AnswerAffectation,
     CancelAffectationRefusal,
@@ -61,8 +68,12 @@ pub enum Action {
     ReopenAffectation,
     ReinitAffectation,
     // On a suivi (`Resource::Suivi`).
-    EditSuivi { now: DateTime<Utc> },
-    DeleteSuivi { now: DateTime<Utc> },
+    EditSuivi {
+        now: DateTime<Utc>,
+    },
+    DeleteSuivi {
+        now: DateTime<Utc>,
+    },
     // On a visit (`Resource::Intervention`).
     EditVisite,
     // On a file (`Resource::File`).
@@ -182,16 +193,25 @@ fn system(action: Action, resource: Resource<'_>) -> Decision {
         (Action::ValidateSignalement, Resource::Signalement(case)) => {
             need_status(case, &[S::NeedValidation])
         }
+        (Action::SwitchToProcedure, Resource::Signalement(case)) => {
+            need_status(case, &[S::InjonctionBailleur])
+        }
         (Action::ToggleAffectation, Resource::Signalement(case)) => {
             need_status(case, &[S::NeedValidation, S::Active, S::InjonctionBailleur])
         }
         (Action::CreateSuivi, Resource::Signalement(case)) => need_status(
             case,
-            &[S::NeedValidation, S::Active, S::InjonctionBailleur, S::Closed],
+            &[
+                S::NeedValidation,
+                S::Active,
+                S::InjonctionBailleur,
+                S::Closed,
+            ],
         ),
-        (Action::AnswerAffectation | Action::CloseAffectation | Action::ReopenAffectation, Resource::Affectation(case, _)) => {
-            need_status(case, &[S::Active, S::InjonctionBailleur])
-        }
+        (
+            Action::AnswerAffectation | Action::CloseAffectation | Action::ReopenAffectation,
+            Resource::Affectation(case, _),
+        ) => need_status(case, &[S::Active, S::InjonctionBailleur]),
         _ => Err(Refusal::InsufficientRole),
     }
 }
@@ -218,7 +238,10 @@ fn staff(user: &StaffUser, action: Action, resource: Resource<'_>) -> Decision {
 fn view_signalement(user: &StaffUser, case: &Case) -> Decision {
     let s = &case.signalement;
     if s.status == S::Draft {
-        return allow_if(s.created_by == Some(user.id), Refusal::OutOfScope);
+        return allow_if(
+            s.created_by == Some(user.id) || user.is_super_admin(),
+            Refusal::OutOfScope,
+        );
     }
     if s.status == S::DraftArchived {
         return Err(Refusal::OutOfScope);
@@ -316,6 +339,10 @@ fn staff_on_signalement(user: &StaffUser, action: Action, case: &Case) -> Decisi
         },
         Action::SwitchLogementVacant => {
             need_status(case, &[S::NeedValidation, S::Active])?;
+            allow_if(admin, Refusal::InsufficientRole)
+        }
+        Action::SwitchToProcedure => {
+            need_status(case, &[S::InjonctionBailleur])?;
             allow_if(admin, Refusal::InsufficientRole)
         }
         Action::SeeNde => allow_if(
@@ -424,7 +451,8 @@ fn edit_visite(user: &StaffUser, case: &Case, intervention: &Intervention) -> De
         return Ok(());
     }
     let own_partner_visit = user.membership_in(territory).is_some_and(|m| {
-        Some(m.partner_id) == intervention.partner_id && m.competences.contains(&Qualification::Visites)
+        Some(m.partner_id) == intervention.partner_id
+            && m.competences.contains(&Qualification::Visites)
     });
     allow_if(
         own_partner_visit && has_accepted_affectation(user, case),
@@ -495,7 +523,10 @@ fn staff_on_partner(user: &StaffUser, action: Action, partner: &Partner) -> Deci
             let grantable = match user.role {
                 Role::SuperAdmin => true,
                 Role::TerritoryAdmin => {
-                    matches!(role, Role::TerritoryAdmin | Role::PartnerAdmin | Role::Agent)
+                    matches!(
+                        role,
+                        Role::TerritoryAdmin | Role::PartnerAdmin | Role::Agent
+                    )
                 }
                 Role::PartnerAdmin => matches!(role, Role::PartnerAdmin | Role::Agent),
                 _ => false,
@@ -510,7 +541,10 @@ fn staff_on_partner(user: &StaffUser, action: Action, partner: &Partner) -> Deci
 /// RT those of his territories; nobody but a super admin touches a super
 /// admin or an API account.
 fn staff_on_user(user: &StaffUser, action: Action, subject: &User) -> Decision {
-    if matches!(subject.role, Role::ApiUser | Role::SuperAdmin) && !user.is_super_admin() {
+    // API accounts are managed with their permissions, never through the
+    // user screens; only a super admin touches a super admin.
+    if subject.role == Role::ApiUser || (subject.role == Role::SuperAdmin && !user.is_super_admin())
+    {
         return Err(Refusal::InsufficientRole);
     }
     if user.is_super_admin() {
@@ -581,7 +615,7 @@ fn usager(action: Action, case: &Case) -> Decision {
                 .is_some_and(|at| now - at < POURSUITE_INTERVAL);
             allow_if(!recent, Refusal::WindowClosed)
         }
-        Action::UsagerBasculeProcedure => {
+        Action::UsagerBasculeProcedure | Action::SwitchToProcedure => {
             not_vacant()?;
             need_status(case, &[S::InjonctionBailleur])
         }
@@ -592,7 +626,9 @@ fn usager(action: Action, case: &Case) -> Decision {
 /// API clients act for their permitted partners only (§4.6).
 fn api(client: &crate::actor::ApiClient, action: Action, resource: Resource<'_>) -> Decision {
     let sees = |case: &Case| {
-        case.affectations.iter().any(|a| client.acts_for(a.partner_id))
+        case.affectations
+            .iter()
+            .any(|a| client.acts_for(a.partner_id))
             || case
                 .signalement
                 .created_by_partner
@@ -623,9 +659,9 @@ fn api(client: &crate::actor::ApiClient, action: Action, resource: Resource<'_>)
                     need_status(case, &[S::Active])?;
                     let visits = client.partners.iter().any(|m| {
                         m.competences.contains(&Qualification::Visites)
-                            && case.affectation_of(m.partner_id).is_some_and(|a| {
-                                a.status == AffectationStatus::Accepted
-                            })
+                            && case
+                                .affectation_of(m.partner_id)
+                                .is_some_and(|a| a.status == AffectationStatus::Accepted)
                     });
                     allow_if(visits, Refusal::InsufficientRole)
                 }

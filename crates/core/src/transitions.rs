@@ -1,7 +1,7 @@
 //! The status transitions of a signalement, an affectation and a visit
-//! (domain.md §3.2–3.4), as tables a reader can audit line by line. A
-//! status is never assigned outside `workflow`, and `workflow` only moves
-//! along these tables.
+//! (domain.md §3.2–3.4), as tables a reader can audit line by line. Apart
+//! from the initial status a new case gets in `creation`, a status is never
+//! assigned outside `workflow`, and `workflow` only moves along these tables.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -148,7 +148,10 @@ mod tests {
             .iter()
             .filter(|(from, _, _)| *from == S::Archived)
             .collect();
-        assert_eq!(leaving, vec![&(S::Archived, SignalementTransition::Reactivate, S::Active)]);
+        assert_eq!(
+            leaving,
+            vec![&(S::Archived, SignalementTransition::Reactivate, S::Active)]
+        );
     }
 
     #[test]

@@ -22,7 +22,12 @@ pub trait FileStore: Send + Sync {
     ///
     /// # Errors
     /// `Full` or `Unavailable`; the caller keeps what it had and may retry.
-    async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), FileStoreError>;
+    async fn put(
+        &self,
+        key: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> Result<(), FileStoreError>;
 
     /// # Errors
     /// `NotFound` when no object has this key.

@@ -64,12 +64,22 @@ pub trait JobQueue: Send + Sync {
     /// attempt. Two workers never claim the same job.
     async fn claim(&self, now: DateTime<Utc>, lease: Duration) -> Result<Option<Job>, RepoError>;
 
-    async fn complete(&self, id: JobId) -> Result<(), RepoError>;
+    /// Marks the claimed job done.
+    ///
+    /// # Errors
+    /// `Conflict` when the claim is no longer this one (its lease expired
+    /// and another worker claimed the job: `attempts` moved on); the caller
+    /// leaves the job to that worker. `NotFound` for an unknown job.
+    async fn complete(&self, claimed: &Job) -> Result<(), RepoError>;
 
-    /// Records the failure; `retry_at` = `None` makes the job dead.
+    /// Records the failure of the claimed job; `retry_at` = `None` makes it
+    /// dead.
+    ///
+    /// # Errors
+    /// Same as `complete`.
     async fn fail(
         &self,
-        id: JobId,
+        claimed: &Job,
         error: &str,
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<(), RepoError>;

@@ -26,8 +26,8 @@ pub use lookups::{
 };
 pub use mail::{MailError, Mailer, OutgoingEmail};
 pub use repositories::{
-    AutoAffectationRuleRepository, FileRepository, HistoryRepository, NotificationRepository,
-    Page, PartnerRepository, SignalementFilter, SignalementRepository, TerritoryRepository,
+    AutoAffectationRuleRepository, FileRepository, HistoryRepository, NotificationRepository, Page,
+    PartnerRepository, SignalementFilter, SignalementRepository, TerritoryRepository,
     UserRepository,
 };
 pub use shared_state::{SharedState, SharedStateError};

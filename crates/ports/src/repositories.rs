@@ -106,7 +106,10 @@ pub trait TerritoryRepository: Send + Sync {
 #[async_trait]
 pub trait AutoAffectationRuleRepository: Send + Sync {
     /// Active rules of the territory.
-    async fn active(&self, territory: &TerritoryCode) -> Result<Vec<AutoAffectationRule>, RepoError>;
+    async fn active(
+        &self,
+        territory: &TerritoryCode,
+    ) -> Result<Vec<AutoAffectationRule>, RepoError>;
     async fn insert(&self, rule: &AutoAffectationRule) -> Result<(), RepoError>;
 }
 

@@ -53,12 +53,23 @@ pub trait Transaction: Send {
     async fn delete_suivi(&mut self, id: SuiviId) -> Result<(), RepoError>;
 
     /// Idempotent.
-    async fn subscribe(&mut self, user: UserId, signalement: SignalementId) -> Result<(), RepoError>;
+    async fn subscribe(
+        &mut self,
+        user: UserId,
+        signalement: SignalementId,
+    ) -> Result<(), RepoError>;
     /// Idempotent.
-    async fn unsubscribe(&mut self, user: UserId, signalement: SignalementId) -> Result<(), RepoError>;
+    async fn unsubscribe(
+        &mut self,
+        user: UserId,
+        signalement: SignalementId,
+    ) -> Result<(), RepoError>;
 
     async fn insert_notification(&mut self, notification: &Notification) -> Result<(), RepoError>;
-    async fn delete_notifications_of(&mut self, signalement: SignalementId) -> Result<(), RepoError>;
+    async fn delete_notifications_of(
+        &mut self,
+        signalement: SignalementId,
+    ) -> Result<(), RepoError>;
 
     async fn append_history(&mut self, entry: &HistoryEntry) -> Result<(), RepoError>;
 

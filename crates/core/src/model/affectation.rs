@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::enums::{AffectationStatus, MotifCloture, MotifRefus, PartnerType, TravauxMiseEnConformite};
+use crate::enums::{
+    AffectationStatus, MotifCloture, MotifRefus, PartnerType, TravauxMiseEnConformite,
+};
 use crate::ids::{AffectationId, PartnerId, SignalementId, UserId};
 use crate::territory_code::TerritoryCode;
 

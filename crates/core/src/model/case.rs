@@ -43,16 +43,24 @@ impl Case {
     }
 
     pub fn count_affectations(&self, status: AffectationStatus) -> usize {
-        self.affectations.iter().filter(|a| a.status == status).count()
+        self.affectations
+            .iter()
+            .filter(|a| a.status == status)
+            .count()
     }
 
     pub fn has_suivi(&self, category: SuiviCategory) -> bool {
-        self.suivis.iter().any(|s| s.category == category && !s.is_deleted())
+        self.suivis
+            .iter()
+            .any(|s| s.category == category && !s.is_deleted())
     }
 
     pub fn has_planned_or_done_visit(&self) -> bool {
-        self.interventions
-            .iter()
-            .any(|i| matches!(i.status, InterventionStatus::Planned | InterventionStatus::Done))
+        self.interventions.iter().any(|i| {
+            matches!(
+                i.status,
+                InterventionStatus::Planned | InterventionStatus::Done
+            )
+        })
     }
 }

@@ -3,8 +3,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::enums::{HistoryEvent, NotificationType, PartnerType, ProfileDeclarant, Qualification};
 use crate::ids::{
-    AffectationId, AutoAffectationRuleId, HistoryEntryId, NotificationId, PartnerId,
-    SignalementId, SuiviId, TagId, UserId,
+    AffectationId, AutoAffectationRuleId, HistoryEntryId, NotificationId, PartnerId, SignalementId,
+    SuiviId, TagId, UserId,
 };
 use crate::territory_code::TerritoryCode;
 

@@ -19,8 +19,6 @@ pub use misc::{
     RuleStatus, Subscription, Tag, Territory,
 };
 pub use partner::{GeoPoint, Partner, Zone};
-pub use signalement::{
-    Adresse, Allocataire, Declarant, Logement, Occupant, Proprio, Signalement,
-};
+pub use signalement::{Adresse, Allocataire, Declarant, Logement, Occupant, Proprio, Signalement};
 pub use suivi::Suivi;
 pub use user::{Membership, User};

@@ -75,7 +75,12 @@ impl Partner {
     /// §6 step 3: the partner's perimeter includes the case's commune or
     /// point, and no excluded zone contains the point. Unlike the reference
     /// (quirk §8.8), a point inside any excluded zone is excluded.
-    pub fn is_localized_for(&self, territory: &TerritoryCode, insee: Option<&str>, point: Option<GeoPoint>) -> bool {
+    pub fn is_localized_for(
+        &self,
+        territory: &TerritoryCode,
+        insee: Option<&str>,
+        point: Option<GeoPoint>,
+    ) -> bool {
         if self.is_archive || &self.territory != territory {
             return false;
         }

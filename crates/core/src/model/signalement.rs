@@ -75,7 +75,9 @@ impl Signalement {
     }
 
     pub fn is_tiers_declarant(&self) -> bool {
-        self.declarant.profile.is_some_and(ProfileDeclarant::is_tiers)
+        self.declarant
+            .profile
+            .is_some_and(ProfileDeclarant::is_tiers)
     }
 
     pub fn is_logement_vacant(&self) -> bool {

@@ -58,7 +58,11 @@ pub fn affect(
     id: AffectationId,
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
-    check(actor, Action::ToggleAffectation, Resource::Signalement(case))?;
+    check(
+        actor,
+        Action::ToggleAffectation,
+        Resource::Signalement(case),
+    )?;
     if case.affectation_of(partner.id).is_some() {
         return Ok(Vec::new());
     }
@@ -80,7 +84,11 @@ pub fn affect(
 
 /// Remove a partner from the case; its users stop following it.
 pub fn unaffect(case: &mut Case, actor: &Actor, partner: PartnerId) -> Result<Events, DomainError> {
-    check(actor, Action::ToggleAffectation, Resource::Signalement(case))?;
+    check(
+        actor,
+        Action::ToggleAffectation,
+        Resource::Signalement(case),
+    )?;
     let Some(existing) = case.affectation_of(partner).cloned() else {
         return Ok(Vec::new());
     };
@@ -90,7 +98,9 @@ pub fn unaffect(case: &mut Case, actor: &Actor, partner: PartnerId) -> Result<Ev
             affectation_id: existing.id,
             partner_id: partner,
         });
-        events.push(DomainEvent::UnsubscribePartnerUsers { partner_id: partner });
+        events.push(DomainEvent::UnsubscribePartnerUsers {
+            partner_id: partner,
+        });
         Ok(())
     })
 }
@@ -176,7 +186,11 @@ pub fn refuse(
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
     let current = find(case, id)?;
-    check(actor, Action::AnswerAffectation, Resource::Affectation(case, &current))?;
+    check(
+        actor,
+        Action::AnswerAffectation,
+        Resource::Affectation(case, &current),
+    )?;
     if motif.is_some_and(|m| !MotifRefus::FOR_AFFECTATION.contains(&m)) {
         return Err(DomainError::invalid(
             "motif",
@@ -196,7 +210,14 @@ pub fn refuse(
             message
         );
         let author = author_of(actor, case);
-        events.push(suivi(case, SuiviCategory::AffectationIsRefused, text, false, author, now));
+        events.push(suivi(
+            case,
+            SuiviCategory::AffectationIsRefused,
+            text,
+            false,
+            author,
+            now,
+        ));
         Ok(())
     })
 }
@@ -220,8 +241,17 @@ pub fn close(
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
     let current = find(case, id)?;
-    check(actor, Action::CloseAffectation, Resource::Affectation(case, &current))?;
-    let precisions = required_text("precisions", &form.precisions, 10, "La précision de clôture")?;
+    check(
+        actor,
+        Action::CloseAffectation,
+        Resource::Affectation(case, &current),
+    )?;
+    let precisions = required_text(
+        "precisions",
+        &form.precisions,
+        10,
+        "La précision de clôture",
+    )?;
     let travaux = if form.motif.requires_travaux_answer() {
         Some(form.travaux.ok_or_else(|| {
             DomainError::invalid(
@@ -246,7 +276,14 @@ pub fn close(
             precisions
         );
         let author = author_of(actor, case);
-        events.push(suivi(case, SuiviCategory::AffectationIsClosed, text, false, author, now));
+        events.push(suivi(
+            case,
+            SuiviCategory::AffectationIsClosed,
+            text,
+            false,
+            author,
+            now,
+        ));
         events.push(DomainEvent::Notify {
             kind: NotificationType::CloturePartenaire,
             audience: Audience::Subscribers,
@@ -268,7 +305,11 @@ pub fn reopen(
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
     let current = find(case, id)?;
-    check(actor, Action::ReopenAffectation, Resource::Affectation(case, &current))?;
+    check(
+        actor,
+        Action::ReopenAffectation,
+        Resource::Affectation(case, &current),
+    )?;
     tracked(case, |case, events| {
         apply(case, id, AffectationTransition::Reopen, |a| {
             a.clear_motifs();
@@ -299,7 +340,11 @@ pub fn reinit(
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
     let current = find(case, id)?;
-    check(actor, Action::ReinitAffectation, Resource::Affectation(case, &current))?;
+    check(
+        actor,
+        Action::ReinitAffectation,
+        Resource::Affectation(case, &current),
+    )?;
     if current.partner_id != partner.id {
         return Err(DomainError::NotFound("Partenaire".into()));
     }
@@ -309,7 +354,9 @@ pub fn reinit(
             affectation_id: id,
             partner_id: partner.id,
         });
-        events.push(DomainEvent::UnsubscribePartnerUsers { partner_id: partner.id });
+        events.push(DomainEvent::UnsubscribePartnerUsers {
+            partner_id: partner.id,
+        });
         push_affectation(case, partner, actor.user_id(), new_id, now, events);
         Ok(())
     })

@@ -42,18 +42,33 @@ pub(crate) fn tracked(
     for a in &case.affectations {
         match before.affectations.iter().find(|b| b.id == a.id) {
             Some(b) => log.extend(history::update("Affectation", a.id.as_uuid(), b, a)),
-            None => log.push(history::whole("Affectation", a.id.as_uuid(), HistoryEvent::Create, a)),
+            None => log.push(history::whole(
+                "Affectation",
+                a.id.as_uuid(),
+                HistoryEvent::Create,
+                a,
+            )),
         }
     }
     for b in &before.affectations {
         if !case.affectations.iter().any(|a| a.id == b.id) {
-            log.push(history::whole("Affectation", b.id.as_uuid(), HistoryEvent::Delete, b));
+            log.push(history::whole(
+                "Affectation",
+                b.id.as_uuid(),
+                HistoryEvent::Delete,
+                b,
+            ));
         }
     }
     for i in &case.interventions {
         match before.interventions.iter().find(|b| b.id == i.id) {
             Some(b) => log.extend(history::update("Intervention", i.id.as_uuid(), b, i)),
-            None => log.push(history::whole("Intervention", i.id.as_uuid(), HistoryEvent::Create, i)),
+            None => log.push(history::whole(
+                "Intervention",
+                i.id.as_uuid(),
+                HistoryEvent::Create,
+                i,
+            )),
         }
     }
     let mut all: Events = log.into_iter().map(DomainEvent::History).collect();
@@ -61,7 +76,11 @@ pub(crate) fn tracked(
     Ok(all)
 }
 
-pub(crate) fn check(actor: &Actor, action: Action, resource: Resource<'_>) -> Result<(), DomainError> {
+pub(crate) fn check(
+    actor: &Actor,
+    action: Action,
+    resource: Resource<'_>,
+) -> Result<(), DomainError> {
     policy::can(actor, action, resource).map_err(DomainError::from)
 }
 
@@ -110,7 +129,12 @@ pub(crate) fn suivi(
 }
 
 /// Trimmed text of at least `min` visible characters.
-pub(crate) fn required_text(field: &str, text: &str, min: usize, what: &str) -> Result<String, DomainError> {
+pub(crate) fn required_text(
+    field: &str,
+    text: &str,
+    min: usize,
+    what: &str,
+) -> Result<String, DomainError> {
     let t = text.trim();
     if t.chars().filter(|c| !c.is_whitespace()).count() < min {
         return Err(DomainError::invalid(

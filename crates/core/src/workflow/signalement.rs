@@ -30,12 +30,23 @@ pub fn validate(
     subscribers: Vec<UserId>,
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
-    check(actor, Action::ValidateSignalement, Resource::Signalement(case))?;
+    check(
+        actor,
+        Action::ValidateSignalement,
+        Resource::Signalement(case),
+    )?;
     tracked(case, |case, events| {
         move_to(case, SignalementTransition::Validate)?;
         case.signalement.validated_at = Some(now);
         let author = author_of(actor, case);
-        events.push(suivi(case, SuiviCategory::SignalementIsActive, String::new(), true, author, now));
+        events.push(suivi(
+            case,
+            SuiviCategory::SignalementIsActive,
+            String::new(),
+            true,
+            author,
+            now,
+        ));
         let mut follow = subscribers;
         if let Some(staff) = actor.as_staff().filter(|s| !s.is_super_admin()) {
             follow.push(staff.id);
@@ -55,7 +66,11 @@ pub fn refuse(
     message: &str,
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
-    check(actor, Action::ValidateSignalement, Resource::Signalement(case))?;
+    check(
+        actor,
+        Action::ValidateSignalement,
+        Resource::Signalement(case),
+    )?;
     if !MotifRefus::FOR_SIGNALEMENT.contains(&motif) {
         return Err(DomainError::invalid(
             "motif",
@@ -72,7 +87,14 @@ pub fn refuse(
             message
         );
         let author = author_of(actor, case);
-        events.push(suivi(case, SuiviCategory::SignalementIsRefused, text, true, author, now));
+        events.push(suivi(
+            case,
+            SuiviCategory::SignalementIsRefused,
+            text,
+            true,
+            author,
+            now,
+        ));
         Ok(())
     })
 }
@@ -84,7 +106,11 @@ pub fn auto_validate(
     new_ids: &mut dyn FnMut() -> AffectationId,
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
-    check(&Actor::System, Action::ValidateSignalement, Resource::Signalement(case))?;
+    check(
+        &Actor::System,
+        Action::ValidateSignalement,
+        Resource::Signalement(case),
+    )?;
     tracked(case, |case, events| {
         move_to(case, SignalementTransition::AutoValidate)?;
         case.signalement.validated_at = Some(now);
@@ -129,9 +155,19 @@ pub fn close_for_all(
             comment
         );
         let author = author_of(actor, case);
-        events.push(suivi(case, SuiviCategory::SignalementIsClosed, text, public, author, now));
+        events.push(suivi(
+            case,
+            SuiviCategory::SignalementIsClosed,
+            text,
+            public,
+            author,
+            now,
+        ));
         for a in &mut case.affectations {
-            if matches!(a.status, AffectationStatus::Wait | AffectationStatus::Accepted) {
+            if matches!(
+                a.status,
+                AffectationStatus::Wait | AffectationStatus::Accepted
+            ) {
                 a.status = affectation_next(a.status, AffectationTransition::CloseForAll)?;
                 a.motif_cloture = Some(motif);
                 a.answered_at = Some(now);
@@ -153,7 +189,11 @@ pub fn reopen_for_all(
     public: bool,
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
-    check(actor, Action::ReopenSignalement, Resource::Signalement(case))?;
+    check(
+        actor,
+        Action::ReopenSignalement,
+        Resource::Signalement(case),
+    )?;
     tracked(case, |case, events| {
         move_to(case, SignalementTransition::ReopenForAll)?;
         let s = &mut case.signalement;
@@ -163,7 +203,10 @@ pub fn reopen_for_all(
         s.com_cloture = None;
         s.motif_refus = None;
         for a in &mut case.affectations {
-            if matches!(a.status, AffectationStatus::Closed | AffectationStatus::Refused) {
+            if matches!(
+                a.status,
+                AffectationStatus::Closed | AffectationStatus::Refused
+            ) {
                 a.status = affectation_next(a.status, AffectationTransition::ReopenForAll)?;
                 a.clear_motifs();
                 a.answered_at = None;
@@ -190,7 +233,11 @@ pub fn reopen_for_all(
 /// "Supprimer" (rule 8): archive a closed or refused case; pending
 /// affectations and the case's notifications go.
 pub fn archive(case: &mut Case, actor: &Actor) -> Result<Events, DomainError> {
-    check(actor, Action::ArchiveSignalement, Resource::Signalement(case))?;
+    check(
+        actor,
+        Action::ArchiveSignalement,
+        Resource::Signalement(case),
+    )?;
     tracked(case, |case, events| {
         move_to(case, SignalementTransition::Archive)?;
         let (pending, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut case.affectations)
@@ -210,8 +257,14 @@ pub fn archive(case: &mut Case, actor: &Actor) -> Result<Events, DomainError> {
 
 /// Only a super admin brings an archived case back (rule 8).
 pub fn reactivate(case: &mut Case, actor: &Actor) -> Result<Events, DomainError> {
-    check(actor, Action::ReactivateSignalement, Resource::Signalement(case))?;
-    tracked(case, |case, _| move_to(case, SignalementTransition::Reactivate))
+    check(
+        actor,
+        Action::ReactivateSignalement,
+        Resource::Signalement(case),
+    )?;
+    tracked(case, |case, _| {
+        move_to(case, SignalementTransition::Reactivate)
+    })
 }
 
 /// The landlord injunction ends without result (rule 2): the case gets its
@@ -224,11 +277,11 @@ pub fn switch_to_procedure(
     cause: SuiviCategory,
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
-    match actor {
-        Actor::Usager(_) => check(actor, Action::UsagerBasculeProcedure, Resource::Signalement(case))?,
-        Actor::System => {}
-        _ => check(actor, Action::EditSignalement, Resource::Signalement(case))?,
-    }
+    check(
+        actor,
+        Action::SwitchToProcedure,
+        Resource::Signalement(case),
+    )?;
     tracked(case, |case, events| {
         move_to(case, SignalementTransition::SwitchToProcedure)?;
         case.signalement.reference = definitive_reference;
@@ -255,8 +308,19 @@ pub fn ask_abandon(
         case.signalement.is_usager_abandon_procedure = true;
         case.signalement.motif_cloture_usager = Some(motif);
         let author = author_of(actor, case);
-        let text = format!("Demande d'arrêt de la procédure ({}) : {}", motif.label(), message);
-        events.push(suivi(case, SuiviCategory::DemandeAbandonProcedure, text, true, author, now));
+        let text = format!(
+            "Demande d'arrêt de la procédure ({}) : {}",
+            motif.label(),
+            message
+        );
+        events.push(suivi(
+            case,
+            SuiviCategory::DemandeAbandonProcedure,
+            text,
+            true,
+            author,
+            now,
+        ));
         events.push(DomainEvent::Notify {
             kind: NotificationType::DemandeAbandonProcedure,
             audience: Audience::TerritoryAdmins,
@@ -272,7 +336,11 @@ pub fn ask_poursuite(
     message: &str,
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
-    check(actor, Action::UsagerAskPoursuite { now }, Resource::Signalement(case))?;
+    check(
+        actor,
+        Action::UsagerAskPoursuite { now },
+        Resource::Signalement(case),
+    )?;
     let message = required_text("message", message, 1, "Votre message")?;
     tracked(case, |case, events| {
         case.signalement.is_usager_abandon_procedure = false;
@@ -280,7 +348,14 @@ pub fn ask_poursuite(
         case.signalement.last_poursuite_request_at = Some(now);
         let author = author_of(actor, case);
         let text = format!("Demande de poursuite de la procédure : {message}");
-        events.push(suivi(case, SuiviCategory::DemandePoursuiteProcedure, text, true, author, now));
+        events.push(suivi(
+            case,
+            SuiviCategory::DemandePoursuiteProcedure,
+            text,
+            true,
+            author,
+            now,
+        ));
         Ok(())
     })
 }

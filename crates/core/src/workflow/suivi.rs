@@ -25,7 +25,11 @@ pub fn add_message(
 ) -> Result<Events, DomainError> {
     let category = match actor {
         Actor::Usager(_) => {
-            check(actor, Action::UsagerPostMessage { now }, Resource::Signalement(case))?;
+            check(
+                actor,
+                Action::UsagerPostMessage { now },
+                Resource::Signalement(case),
+            )?;
             if case.signalement.status == SignalementStatus::Closed {
                 SuiviCategory::MessageUsagerPostCloture
             } else {
@@ -72,7 +76,11 @@ pub fn edit(
     now: DateTime<Utc>,
 ) -> Result<Suivi, DomainError> {
     let current = find(case, id)?;
-    check(actor, Action::EditSuivi { now }, Resource::Suivi(case, &current))?;
+    check(
+        actor,
+        Action::EditSuivi { now },
+        Resource::Suivi(case, &current),
+    )?;
     let text = required_text("message", text, 1, "Le message")?;
     Ok(Suivi {
         description: text,
@@ -97,7 +105,11 @@ pub fn delete(
     now: DateTime<Utc>,
 ) -> Result<Deletion, DomainError> {
     let current = find(case, id)?;
-    check(actor, Action::DeleteSuivi { now }, Resource::Suivi(case, &current))?;
+    check(
+        actor,
+        Action::DeleteSuivi { now },
+        Resource::Suivi(case, &current),
+    )?;
     let within_window = current.waiting_notification
         && now - current.created_at < SUIVI_EDIT_WINDOW
         && current.created_by == actor.user_id();
@@ -125,7 +137,9 @@ fn find(case: &Case, id: SuiviId) -> Result<Suivi, DomainError> {
 pub fn due_for_release(suivis: &[Suivi], now: DateTime<Utc>) -> Vec<SuiviId> {
     suivis
         .iter()
-        .filter(|s| s.waiting_notification && !s.is_deleted() && now - s.created_at >= SUIVI_EDIT_WINDOW)
+        .filter(|s| {
+            s.waiting_notification && !s.is_deleted() && now - s.created_at >= SUIVI_EDIT_WINDOW
+        })
         .map(|s| s.id)
         .collect()
 }

@@ -42,7 +42,8 @@ pub fn plan(
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
     check(actor, Action::AddVisite, Resource::Signalement(case))?;
-    if !partner.has_competence(Qualification::Visites) || case.affectation_of(partner.id).is_none() {
+    if !partner.has_competence(Qualification::Visites) || case.affectation_of(partner.id).is_none()
+    {
         return Err(DomainError::invalid(
             "partenaire",
             "La visite doit être confiée à un partenaire affecté au dossier et compétent pour les visites.",
@@ -75,7 +76,11 @@ pub fn plan(
         events.push(suivi(
             case,
             SuiviCategory::InterventionIsCreated,
-            format!("Visite programmée le {} par {}.", date_fr(scheduled_at), partner.nom),
+            format!(
+                "Visite programmée le {} par {}.",
+                date_fr(scheduled_at),
+                partner.nom
+            ),
             true,
             author,
             now,
@@ -103,7 +108,11 @@ fn visit_mut(case: &mut Case, id: InterventionId) -> Result<&mut Intervention, D
 }
 
 fn guard(ok: bool, message: &str) -> Result<(), DomainError> {
-    if ok { Ok(()) } else { Err(DomainError::invalid("date", message)) }
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::invalid("date", message))
+    }
 }
 
 pub fn reschedule(
@@ -114,8 +123,15 @@ pub fn reschedule(
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
     let current = find(case, id)?;
-    check(actor, Action::EditVisite, Resource::Intervention(case, &current))?;
-    guard(scheduled_at > now, "La nouvelle date doit être dans le futur.")?;
+    check(
+        actor,
+        Action::EditVisite,
+        Resource::Intervention(case, &current),
+    )?;
+    guard(
+        scheduled_at > now,
+        "La nouvelle date doit être dans le futur.",
+    )?;
     tracked(case, |case, events| {
         let v = visit_mut(case, id)?;
         v.status = intervention_next(v.status, InterventionTransition::Reschedule)?;
@@ -142,8 +158,15 @@ pub fn cancel(
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
     let current = find(case, id)?;
-    check(actor, Action::EditVisite, Resource::Intervention(case, &current))?;
-    guard(current.scheduled_at > now, "Une visite passée ne s'annule pas : indiquez qu'elle n'a pas eu lieu.")?;
+    check(
+        actor,
+        Action::EditVisite,
+        Resource::Intervention(case, &current),
+    )?;
+    guard(
+        current.scheduled_at > now,
+        "Une visite passée ne s'annule pas : indiquez qu'elle n'a pas eu lieu.",
+    )?;
     let reason = required_text("motif", reason, 1, "Le motif d'annulation")?;
     tracked(case, |case, events| {
         let v = visit_mut(case, id)?;
@@ -153,7 +176,11 @@ pub fn cancel(
         events.push(suivi(
             case,
             SuiviCategory::InterventionIsCanceled,
-            format!("La visite du {} a été annulée : {}", date_fr(current.scheduled_at), reason),
+            format!(
+                "La visite du {} a été annulée : {}",
+                date_fr(current.scheduled_at),
+                reason
+            ),
             true,
             author,
             now,
@@ -171,8 +198,15 @@ pub fn abort(
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
     let current = find(case, id)?;
-    check(actor, Action::EditVisite, Resource::Intervention(case, &current))?;
-    guard(current.scheduled_at <= now, "La visite n'a pas encore eu lieu : annulez-la ou reprogrammez-la.")?;
+    check(
+        actor,
+        Action::EditVisite,
+        Resource::Intervention(case, &current),
+    )?;
+    guard(
+        current.scheduled_at <= now,
+        "La visite n'a pas encore eu lieu : annulez-la ou reprogrammez-la.",
+    )?;
     let reason = required_text("motif", reason, 1, "La raison")?;
     tracked(case, |case, events| {
         let v = visit_mut(case, id)?;
@@ -182,7 +216,11 @@ pub fn abort(
         events.push(suivi(
             case,
             SuiviCategory::InterventionIsAborted,
-            format!("La visite du {} n'a pas pu avoir lieu : {}", date_fr(current.scheduled_at), reason),
+            format!(
+                "La visite du {} n'a pas pu avoir lieu : {}",
+                date_fr(current.scheduled_at),
+                reason
+            ),
             true,
             author,
             now,
@@ -200,8 +238,14 @@ pub fn confirm(
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
     let current = find(case, id)?;
-    check(actor, Action::EditVisite, Resource::Intervention(case, &current))?;
-    tracked(case, |case, events| conclude_in(case, actor, id, conclusion, now, events))
+    check(
+        actor,
+        Action::EditVisite,
+        Resource::Intervention(case, &current),
+    )?;
+    tracked(case, |case, events| {
+        conclude_in(case, actor, id, conclusion, now, events)
+    })
 }
 
 fn conclude_in(
@@ -236,7 +280,11 @@ fn conclude_in(
     events.push(suivi(
         case,
         SuiviCategory::InterventionHasConclusion,
-        format!("Conclusion de la visite : {}. {}", labels.join(", "), details),
+        format!(
+            "Conclusion de la visite : {}. {}",
+            labels.join(", "),
+            details
+        ),
         conclusion.notify_usager,
         author,
         now,

@@ -1,0 +1,148 @@
+//! The outbox seen from the worker: jobs enqueued by committed
+//! transactions, claimed under the data lock so that two workers never get
+//! the same one.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+use histologe_core::ids::JobId;
+use histologe_ports::{Job, JobQueue, JobStatus, RepoError};
+
+use crate::store::{MemoryStore, State};
+
+/// A job row with what the worker protocol needs beside the port's `Job`.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredJob {
+    pub(crate) job: Job,
+    /// Until when a running job belongs to the worker that claimed it.
+    /// Kept apart from `run_at` so that `all()` still shows when the job
+    /// was due.
+    pub(crate) lease_until: Option<DateTime<Utc>>,
+    /// Enqueue order, the last tie-breaker.
+    pub(crate) seq: u64,
+}
+
+impl StoredJob {
+    fn is_claimable(&self, now: DateTime<Utc>) -> bool {
+        match self.job.status {
+            JobStatus::Pending => self.job.run_at <= now,
+            // A worker that died or stalled past its lease loses the job.
+            JobStatus::Running => self.lease_until.is_none_or(|until| until <= now),
+            JobStatus::Done | JobStatus::Dead => false,
+        }
+    }
+}
+
+fn find(state: &mut State, id: JobId) -> Result<&mut StoredJob, RepoError> {
+    state
+        .jobs
+        .iter_mut()
+        .find(|stored| stored.job.id == id)
+        .ok_or_else(|| RepoError::NotFound(format!("job {id}")))
+}
+
+/// `now + lease`, saturating instead of overflowing for absurd leases.
+fn lease_deadline(now: DateTime<Utc>, lease: Duration) -> DateTime<Utc> {
+    TimeDelta::from_std(lease)
+        .ok()
+        .and_then(|delta| now.checked_add_signed(delta))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+#[async_trait]
+impl JobQueue for MemoryStore {
+    /// The oldest by due time, then creation, then enqueue order.
+    async fn claim(&self, now: DateTime<Utc>, lease: Duration) -> Result<Option<Job>, RepoError> {
+        let mut state = self.shared.state().await?;
+        let Some(stored) = state
+            .jobs
+            .iter_mut()
+            .filter(|stored| stored.is_claimable(now))
+            .min_by_key(|stored| (stored.job.run_at, stored.job.created_at, stored.seq))
+        else {
+            return Ok(None);
+        };
+        stored.job.status = JobStatus::Running;
+        stored.job.attempts = stored.job.attempts.saturating_add(1);
+        stored.lease_until = Some(lease_deadline(now, lease));
+        Ok(Some(stored.job.clone()))
+    }
+
+    async fn complete(&self, claimed: &Job) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        let stored = find_claimed(&mut state, claimed)?;
+        stored.job.status = JobStatus::Done;
+        stored.lease_until = None;
+        Ok(())
+    }
+
+    async fn fail(
+        &self,
+        claimed: &Job,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        let stored = find_claimed(&mut state, claimed)?;
+        stored.job.last_error = Some(error.to_string());
+        stored.lease_until = None;
+        match retry_at {
+            Some(at) => {
+                stored.job.status = JobStatus::Pending;
+                stored.job.run_at = at;
+            }
+            None => stored.job.status = JobStatus::Dead,
+        }
+        Ok(())
+    }
+
+    /// Newest first by creation (then enqueue order).
+    async fn dead(&self, limit: u32) -> Result<Vec<Job>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut dead: Vec<&StoredJob> = state
+            .jobs
+            .iter()
+            .filter(|stored| stored.job.status == JobStatus::Dead)
+            .collect();
+        dead.sort_by_key(|stored| std::cmp::Reverse((stored.job.created_at, stored.seq)));
+        Ok(dead
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|stored| stored.job.clone())
+            .collect())
+    }
+
+    /// Due at once; `attempts` is kept, so a job already at the worker's
+    /// cap gets one more try before it is dead again.
+    ///
+    /// # Errors
+    /// `NotFound` unless the job exists and is dead (sending back a
+    /// running or done job would run it twice).
+    async fn retry(&self, id: JobId, now: DateTime<Utc>) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        let stored = find(&mut state, id)?;
+        if stored.job.status != JobStatus::Dead {
+            return Err(RepoError::NotFound(format!("dead job {id}")));
+        }
+        stored.job.status = JobStatus::Pending;
+        stored.job.run_at = now;
+        stored.lease_until = None;
+        Ok(())
+    }
+
+    /// In enqueue order.
+    async fn all(&self) -> Result<Vec<Job>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.jobs.iter().map(|stored| stored.job.clone()).collect())
+    }
+}
+
+/// The job as claimed by this caller: still running with the same attempt.
+fn find_claimed<'a>(state: &'a mut State, claimed: &Job) -> Result<&'a mut StoredJob, RepoError> {
+    let stored = find(state, claimed.id)?;
+    if stored.job.status != JobStatus::Running || stored.job.attempts != claimed.attempts {
+        return Err(RepoError::Conflict);
+    }
+    Ok(stored)
+}

@@ -1,0 +1,461 @@
+//! Reads of committed data, and the stand-alone writes of reference data
+//! (users, partners, territories, rules, file metadata). Each call holds
+//! the data lock for a few statements only.
+
+use std::cmp::Reverse;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use histologe_core::enums::{Role, SignalementStatus, UserStatus};
+use histologe_core::ids::{FileId, PartnerId, SignalementId, SuiviId, UserId};
+use histologe_core::model::{
+    AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner, RuleStatus,
+    Signalement, Territory, User,
+};
+use histologe_core::policy::ListScope;
+use histologe_core::reference::{Reference, is_reference_query};
+use histologe_core::territory_code::TerritoryCode;
+use histologe_ports::{
+    AutoAffectationRuleRepository, FileRepository, HistoryRepository, NotificationRepository, Page,
+    PartnerRepository, RepoError, SignalementFilter, SignalementRepository, TerritoryRepository,
+    UserRepository,
+};
+
+use crate::store::MemoryStore;
+
+/// Whether `case` is in `scope` and passes `filter` (rule 9 for partners).
+fn is_listed(case: &Case, scope: &ListScope, filter: &SignalementFilter) -> bool {
+    let s = &case.signalement;
+    if s.status.is_excluded_from_lists() {
+        return false;
+    }
+    let in_scope = match scope {
+        ListScope::All => true,
+        ListScope::Territories(territories) => territories.contains(&s.territory),
+        ListScope::Partners(partners) => case
+            .affectations
+            .iter()
+            .any(|a| partners.contains(&a.partner_id)),
+        ListScope::Nothing => false,
+    };
+    in_scope
+        && status_matches(case, scope, filter.status)
+        && filter.territory.as_ref().is_none_or(|t| &s.territory == t)
+        && filter
+            .created_after
+            .is_none_or(|after| s.created_at >= after)
+        && filter
+            .created_before
+            .is_none_or(|before| s.created_at < before)
+        && filter
+            .text
+            .as_deref()
+            .is_none_or(|text| text_matches(s, text))
+}
+
+/// A partner's agent filters on his own affectation's status (rule 9);
+/// everyone else on the case's.
+fn status_matches(case: &Case, scope: &ListScope, wanted: Option<SignalementStatus>) -> bool {
+    let Some(wanted) = wanted else {
+        return true;
+    };
+    match scope {
+        ListScope::Partners(partners) => {
+            let status = wanted.as_affectation_filter();
+            case.affectations
+                .iter()
+                .any(|a| partners.contains(&a.partner_id) && a.status == status)
+        }
+        _ => case.signalement.status == wanted,
+    }
+}
+
+/// An exact reference (`2025-42`, leading zeros ignored) when the text is
+/// one, else a case-insensitive substring of the names and the address.
+fn text_matches(s: &Signalement, text: &str) -> bool {
+    let text = text.trim();
+    if text.is_empty() {
+        return true;
+    }
+    if is_reference_query(text) {
+        let wanted = Reference::parse(text).ok();
+        return wanted.is_some() && Reference::parse(s.reference.trim()).ok() == wanted;
+    }
+    let needle = text.to_lowercase();
+    let address = format!(
+        "{} {} {}",
+        s.adresse.adresse, s.adresse.code_postal, s.adresse.ville
+    );
+    [
+        s.occupant.nom.as_deref(),
+        s.occupant.prenom.as_deref(),
+        s.declarant.nom.as_deref(),
+        s.declarant.prenom.as_deref(),
+        Some(address.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|field| field.to_lowercase().contains(&needle))
+}
+
+#[async_trait]
+impl SignalementRepository for MemoryStore {
+    async fn case(&self, id: SignalementId) -> Result<Option<Case>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.cases.get(&id).cloned())
+    }
+
+    async fn case_by_code_suivi(&self, code: &str) -> Result<Option<Case>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state
+            .cases
+            .values()
+            .find(|case| case.signalement.code_suivi == code)
+            .cloned())
+    }
+
+    /// Newest first by `created_at` (then id, for a stable order);
+    /// `created_after` is inclusive, `created_before` exclusive.
+    async fn list(
+        &self,
+        scope: &ListScope,
+        filter: &SignalementFilter,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Page<Signalement>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut listed: Vec<&Signalement> = state
+            .cases
+            .values()
+            .filter(|case| is_listed(case, scope, filter))
+            .map(|case| &case.signalement)
+            .collect();
+        listed.sort_by_key(|s| Reverse((s.created_at, s.id)));
+        let total = u64::try_from(listed.len()).unwrap_or(u64::MAX);
+        let items = listed
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .cloned()
+            .collect();
+        Ok(Page { items, total })
+    }
+
+    /// Oldest first.
+    async fn suivis_to_release(
+        &self,
+        created_before: DateTime<Utc>,
+    ) -> Result<Vec<(SignalementId, SuiviId)>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut due: Vec<_> = state
+            .cases
+            .values()
+            .flat_map(|case| case.suivis.iter())
+            .filter(|s| s.waiting_notification && !s.is_deleted() && s.created_at < created_before)
+            .map(|s| (s.created_at, s.signalement_id, s.id))
+            .collect();
+        due.sort();
+        Ok(due
+            .into_iter()
+            .map(|(_, case, suivi)| (case, suivi))
+            .collect())
+    }
+}
+
+fn same_email(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// Users in creation order (then id), so lists are reproducible.
+fn sorted_users<'a>(users: impl Iterator<Item = &'a User>) -> Vec<User> {
+    let mut users: Vec<User> = users.cloned().collect();
+    users.sort_by_key(|u| (u.created_at, u.id));
+    users
+}
+
+#[async_trait]
+impl UserRepository for MemoryStore {
+    async fn get(&self, id: UserId) -> Result<Option<User>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.users.get(&id).cloned())
+    }
+
+    /// Case-insensitive, like the e-mail uniqueness.
+    async fn by_email(&self, email: &str) -> Result<Option<User>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state
+            .users
+            .values()
+            .find(|u| same_email(&u.email, email))
+            .cloned())
+    }
+
+    /// # Errors
+    /// `Duplicate` when the id or the e-mail (case-insensitive) is taken.
+    async fn insert(&self, user: &User) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        if state.users.contains_key(&user.id) {
+            return Err(RepoError::Duplicate(format!("user {}", user.id)));
+        }
+        if state
+            .users
+            .values()
+            .any(|u| same_email(&u.email, &user.email))
+        {
+            return Err(RepoError::Duplicate("user e-mail".into()));
+        }
+        state.users.insert(user.id, user.clone());
+        Ok(())
+    }
+
+    /// # Errors
+    /// `NotFound` for an unknown user, `Duplicate` when the new e-mail is
+    /// another user's.
+    async fn update(&self, user: &User) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        if !state.users.contains_key(&user.id) {
+            return Err(RepoError::NotFound(format!("user {}", user.id)));
+        }
+        let taken = state
+            .users
+            .values()
+            .any(|u| u.id != user.id && same_email(&u.email, &user.email));
+        if taken {
+            return Err(RepoError::Duplicate("user e-mail".into()));
+        }
+        state.users.insert(user.id, user.clone());
+        Ok(())
+    }
+
+    /// Archived users are left out ("active and inactive").
+    async fn of_partner(&self, partner: PartnerId) -> Result<Vec<User>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(sorted_users(state.users.values().filter(|u| {
+            u.belongs_to(partner) && u.status != UserStatus::Archive
+        })))
+    }
+
+    async fn territory_admins(&self, territory: &TerritoryCode) -> Result<Vec<User>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(sorted_users(state.users.values().filter(|u| {
+            u.role == Role::TerritoryAdmin
+                && u.memberships.iter().any(|m| &m.territory == territory)
+        })))
+    }
+
+    async fn super_admins(&self) -> Result<Vec<User>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(sorted_users(
+            state.users.values().filter(|u| u.role == Role::SuperAdmin),
+        ))
+    }
+
+    /// In the order of `ids`; unknown ids are skipped.
+    async fn many(&self, ids: &[UserId]) -> Result<Vec<User>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| state.users.get(id).cloned())
+            .collect())
+    }
+}
+
+/// Whether `partner`'s generic e-mail is already another live partner's in
+/// its territory. Archived partners free their address.
+fn partner_email_taken<'a>(partner: &Partner, others: impl Iterator<Item = &'a Partner>) -> bool {
+    let Some(email) = partner.email.as_deref().filter(|e| !e.trim().is_empty()) else {
+        return false;
+    };
+    !partner.is_archive
+        && others.into_iter().any(|other| {
+            other.id != partner.id
+                && !other.is_archive
+                && other.territory == partner.territory
+                && other.email.as_deref().is_some_and(|e| same_email(e, email))
+        })
+}
+
+#[async_trait]
+impl PartnerRepository for MemoryStore {
+    async fn get(&self, id: PartnerId) -> Result<Option<Partner>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.partners.get(&id).cloned())
+    }
+
+    /// By name (then id).
+    async fn of_territory(&self, territory: &TerritoryCode) -> Result<Vec<Partner>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut partners: Vec<Partner> = state
+            .partners
+            .values()
+            .filter(|p| !p.is_archive && &p.territory == territory)
+            .cloned()
+            .collect();
+        partners.sort_by_key(|p| (p.nom.to_lowercase(), p.id));
+        Ok(partners)
+    }
+
+    /// # Errors
+    /// `Duplicate` when the id is taken, or when another non-archived
+    /// partner of the territory has the same generic e-mail.
+    async fn insert(&self, partner: &Partner) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        if state.partners.contains_key(&partner.id) {
+            return Err(RepoError::Duplicate(format!("partner {}", partner.id)));
+        }
+        if partner_email_taken(partner, state.partners.values()) {
+            return Err(RepoError::Duplicate("partner e-mail in territory".into()));
+        }
+        state.partners.insert(partner.id, partner.clone());
+        Ok(())
+    }
+
+    /// # Errors
+    /// `NotFound` for an unknown partner; `Duplicate` as for `insert`.
+    async fn update(&self, partner: &Partner) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        if !state.partners.contains_key(&partner.id) {
+            return Err(RepoError::NotFound(format!("partner {}", partner.id)));
+        }
+        if partner_email_taken(partner, state.partners.values()) {
+            return Err(RepoError::Duplicate("partner e-mail in territory".into()));
+        }
+        state.partners.insert(partner.id, partner.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl TerritoryRepository for MemoryStore {
+    async fn get(&self, code: &TerritoryCode) -> Result<Option<Territory>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.territories.get(code).cloned())
+    }
+
+    /// By code.
+    async fn all(&self) -> Result<Vec<Territory>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.territories.values().cloned().collect())
+    }
+
+    async fn upsert(&self, territory: &Territory) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        state
+            .territories
+            .insert(territory.code.clone(), territory.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl AutoAffectationRuleRepository for MemoryStore {
+    /// In insertion order.
+    async fn active(
+        &self,
+        territory: &TerritoryCode,
+    ) -> Result<Vec<AutoAffectationRule>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state
+            .rules
+            .iter()
+            .filter(|r| r.status == RuleStatus::Active && &r.territory == territory)
+            .cloned()
+            .collect())
+    }
+
+    /// # Errors
+    /// `Duplicate` when the id is taken.
+    async fn insert(&self, rule: &AutoAffectationRule) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        if state.rules.iter().any(|r| r.id == rule.id) {
+            return Err(RepoError::Duplicate(format!("rule {}", rule.id)));
+        }
+        state.rules.push(rule.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl FileRepository for MemoryStore {
+    /// # Errors
+    /// `Duplicate` when the id is taken.
+    async fn insert(&self, file: &FileMeta) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        if state.files.iter().any(|f| f.id == file.id) {
+            return Err(RepoError::Duplicate(format!("file {}", file.id)));
+        }
+        state.files.push(file.clone());
+        Ok(())
+    }
+
+    async fn get(&self, id: FileId) -> Result<Option<FileMeta>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.files.iter().find(|f| f.id == id).cloned())
+    }
+
+    /// Oldest first.
+    async fn of_signalement(&self, id: SignalementId) -> Result<Vec<FileMeta>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut files: Vec<FileMeta> = state
+            .files
+            .iter()
+            .filter(|f| f.signalement_id == id)
+            .cloned()
+            .collect();
+        files.sort_by_key(|f| f.created_at);
+        Ok(files)
+    }
+
+    /// Deleting an unknown id succeeds (like a `DELETE` matching no row).
+    async fn delete(&self, id: FileId) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        state.files.retain(|f| f.id != id);
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl HistoryRepository for MemoryStore {
+    async fn of_signalement(&self, id: SignalementId) -> Result<Vec<HistoryEntry>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut entries: Vec<HistoryEntry> = state
+            .history
+            .iter()
+            .filter(|e| e.signalement_id == Some(id))
+            .cloned()
+            .collect();
+        // Stable: entries of one instant keep the order they were written in.
+        entries.sort_by_key(|e| e.created_at);
+        Ok(entries)
+    }
+}
+
+/// Newest first; of two created in the same instant, the later written.
+fn newest_first<'a>(
+    notifications: impl DoubleEndedIterator<Item = &'a Notification>,
+) -> Vec<Notification> {
+    let mut out: Vec<Notification> = notifications.rev().cloned().collect();
+    out.sort_by_key(|n| Reverse(n.created_at));
+    out
+}
+
+#[async_trait]
+impl NotificationRepository for MemoryStore {
+    async fn of_user(&self, user: UserId) -> Result<Vec<Notification>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(newest_first(
+            state.notifications.iter().filter(|n| n.user_id == user),
+        ))
+    }
+
+    /// Newest first.
+    async fn of_signalement(&self, id: SignalementId) -> Result<Vec<Notification>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(newest_first(
+            state
+                .notifications
+                .iter()
+                .filter(|n| n.signalement_id == Some(id)),
+        ))
+    }
+}

@@ -1,0 +1,138 @@
+//! Rate-limit counters and short locks for one process.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use chrono::DateTime;
+use histologe_ports::{Clock, SharedState, SharedStateError};
+
+use crate::sync::{Switch, lock};
+
+/// Where "now" comes from: the monotonic clock, or the application's
+/// `Clock` so that a test can expire a window by advancing a `FixedClock`.
+enum TimeSource {
+    Monotonic(Instant),
+    Clock(Arc<dyn Clock>),
+}
+
+impl TimeSource {
+    /// Time elapsed since an origin fixed for the life of the store.
+    fn now(&self) -> Duration {
+        match self {
+            TimeSource::Monotonic(origin) => origin.elapsed(),
+            // A clock set before 1970 reads as the origin: windows then
+            // last longer, never shorter.
+            TimeSource::Clock(clock) => (clock.now() - DateTime::UNIX_EPOCH)
+                .to_std()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for TimeSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TimeSource::Monotonic(origin) => f.debug_tuple("Monotonic").field(origin).finish(),
+            TimeSource::Clock(_) => f.write_str("Clock"),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    /// key → (count, expiry)
+    counters: HashMap<String, (u64, Duration)>,
+    /// key → expiry
+    locks: HashMap<String, Duration>,
+}
+
+/// `SharedState` for a single process: correct as long as every web
+/// process and worker share this value (the embedded default); several
+/// processes need Redis or the database instead.
+#[derive(Debug)]
+pub struct MemorySharedState {
+    time: TimeSource,
+    entries: Mutex<Entries>,
+    unavailable: Switch,
+}
+
+impl Default for MemorySharedState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MemorySharedState {
+    /// Windows and lock lifetimes measured with `std::time::Instant`.
+    pub fn new() -> Self {
+        Self::with_time(TimeSource::Monotonic(Instant::now()))
+    }
+
+    /// Windows and lock lifetimes measured with `clock`.
+    pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
+        Self::with_time(TimeSource::Clock(clock))
+    }
+
+    fn with_time(time: TimeSource) -> Self {
+        MemorySharedState {
+            time,
+            entries: Mutex::new(Entries::default()),
+            unavailable: Switch::default(),
+        }
+    }
+
+    /// While on, every call fails (Redis down).
+    pub fn set_unavailable(&self, unavailable: bool) {
+        self.unavailable.set(unavailable);
+    }
+
+    fn check_available(&self) -> Result<(), SharedStateError> {
+        if self.unavailable.is_on() {
+            Err(SharedStateError("memory shared state switched off".into()))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[async_trait]
+impl SharedState for MemorySharedState {
+    async fn hit(&self, key: &str, window: Duration) -> Result<u64, SharedStateError> {
+        self.check_available()?;
+        let now = self.time.now();
+        let mut entries = lock(&self.entries);
+        let counter = entries
+            .counters
+            .entry(key.to_string())
+            .or_insert((0, Duration::ZERO));
+        if counter.1 <= now {
+            // Expired (or new): a fresh window starts with this hit.
+            *counter = (0, now.saturating_add(window));
+        }
+        counter.0 = counter.0.saturating_add(1);
+        Ok(counter.0)
+    }
+
+    async fn try_lock(&self, key: &str, ttl: Duration) -> Result<bool, SharedStateError> {
+        self.check_available()?;
+        let now = self.time.now();
+        let mut entries = lock(&self.entries);
+        match entries.locks.get(key) {
+            Some(expiry) if *expiry > now => Ok(false),
+            _ => {
+                entries
+                    .locks
+                    .insert(key.to_string(), now.saturating_add(ttl));
+                Ok(true)
+            }
+        }
+    }
+
+    async fn unlock(&self, key: &str) -> Result<(), SharedStateError> {
+        self.check_available()?;
+        lock(&self.entries).locks.remove(key);
+        Ok(())
+    }
+}

@@ -1,0 +1,334 @@
+//! The reference-data repositories and the small adapters.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use histologe_core::enums::{PartnerType, Role, UserStatus};
+use histologe_core::ids::{PartnerId, UserId};
+use histologe_core::model::{GeoPoint, Membership, Partner, User};
+use histologe_ports::{
+    AddressCandidate, AddressLookup, Clock, FileStore, FileStoreError, IdGenerator, MailError,
+    Mailer, OutgoingEmail, PartnerRepository, RepoError, SharedState, UserRepository,
+};
+
+use super::fixtures::{now, territory, uuid};
+use crate::{
+    FixedClock, MemoryAdapters, MemoryAddressLookup, MemoryFileStore, MemoryMailer,
+    MemorySharedState, MemoryStore, RandomIds, SequentialIds,
+};
+
+fn user(email: &str, role: Role, partner: Option<(PartnerId, &str)>) -> User {
+    User {
+        id: UserId(uuid()),
+        email: email.into(),
+        prenom: "Camille".into(),
+        nom: "Martin".into(),
+        role,
+        status: UserStatus::Active,
+        has_permission_affectation: false,
+        memberships: partner
+            .map(|(partner_id, code)| Membership {
+                partner_id,
+                territory: territory(code),
+                partner_type: PartnerType::CommuneSchs,
+                competences: Vec::new(),
+            })
+            .into_iter()
+            .collect(),
+        is_mailing_active: true,
+        is_mailing_summary: false,
+        last_login_at: None,
+        created_at: now(),
+    }
+}
+
+fn partner(code: &str, email: Option<&str>) -> Partner {
+    Partner {
+        id: PartnerId(uuid()),
+        nom: "Service hygiène".into(),
+        partner_type: PartnerType::CommuneSchs,
+        territory: territory(code),
+        is_archive: false,
+        email: email.map(str::to_string),
+        email_notifiable: true,
+        competences: Vec::new(),
+        insee: Vec::new(),
+        zones: Vec::new(),
+        excluded_zones: Vec::new(),
+        epci_insee: Vec::new(),
+        bailleur_id: None,
+        esabora_active: false,
+    }
+}
+
+fn email(to: &str) -> OutgoingEmail {
+    OutgoingEmail {
+        to: vec![to.into()],
+        subject: "Nouveau signalement".into(),
+        text: "Bonjour".into(),
+        html: None,
+        template: "nouveau_signalement".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_are_unique_by_email_whatever_the_case() {
+    let store = MemoryStore::new();
+    let p = PartnerId(uuid());
+    let rt = user("rt@ville.fr", Role::TerritoryAdmin, Some((p, "13")));
+    UserRepository::insert(&store, &rt).await.expect("insert");
+    let twin = user("RT@Ville.fr", Role::Agent, None);
+    assert!(matches!(
+        UserRepository::insert(&store, &twin).await,
+        Err(RepoError::Duplicate(_))
+    ));
+    assert_eq!(
+        store
+            .by_email("Rt@ville.FR")
+            .await
+            .expect("read")
+            .map(|u| u.id),
+        Some(rt.id)
+    );
+
+    let admin = user("admin@histologe.fr", Role::SuperAdmin, None);
+    UserRepository::insert(&store, &admin)
+        .await
+        .expect("insert");
+    let mut archived = user("old@ville.fr", Role::Agent, Some((p, "13")));
+    archived.status = UserStatus::Archive;
+    UserRepository::insert(&store, &archived)
+        .await
+        .expect("insert");
+
+    let ids = |users: Vec<User>| users.into_iter().map(|u| u.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store
+            .territory_admins(&territory("13"))
+            .await
+            .expect("read")),
+        vec![rt.id]
+    );
+    assert!(
+        store
+            .territory_admins(&territory("06"))
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    assert_eq!(
+        ids(store.super_admins().await.expect("read")),
+        vec![admin.id]
+    );
+    assert_eq!(ids(store.of_partner(p).await.expect("read")), vec![rt.id]);
+    assert_eq!(
+        ids(store
+            .many(&[admin.id, UserId(uuid()), rt.id])
+            .await
+            .expect("read")),
+        vec![admin.id, rt.id]
+    );
+
+    let mut renamed = admin.clone();
+    renamed.email = "RT@ville.fr".into();
+    assert!(matches!(
+        UserRepository::update(&store, &renamed).await,
+        Err(RepoError::Duplicate(_))
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generic_email_is_unique_among_live_partners_of_a_territory() {
+    let store = MemoryStore::new();
+    let first = partner("13", Some("hygiene@ville.fr"));
+    PartnerRepository::insert(&store, &first)
+        .await
+        .expect("insert");
+    assert!(matches!(
+        PartnerRepository::insert(&store, &partner("13", Some("HYGIENE@ville.fr"))).await,
+        Err(RepoError::Duplicate(_))
+    ));
+    PartnerRepository::insert(&store, &partner("06", Some("hygiene@ville.fr")))
+        .await
+        .expect("other territory");
+    PartnerRepository::insert(&store, &partner("13", None))
+        .await
+        .expect("no e-mail");
+    PartnerRepository::insert(&store, &partner("13", None))
+        .await
+        .expect("no e-mail again");
+
+    let mut archived = first.clone();
+    archived.is_archive = true;
+    PartnerRepository::update(&store, &archived)
+        .await
+        .expect("archive");
+    assert_eq!(
+        store
+            .of_territory(&territory("13"))
+            .await
+            .expect("read")
+            .len(),
+        2
+    );
+    PartnerRepository::insert(&store, &partner("13", Some("hygiene@ville.fr")))
+        .await
+        .expect("an archived partner frees its address");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mailer_records_and_fails_on_demand() {
+    let mailer = MemoryMailer::new();
+    mailer.fail_next(2);
+    for _ in 0..2 {
+        assert!(matches!(
+            mailer.send(&email("a@b.fr")).await,
+            Err(MailError::Unavailable(_))
+        ));
+    }
+    assert_eq!(mailer.send(&email("a@b.fr")).await, Ok("memory-1".into()));
+    mailer.reject_address("Bounce@b.fr");
+    assert!(matches!(
+        mailer.send(&email("bounce@B.fr")).await,
+        Err(MailError::Rejected(_))
+    ));
+    assert_eq!(mailer.sent(), vec![email("a@b.fr")]);
+    mailer.clear();
+    assert_eq!(mailer.send(&email("c@b.fr")).await, Ok("memory-2".into()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_file_store_keeps_bytes_and_can_go_down() {
+    let files = MemoryFileStore::new();
+    files
+        .put("a/b.pdf", vec![1, 2, 3], "application/pdf")
+        .await
+        .expect("put");
+    assert_eq!(files.get("a/b.pdf").await, Ok(vec![1, 2, 3]));
+    assert_eq!(
+        files.content_type("a/b.pdf").as_deref(),
+        Some("application/pdf")
+    );
+    files.set_unavailable(true);
+    assert!(matches!(
+        files.get("a/b.pdf").await,
+        Err(FileStoreError::Unavailable(_))
+    ));
+    files.set_unavailable(false);
+    files.set_full(true);
+    assert_eq!(
+        files.put("c", vec![], "text/plain").await,
+        Err(FileStoreError::Full)
+    );
+    files.delete("a/b.pdf").await.expect("delete");
+    files.delete("a/b.pdf").await.expect("delete is idempotent");
+    assert!(matches!(
+        files.get("a/b.pdf").await,
+        Err(FileStoreError::NotFound(_))
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_state_windows_follow_the_clock() {
+    let clock = Arc::new(FixedClock::default());
+    let shared = MemorySharedState::with_clock(clock.clone());
+    let window = Duration::from_secs(60);
+    assert_eq!(shared.hit("login:x", window).await, Ok(1));
+    assert_eq!(shared.hit("login:x", window).await, Ok(2));
+    assert_eq!(shared.hit("login:y", window).await, Ok(1));
+    clock.advance(TimeDelta::seconds(61));
+    assert_eq!(shared.hit("login:x", window).await, Ok(1), "a new window");
+
+    assert_eq!(shared.try_lock("cron", window).await, Ok(true));
+    assert_eq!(shared.try_lock("cron", window).await, Ok(false));
+    clock.advance(TimeDelta::seconds(61));
+    assert_eq!(shared.try_lock("cron", window).await, Ok(true), "expired");
+    shared.unlock("cron").await.expect("unlock");
+    assert_eq!(shared.try_lock("cron", window).await, Ok(true));
+
+    let monotonic = MemorySharedState::new();
+    assert_eq!(monotonic.try_lock("k", window).await, Ok(true));
+    assert_eq!(monotonic.try_lock("k", window).await, Ok(false));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clocks_and_ids() {
+    let clock = FixedClock::default();
+    clock.advance(TimeDelta::days(1));
+    assert_eq!(clock.now(), now() + TimeDelta::days(1));
+    clock.set(now());
+    assert_eq!(clock.now(), now());
+
+    let ids = SequentialIds::new();
+    assert_eq!(
+        ids.uuid().to_string(),
+        "00000000-0000-0000-0000-000000000001"
+    );
+    assert_ne!(ids.random_bytes(), ids.random_bytes());
+    let random = RandomIds;
+    assert_ne!(random.uuid(), random.uuid());
+    assert_ne!(random.random_bytes(), random.random_bytes());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn address_lookup_filters_its_table_by_label() {
+    let candidate = |label: &str| AddressCandidate {
+        label: label.into(),
+        street: String::new(),
+        postcode: "13001".into(),
+        city: "Marseille".into(),
+        insee: "13201".into(),
+        ban_id: label.into(),
+        point: GeoPoint {
+            lat: 43.3,
+            lng: 5.4,
+        },
+        score: 0.95,
+    };
+    let lookup = MemoryAddressLookup::new(vec![
+        candidate("1 Rue de la Paix 13001 Marseille"),
+        candidate("2 Rue de la Paix 13001 Marseille"),
+        candidate("1 Avenue du Prado 13008 Marseille"),
+    ]);
+    assert_eq!(
+        lookup
+            .search("rue de la paix", 10)
+            .await
+            .expect("search")
+            .len(),
+        2
+    );
+    assert_eq!(
+        lookup
+            .search("rue de la paix", 1)
+            .await
+            .expect("search")
+            .len(),
+        1
+    );
+    lookup.set_unavailable(true);
+    assert!(lookup.search("prado", 10).await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bundle_shares_one_clock_and_one_store() {
+    let adapters = MemoryAdapters::new();
+    let ports = adapters.ports();
+    adapters.clock.advance(TimeDelta::minutes(5));
+    assert_eq!(ports.clock.now(), now() + TimeDelta::minutes(5));
+    ports
+        .users
+        .insert(&user("x@y.fr", Role::Agent, None))
+        .await
+        .expect("insert");
+    assert!(
+        adapters
+            .store
+            .by_email("x@y.fr")
+            .await
+            .expect("read")
+            .is_some()
+    );
+    assert_eq!(ports.ids.uuid(), uuid::Uuid::from_u128(1));
+}

@@ -1,0 +1,129 @@
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use histologe_core::desordres::DesordreGrid;
+use histologe_core::ids::SignalementId;
+use histologe_core::model::Case;
+use histologe_core::territory_code::TerritoryCode;
+use histologe_core::workflow::Events;
+use histologe_core::{Actor, DomainError};
+use histologe_ports::{
+    AutoAffectationRuleRepository, Clock, FileRepository, HistoryRepository, IdGenerator, JobQueue,
+    NotificationRepository, PartnerRepository, SharedState, SignalementRepository,
+    TerritoryRepository, UnitOfWork, UserRepository,
+};
+
+use crate::error::AppError;
+
+/// Every port the use cases need.
+#[derive(Clone)]
+pub struct Ports {
+    pub uow: Arc<dyn UnitOfWork>,
+    pub signalements: Arc<dyn SignalementRepository>,
+    pub users: Arc<dyn UserRepository>,
+    pub partners: Arc<dyn PartnerRepository>,
+    pub territories: Arc<dyn TerritoryRepository>,
+    pub rules: Arc<dyn AutoAffectationRuleRepository>,
+    pub files: Arc<dyn FileRepository>,
+    pub history: Arc<dyn HistoryRepository>,
+    pub notifications: Arc<dyn NotificationRepository>,
+    pub jobs: Arc<dyn JobQueue>,
+    pub shared: Arc<dyn SharedState>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdGenerator>,
+}
+
+impl std::fmt::Debug for Ports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Ports")
+    }
+}
+
+/// Deployment choices the rules depend on.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Territories where the landlord injunction procedure is open
+    /// (`INJONCTION_BAILLEUR_DEPTS`).
+    pub injonction_territories: Vec<TerritoryCode>,
+    /// INSEE codes of the Métropole de Lyon (territory 69A).
+    pub lyon_metropole_insee: Vec<String>,
+}
+
+/// The application: use cases over the ports.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub(crate) ports: Ports,
+    pub(crate) grid: &'static DesordreGrid,
+    pub(crate) settings: Settings,
+}
+
+impl App {
+    /// An application on the reference désordres grid.
+    pub fn new(ports: Ports, settings: Settings) -> Self {
+        Self::with_grid(ports, settings, DesordreGrid::reference())
+    }
+
+    /// An application on another grid (a revised one brings its own maxima).
+    pub fn with_grid(ports: Ports, settings: Settings, grid: &'static DesordreGrid) -> Self {
+        App {
+            ports,
+            grid,
+            settings,
+        }
+    }
+
+    pub fn ports(&self) -> &Ports {
+        &self.ports
+    }
+
+    pub fn grid(&self) -> &'static DesordreGrid {
+        self.grid
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.ports.clock.now()
+    }
+
+    /// The shape of almost every use case: lock the case, let core change
+    /// it, then write the change, its effects and its jobs in the same
+    /// transaction.
+    pub(crate) async fn change_case(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        op: impl FnOnce(&mut Case, DateTime<Utc>) -> Result<Events, DomainError>,
+    ) -> Result<Case, AppError> {
+        let now = self.now();
+        let mut tx = self.ports.uow.begin().await?;
+        let mut case = tx
+            .lock_case(id)
+            .await?
+            .ok_or(AppError::NotFound("Signalement"))?;
+        let events = op(&mut case, now)?;
+        if events.is_empty() {
+            return Ok(case);
+        }
+        case.signalement.modified_at = Some(now);
+        self.apply_events(tx.as_mut(), &mut case, actor, events, now)
+            .await?;
+        tx.save_case(&case).await?;
+        tx.commit().await?;
+        Ok(case)
+    }
+
+    /// Reads a case for an actor, through the policy.
+    pub async fn view_case(&self, actor: &Actor, id: SignalementId) -> Result<Case, AppError> {
+        let case = self
+            .ports
+            .signalements
+            .case(id)
+            .await?
+            .ok_or(AppError::NotFound("Signalement"))?;
+        let action = match actor {
+            Actor::Usager(_) => histologe_core::Action::UsagerView,
+            _ => histologe_core::Action::ViewSignalement,
+        };
+        histologe_core::can(actor, action, histologe_core::Resource::Signalement(&case))?;
+        Ok(case)
+    }
+}

@@ -1,0 +1,46 @@
+use histologe_core::DomainError;
+use histologe_core::policy::Refusal;
+use histologe_ports::RepoError;
+use thiserror::Error;
+
+/// Why a use case did not happen.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum AppError {
+    /// Refused by the policy, invalid input, or impossible transition.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The thing asked for does not exist. Callers answer exactly as for
+    /// `Refusal::OutOfScope`, so that existence is not revealed.
+    #[error("{0} introuvable")]
+    NotFound(&'static str),
+    /// Too many attempts (identity check, login): try again later.
+    #[error("Trop de tentatives. Réessayez dans quelques minutes.")]
+    TooManyAttempts,
+    /// The database or another port failed; nothing was changed.
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+impl AppError {
+    /// The policy's refusal, if that is why.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            AppError::Domain(DomainError::Refused(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether the answer must look like "not found" (nothing revealed).
+    pub fn hides_existence(&self) -> bool {
+        matches!(
+            self,
+            AppError::NotFound(_) | AppError::Domain(DomainError::Refused(Refusal::OutOfScope))
+        )
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        AppError::Domain(DomainError::Refused(r))
+    }
+}

@@ -1,0 +1,366 @@
+//! Queued jobs: their kinds and payloads (ids only, never personal data),
+//! and the runner the worker loops on. A job re-reads the state it needs
+//! when it runs. Idempotency keys stop the same job being enqueued twice;
+//! a job run twice (a worker killed after sending, before completing)
+//! sends its e-mail twice, which is preferred to losing it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use histologe_core::enums::{NotificationType, SuiviCategory};
+use histologe_core::ids::{
+    AffectationId, JobId, NotificationId, PartnerId, SignalementId, SuiviId, UserId,
+};
+use histologe_ports::{
+    IdGenerator, Job, JobKind, MailError, Mailer, NewJob, OutgoingEmail, RepoError, Transaction,
+};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::app::App;
+use crate::error::AppError;
+
+/// A payload that knows its job kind.
+pub trait JobPayload: Serialize + DeserializeOwned {
+    const KIND: &'static str;
+    /// Two enqueues with the same key are one job.
+    fn idempotency_key(&self) -> Option<String>;
+}
+
+/// Enqueues the payload in the caller's transaction.
+pub async fn enqueue<P: JobPayload + Sync>(
+    tx: &mut dyn Transaction,
+    ids: &dyn IdGenerator,
+    now: DateTime<Utc>,
+    payload: &P,
+) -> Result<(), RepoError> {
+    let payload_json = serde_json::to_value(payload)
+        .map_err(|e| RepoError::Unavailable(format!("job payload: {e}")))?;
+    tx.enqueue(&NewJob {
+        id: JobId(ids.uuid()),
+        kind: JobKind::new(P::KIND),
+        payload: payload_json,
+        run_at: now,
+        idempotency_key: payload.idempotency_key(),
+    })
+    .await
+}
+
+/// E-mail to an agent about an in-app notification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailToUser {
+    pub notification_id: NotificationId,
+    pub user_id: UserId,
+    pub signalement_id: SignalementId,
+    pub kind: NotificationType,
+}
+
+impl JobPayload for EmailToUser {
+    const KIND: &'static str = "email.user";
+    fn idempotency_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.notification_id))
+    }
+}
+
+/// E-mail to a partner's generic mailbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailToPartner {
+    pub partner_id: PartnerId,
+    pub signalement_id: SignalementId,
+    pub kind: NotificationType,
+}
+
+impl JobPayload for EmailToPartner {
+    const KIND: &'static str = "email.partner";
+    fn idempotency_key(&self) -> Option<String> {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UsagerTemplate {
+    AccuseReception,
+    Validation,
+    Refus,
+    Cloture,
+    NouveauSuivi,
+}
+
+impl UsagerTemplate {
+    pub fn for_suivi(category: SuiviCategory) -> Self {
+        match category {
+            SuiviCategory::SignalementIsActive => Self::Validation,
+            SuiviCategory::SignalementIsRefused => Self::Refus,
+            SuiviCategory::SignalementIsClosed => Self::Cloture,
+            _ => Self::NouveauSuivi,
+        }
+    }
+
+    fn subject(self, reference: &str) -> String {
+        match self {
+            Self::AccuseReception => format!("Votre signalement {reference} a bien été reçu"),
+            Self::Validation => format!("Votre signalement {reference} a été validé"),
+            Self::Refus => format!("Votre signalement {reference} n'a pas pu être pris en charge"),
+            Self::Cloture => format!("Votre signalement {reference} a été clôturé"),
+            Self::NouveauSuivi => format!("Nouveau message sur votre signalement {reference}"),
+        }
+    }
+}
+
+/// E-mail to the occupant and the declarant of a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailToUsager {
+    pub signalement_id: SignalementId,
+    pub template: UsagerTemplate,
+    pub suivi_id: Option<SuiviId>,
+}
+
+impl JobPayload for EmailToUsager {
+    const KIND: &'static str = "email.usager";
+    fn idempotency_key(&self) -> Option<String> {
+        self.suivi_id.map(|s| format!("{}:{s}", Self::KIND))
+    }
+}
+
+/// Push of an affectation to the partner's Esabora.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EsaboraPush {
+    pub affectation_id: AffectationId,
+    pub signalement_id: SignalementId,
+}
+
+impl JobPayload for EsaboraPush {
+    const KIND: &'static str = "interconnection.esabora_push";
+    fn idempotency_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.affectation_id))
+    }
+}
+
+/// After this many attempts (about 17 hours of retries with the backoff
+/// below) a job is dead and shown to administrators.
+pub const MAX_ATTEMPTS: u32 = 12;
+/// How long a claimed job is reserved before another worker may take it.
+pub const LEASE: Duration = Duration::from_secs(300);
+
+/// Exponential backoff: 1, 2, 4… minutes, at most 6 hours.
+pub fn backoff(attempts: u32) -> chrono::Duration {
+    let minutes = 1i64 << attempts.saturating_sub(1).min(9);
+    chrono::Duration::minutes(minutes.min(360))
+}
+
+/// What happened to a claimed job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunOutcome {
+    Done(JobId),
+    Retry(JobId),
+    Dead(JobId),
+}
+
+/// Why a handler failed.
+enum Failure {
+    /// Worth retrying (network, provider down).
+    Transient(String),
+    /// Retrying cannot help (address rejected, payload unreadable).
+    Permanent(String),
+}
+
+/// The worker's loop body: claims one due job and runs it.
+#[derive(Clone)]
+pub struct Runner {
+    pub app: App,
+    pub mailer: Arc<dyn Mailer>,
+    /// Base of the links put in e-mails, e.g. `https://signal-logement.fr`.
+    pub base_url: String,
+}
+
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl Runner {
+    /// Runs one due job; `None` when there is nothing to do.
+    pub async fn run_once(&self) -> Result<Option<RunOutcome>, AppError> {
+        let ports = &self.app.ports;
+        let now = ports.clock.now();
+        let Some(job) = ports.jobs.claim(now, LEASE).await? else {
+            return Ok(None);
+        };
+        let outcome = match self.handle(&job).await {
+            Ok(()) => {
+                ports.jobs.complete(&job).await?;
+                RunOutcome::Done(job.id)
+            }
+            Err(Failure::Transient(e)) if job.attempts < MAX_ATTEMPTS => {
+                ports
+                    .jobs
+                    .fail(&job, &e, Some(now + backoff(job.attempts)))
+                    .await?;
+                RunOutcome::Retry(job.id)
+            }
+            Err(Failure::Transient(e) | Failure::Permanent(e)) => {
+                ports.jobs.fail(&job, &e, None).await?;
+                RunOutcome::Dead(job.id)
+            }
+        };
+        Ok(Some(outcome))
+    }
+
+    /// Runs due jobs until none is left (the embedded default's loop, and tests).
+    pub async fn drain(&self) -> Result<Vec<RunOutcome>, AppError> {
+        let mut outcomes = Vec::new();
+        while let Some(outcome) = self.run_once().await? {
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
+    async fn handle(&self, job: &Job) -> Result<(), Failure> {
+        fn payload<P: JobPayload>(job: &Job) -> Result<P, Failure> {
+            serde_json::from_value(job.payload.clone())
+                .map_err(|e| Failure::Permanent(format!("unreadable payload: {e}")))
+        }
+        match job.kind.as_str() {
+            EmailToUser::KIND => self.email_user(payload(job)?).await,
+            EmailToPartner::KIND => self.email_partner(payload(job)?).await,
+            EmailToUsager::KIND => self.email_usager(payload(job)?).await,
+            // The Esabora adapter arrives with its issue; until then the
+            // job stays visible as dead rather than silently dropped.
+            other => Err(Failure::Permanent(format!(
+                "no handler for job kind {other}"
+            ))),
+        }
+    }
+
+    async fn send(&self, email: OutgoingEmail) -> Result<(), Failure> {
+        if email.to.is_empty() {
+            return Ok(());
+        }
+        self.mailer
+            .send(&email)
+            .await
+            .map(|_| ())
+            .map_err(|e| match e {
+                MailError::Rejected(m) => Failure::Permanent(m),
+                MailError::Unavailable(m) => Failure::Transient(m),
+            })
+    }
+
+    async fn case(&self, id: SignalementId) -> Result<Option<histologe_core::Case>, Failure> {
+        self.app
+            .ports
+            .signalements
+            .case(id)
+            .await
+            .map_err(|e| Failure::Transient(e.to_string()))
+    }
+
+    async fn email_user(&self, p: EmailToUser) -> Result<(), Failure> {
+        let users = &self.app.ports.users;
+        let user = users
+            .get(p.user_id)
+            .await
+            .map_err(|e| Failure::Transient(e.to_string()))?;
+        let (Some(user), Some(case)) = (user, self.case(p.signalement_id).await?) else {
+            return Ok(()); // gone since: nothing to say
+        };
+        if !user.is_active() || !user.is_mailing_active {
+            return Ok(());
+        }
+        let reference = case.signalement.displayed_reference();
+        self.send(OutgoingEmail {
+            to: vec![user.email.clone()],
+            subject: format!("[{reference}] {}", p.kind.label()),
+            text: format!(
+                "Bonjour {},\n\n{} sur le signalement {reference}.\nConsultez-le : {}/bo/signalements/{}\n",
+                user.prenom,
+                p.kind.label(),
+                self.base_url,
+                case.signalement.id
+            ),
+            html: None,
+            template: p.kind.as_str().to_lowercase(),
+        })
+        .await
+    }
+
+    async fn email_partner(&self, p: EmailToPartner) -> Result<(), Failure> {
+        let partner = self
+            .app
+            .ports
+            .partners
+            .get(p.partner_id)
+            .await
+            .map_err(|e| Failure::Transient(e.to_string()))?;
+        let (Some(partner), Some(case)) = (partner, self.case(p.signalement_id).await?) else {
+            return Ok(());
+        };
+        let Some(address) = partner
+            .email
+            .filter(|_| partner.email_notifiable && !partner.is_archive)
+        else {
+            return Ok(());
+        };
+        let reference = case.signalement.displayed_reference();
+        self.send(OutgoingEmail {
+            to: vec![address],
+            subject: format!("[{reference}] {}", p.kind.label()),
+            text: format!(
+                "Bonjour,\n\n{} pour {} sur le signalement {reference}.\nConsultez-le : {}/bo/signalements/{}\n",
+                p.kind.label(),
+                partner.nom,
+                self.base_url,
+                case.signalement.id
+            ),
+            html: None,
+            template: format!("partner_{}", p.kind.as_str().to_lowercase()),
+        })
+        .await
+    }
+
+    /// Never to a vacant dwelling's usagers (§1.1).
+    async fn email_usager(&self, p: EmailToUsager) -> Result<(), Failure> {
+        let Some(case) = self.case(p.signalement_id).await? else {
+            return Ok(());
+        };
+        let s = &case.signalement;
+        if s.is_logement_vacant() {
+            return Ok(());
+        }
+        let to: Vec<String> = [s.occupant.email.clone(), s.declarant.email.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let reference = s.displayed_reference();
+        let message = p
+            .suivi_id
+            .and_then(|id| case.suivis.iter().find(|x| x.id == id))
+            .map(|x| x.description.clone())
+            .filter(|d| !d.is_empty())
+            .map(|d| format!("\n\nMessage :\n{d}"))
+            .unwrap_or_default();
+        self.send(OutgoingEmail {
+            to,
+            subject: p.template.subject(&reference),
+            text: format!(
+                "Bonjour,\n\n{}.{message}\n\nSuivez votre dossier : {}/suivre-mon-signalement/{}\n",
+                p.template.subject(&reference),
+                self.base_url,
+                s.code_suivi
+            ),
+            html: None,
+            template: format!(
+                "usager_{}",
+                serde_json::to_value(p.template)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            ),
+        })
+        .await
+    }
+}

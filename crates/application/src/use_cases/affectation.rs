@@ -1,0 +1,145 @@
+//! Affecting partners and their answers.
+
+use histologe_core::Actor;
+use histologe_core::ids::{AffectationId, PartnerId, SignalementId, UserId};
+use histologe_core::model::{Case, Partner};
+use histologe_core::workflow::affectation::{self, ClosingForm};
+
+use crate::app::App;
+use crate::error::AppError;
+
+impl App {
+    async fn partner(&self, id: PartnerId) -> Result<Partner, AppError> {
+        self.ports
+            .partners
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound("Partenaire"))
+    }
+
+    async fn partner_of(
+        &self,
+        signalement: SignalementId,
+        affectation: AffectationId,
+    ) -> Result<Partner, AppError> {
+        let case = self
+            .ports
+            .signalements
+            .case(signalement)
+            .await?
+            .ok_or(AppError::NotFound("Signalement"))?;
+        let partner_id = case
+            .affectation(affectation)
+            .map(|a| a.partner_id)
+            .ok_or(AppError::NotFound("Affectation"))?;
+        self.partner(partner_id).await
+    }
+
+    /// Affects each partner (already affected ones are left as they are).
+    pub async fn affect_partners(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        partners: &[PartnerId],
+    ) -> Result<Case, AppError> {
+        let mut chosen = Vec::with_capacity(partners.len());
+        for p in partners {
+            chosen.push(self.partner(*p).await?);
+        }
+        let ids = self.ports.ids.clone();
+        self.change_case(actor, id, |case, now| {
+            let mut events = Vec::new();
+            for partner in &chosen {
+                events.extend(affectation::affect(
+                    case,
+                    actor,
+                    partner,
+                    AffectationId(ids.uuid()),
+                    now,
+                )?);
+            }
+            Ok(events)
+        })
+        .await
+    }
+
+    pub async fn unaffect_partner(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        partner: PartnerId,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, _| {
+            affectation::unaffect(case, actor, partner)
+        })
+        .await
+    }
+
+    pub async fn accept_affectation(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        affectation_id: AffectationId,
+        colleagues: Vec<UserId>,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, now| {
+            affectation::accept(case, actor, affectation_id, colleagues, now)
+        })
+        .await
+    }
+
+    pub async fn refuse_affectation(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        affectation_id: AffectationId,
+        motif: Option<histologe_core::enums::MotifRefus>,
+        message: &str,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, now| {
+            affectation::refuse(case, actor, affectation_id, motif, message, now)
+        })
+        .await
+    }
+
+    pub async fn close_affectation(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        affectation_id: AffectationId,
+        form: ClosingForm,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, now| {
+            affectation::close(case, actor, affectation_id, form, now)
+        })
+        .await
+    }
+
+    pub async fn reopen_affectation(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        affectation_id: AffectationId,
+        public: bool,
+    ) -> Result<Case, AppError> {
+        let partner = self.partner_of(id, affectation_id).await?;
+        self.change_case(actor, id, |case, now| {
+            affectation::reopen(case, actor, affectation_id, &partner.nom, public, now)
+        })
+        .await
+    }
+
+    pub async fn reinit_affectation(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        affectation_id: AffectationId,
+    ) -> Result<Case, AppError> {
+        let partner = self.partner_of(id, affectation_id).await?;
+        let new_id = AffectationId(self.ports.ids.uuid());
+        self.change_case(actor, id, |case, now| {
+            affectation::reinit(case, actor, affectation_id, &partner, new_id, now)
+        })
+        .await
+    }
+}

@@ -1,0 +1,8 @@
+//! One file per group of use cases of the core loop.
+
+pub mod affectation;
+pub mod signalement;
+pub mod submit;
+pub mod suivi;
+pub mod usager;
+pub mod visite;

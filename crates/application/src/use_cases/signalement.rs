@@ -1,0 +1,148 @@
+//! Validation, refusal, closure, reopening, archiving of a signalement.
+
+use chrono::Datelike;
+use histologe_core::enums::{MotifCloture, MotifClotureUsager, MotifRefus, SuiviCategory};
+use histologe_core::ids::{SignalementId, UserId};
+use histologe_core::model::Case;
+use histologe_core::reference::next_reference;
+use histologe_core::{Actor, workflow};
+
+use crate::app::App;
+use crate::error::AppError;
+
+impl App {
+    pub async fn validate_signalement(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        subscribers: Vec<UserId>,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, now| {
+            workflow::signalement::validate(case, actor, subscribers, now)
+        })
+        .await
+    }
+
+    pub async fn refuse_signalement(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        motif: MotifRefus,
+        message: &str,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, now| {
+            workflow::signalement::refuse(case, actor, motif, message, now)
+        })
+        .await
+    }
+
+    pub async fn close_signalement(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        motif: MotifCloture,
+        comment: &str,
+        public: bool,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, now| {
+            workflow::signalement::close_for_all(case, actor, motif, comment, public, now)
+        })
+        .await
+    }
+
+    pub async fn reopen_signalement(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        public: bool,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, now| {
+            workflow::signalement::reopen_for_all(case, actor, public, now)
+        })
+        .await
+    }
+
+    pub async fn archive_signalement(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, _| {
+            workflow::signalement::archive(case, actor)
+        })
+        .await
+    }
+
+    pub async fn reactivate_signalement(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, _| {
+            workflow::signalement::reactivate(case, actor)
+        })
+        .await
+    }
+
+    /// The injunction ends (usager's choice, landlord's refusal, or the
+    /// three-week timer): definitive reference, then auto-affectation or
+    /// the admins' validation like any new case (rule 2).
+    pub async fn switch_injonction_to_procedure(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        cause: SuiviCategory,
+    ) -> Result<Case, AppError> {
+        let current = self
+            .ports
+            .signalements
+            .case(id)
+            .await?
+            .ok_or(AppError::NotFound("Signalement"))?;
+        let territory = current.signalement.territory.clone();
+        let rules = self.ports.rules.active(&territory).await?;
+        let partners = self.ports.partners.of_territory(&territory).await?;
+        let now = self.now();
+        let mut tx = self.ports.uow.begin().await?;
+        let mut case = tx
+            .lock_case(id)
+            .await?
+            .ok_or(AppError::NotFound("Signalement"))?;
+        let max = tx.max_reference_number(&territory, now.year()).await?;
+        let reference = next_reference(now.year(), max).to_string();
+        let events =
+            workflow::signalement::switch_to_procedure(&mut case, actor, reference, cause, now)?;
+        self.apply_events(tx.as_mut(), &mut case, actor, events, now)
+            .await?;
+        self.auto_assign_or_notify(tx.as_mut(), &mut case, &rules, &partners, now)
+            .await?;
+        tx.save_case(&case).await?;
+        tx.commit().await?;
+        Ok(case)
+    }
+
+    pub async fn ask_abandon_procedure(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        motif: MotifClotureUsager,
+        message: &str,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, now| {
+            workflow::signalement::ask_abandon(case, actor, motif, message, now)
+        })
+        .await
+    }
+
+    pub async fn ask_poursuite_procedure(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        message: &str,
+    ) -> Result<Case, AppError> {
+        self.change_case(actor, id, |case, now| {
+            workflow::signalement::ask_poursuite(case, actor, message, now)
+        })
+        .await
+    }
+}

@@ -1,0 +1,188 @@
+//! Submitting a signalement: public form, back-office professional form,
+//! API (§3.1). The case is numbered, stored, auto-affected or announced to
+//! the territory's admins, and acknowledged, in one transaction.
+
+use chrono::{DateTime, Datelike, Utc};
+use histologe_core::auto_affectation::matching_partners;
+use histologe_core::creation::{self, NewSignalement, Secrets};
+use histologe_core::enums::{NotificationType, SignalementStatus};
+use histologe_core::events::{Audience, DomainEvent};
+use histologe_core::ids::{AffectationId, SignalementId};
+use histologe_core::model::Case;
+use histologe_core::reference::{next_injonction_number, next_reference};
+use histologe_core::territory_code::{
+    normalize_insee_for_postcode, territory_accepts, territory_for_insee,
+};
+use histologe_core::{Action, Actor, DomainError, Resource, can, workflow};
+use histologe_ports::Transaction;
+
+use crate::app::App;
+use crate::error::AppError;
+
+impl App {
+    /// Files a new signalement. `wants_injonction` is the usager's choice of
+    /// the landlord injunction procedure where it is open.
+    pub async fn submit_signalement(
+        &self,
+        actor: &Actor,
+        mut input: NewSignalement,
+        wants_injonction: bool,
+    ) -> Result<Case, AppError> {
+        let insee = input
+            .adresse
+            .insee
+            .as_deref()
+            .map(|i| normalize_insee_for_postcode(i, &input.adresse.code_postal))
+            .ok_or_else(|| {
+                DomainError::invalid("adresse", "Choisissez l'adresse du logement dans la liste proposée, ou indiquez sa commune.")
+            })?;
+        input.adresse.insee = Some(insee.clone());
+        let lyon: Vec<&str> = self
+            .settings
+            .lyon_metropole_insee
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let territory = territory_for_insee(&insee, &lyon).ok_or_else(|| {
+            DomainError::invalid("adresse", "Le code de la commune n'est pas reconnu.")
+        })?;
+        let open = self
+            .ports
+            .territories
+            .get(&territory)
+            .await?
+            .is_some_and(|t| territory_accepts(t.is_active, &t.authorized_insee, &insee));
+        if !open {
+            return Err(DomainError::invalid(
+                "adresse",
+                "Le signalement en ligne n'est pas encore ouvert pour cette commune. Contactez la mairie ou l'Agence régionale de santé (ARS) de votre département.",
+            )
+            .into());
+        }
+        let action = match actor {
+            Actor::Staff(_) | Actor::Api(_) => Action::CreateSignalementPro,
+            _ => Action::SubmitPublicForm,
+        };
+        can(actor, action, Resource::Territory(&territory))?;
+
+        let now = self.now();
+        let secrets = Secrets {
+            id: SignalementId(self.ports.ids.uuid()),
+            code_suivi: self.ports.ids.uuid().to_string(),
+            landlord_random: self.ports.ids.random_bytes(),
+        };
+        let mut case = creation::build(territory.clone(), input, secrets, self.grid, now)?;
+        let injonction = case.signalement.status == SignalementStatus::NeedValidation
+            && creation::is_injonction_eligible(
+                &case,
+                wants_injonction,
+                &self.settings.injonction_territories,
+            );
+        // Read before the transaction: reference data, not locked.
+        let rules = self.ports.rules.active(&territory).await?;
+        let partners = self.ports.partners.of_territory(&territory).await?;
+
+        let mut tx = self.ports.uow.begin().await?;
+        let mut events = Vec::new();
+        if injonction {
+            let number = next_injonction_number(tx.max_injonction_number().await?);
+            events.extend(creation::start_injonction(&mut case, number, now));
+        } else if case.signalement.status != SignalementStatus::Draft {
+            let max = tx.max_reference_number(&territory, now.year()).await?;
+            creation::assign_reference(&mut case, next_reference(now.year(), max));
+        }
+        tx.insert_case(&case).await?;
+        let mut all = creation::created_events(&case);
+        all.append(&mut events);
+        self.apply_events(tx.as_mut(), &mut case, actor, all, now)
+            .await?;
+        if case.signalement.status == SignalementStatus::NeedValidation {
+            self.auto_assign_or_notify(tx.as_mut(), &mut case, &rules, &partners, now)
+                .await?;
+        }
+        tx.save_case(&case).await?;
+        tx.commit().await?;
+        Ok(case)
+    }
+
+    /// §3.1 "auto-assign-or-notify" (rule 30): matched partners get the
+    /// case at once; otherwise the territory's admins are asked to validate.
+    pub(crate) async fn auto_assign_or_notify(
+        &self,
+        tx: &mut dyn Transaction,
+        case: &mut Case,
+        rules: &[histologe_core::model::AutoAffectationRule],
+        partners: &[histologe_core::model::Partner],
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let events = match matching_partners(rules, case, partners) {
+            Ok(ids) => {
+                let chosen: Vec<_> = partners
+                    .iter()
+                    .filter(|p| ids.contains(&p.id))
+                    .cloned()
+                    .collect();
+                let id_source = self.ports.ids.clone();
+                let mut new_id = move || AffectationId(id_source.uuid());
+                workflow::signalement::auto_validate(case, &chosen, &mut new_id, now)?
+            }
+            Err(_) => vec![DomainEvent::Notify {
+                kind: NotificationType::NouveauSignalement,
+                audience: Audience::TerritoryAdmins,
+            }],
+        };
+        self.apply_events(tx, case, &Actor::System, events, now)
+            .await
+    }
+
+    /// Runs the auto-affectation rules on an existing case still waiting
+    /// for validation (e.g. after its address was geocoded).
+    pub async fn auto_affect(&self, id: SignalementId) -> Result<Case, AppError> {
+        let case = self
+            .ports
+            .signalements
+            .case(id)
+            .await?
+            .ok_or(AppError::NotFound("Signalement"))?;
+        let territory = case.signalement.territory.clone();
+        let rules = self.ports.rules.active(&territory).await?;
+        let partners = self.ports.partners.of_territory(&territory).await?;
+        let now = self.now();
+        let mut tx = self.ports.uow.begin().await?;
+        let mut case = tx
+            .lock_case(id)
+            .await?
+            .ok_or(AppError::NotFound("Signalement"))?;
+        if case.signalement.status != SignalementStatus::NeedValidation {
+            return Ok(case);
+        }
+        self.auto_assign_or_notify(tx.as_mut(), &mut case, &rules, &partners, now)
+            .await?;
+        tx.save_case(&case).await?;
+        tx.commit().await?;
+        Ok(case)
+    }
+
+    /// Which partners the rules would give a case, without writing anything
+    /// (the super admins' simulator, §6).
+    pub async fn simulate_auto_affectation(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+    ) -> Result<Vec<histologe_core::model::Partner>, AppError> {
+        let case = self.view_case(actor, id).await?;
+        let territory = case.signalement.territory.clone();
+        can(
+            actor,
+            Action::ManageAutoAffectationRules,
+            Resource::Territory(&territory),
+        )?;
+        let rules = self.ports.rules.active(&territory).await?;
+        let partners = self.ports.partners.of_territory(&territory).await?;
+        let ids = matching_partners(&rules, &case, &partners).unwrap_or_default();
+        Ok(partners
+            .into_iter()
+            .filter(|p| ids.contains(&p.id))
+            .collect())
+    }
+}
