@@ -348,6 +348,53 @@ impl TerritoryRepository for MemoryStore {
 }
 
 #[async_trait]
+impl histologe_ports::CommuneRepository for MemoryStore {
+    async fn replace_all(
+        &self,
+        communes: &[histologe_core::model::Commune],
+    ) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        state.communes = communes.to_vec();
+        Ok(())
+    }
+
+    async fn by_postal_code(
+        &self,
+        code_postal: &str,
+    ) -> Result<Vec<histologe_core::model::Commune>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut found: Vec<_> = state
+            .communes
+            .iter()
+            .filter(|c| c.code_postal == code_postal)
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| a.nom.cmp(&b.nom));
+        Ok(found)
+    }
+
+    async fn by_insee(
+        &self,
+        code_insee: &str,
+    ) -> Result<Vec<histologe_core::model::Commune>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut found: Vec<_> = state
+            .communes
+            .iter()
+            .filter(|c| c.code_insee == code_insee)
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| a.code_postal.cmp(&b.code_postal));
+        Ok(found)
+    }
+
+    async fn count(&self) -> Result<u64, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.communes.len() as u64)
+    }
+}
+
+#[async_trait]
 impl AutoAffectationRuleRepository for MemoryStore {
     /// In insertion order.
     async fn active(

@@ -32,6 +32,7 @@ pub(crate) struct State {
     pub(crate) users: HashMap<UserId, User>,
     pub(crate) partners: HashMap<PartnerId, Partner>,
     pub(crate) territories: BTreeMap<TerritoryCode, Territory>,
+    pub(crate) communes: Vec<histologe_core::model::Commune>,
     /// Insertion order.
     pub(crate) rules: Vec<AutoAffectationRule>,
     /// Insertion order.

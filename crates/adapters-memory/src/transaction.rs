@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::Datelike;
 use histologe_core::ids::{SignalementId, SuiviId, UserId};
 use histologe_core::model::{Case, HistoryEntry, Notification, Suivi};
 use histologe_core::reference::Reference;
@@ -140,9 +139,10 @@ impl Transaction for MemoryTransaction {
         let state = shared.state().await?;
         Ok(visible(&state.cases, &self.cases)
             .map(|case| &case.signalement)
-            .filter(|s| &s.territory == territory && s.created_at.year() == year)
+            .filter(|s| &s.territory == territory)
             // Temporary references (`2025-TEMPORAIRE`) do not parse.
             .filter_map(|s| Reference::parse(s.reference.trim()).ok())
+            .filter(|r| r.year() == year)
             .map(Reference::number)
             .max())
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use histologe_core::enums::SignalementStatus;
 use histologe_core::ids::{FileId, PartnerId, SignalementId, UserId};
 use histologe_core::model::{
-    AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner, Signalement,
+    AutoAffectationRule, Case, Commune, FileMeta, HistoryEntry, Notification, Partner, Signalement,
     Territory, User,
 };
 use histologe_core::policy::ListScope;
@@ -135,4 +135,18 @@ pub trait NotificationRepository: Send + Sync {
     /// Not-deleted notifications of the user, newest first.
     async fn of_user(&self, user: UserId) -> Result<Vec<Notification>, RepoError>;
     async fn of_signalement(&self, id: SignalementId) -> Result<Vec<Notification>, RepoError>;
+}
+
+/// The communes and their postal codes: where the public form turns a
+/// postal code into a commune when the address base cannot be reached.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait CommuneRepository: Send + Sync {
+    /// Replaces the whole table (reference data is reloaded this way).
+    async fn replace_all(&self, communes: &[Commune]) -> Result<(), RepoError>;
+    /// Communes with this postal code, by name.
+    async fn by_postal_code(&self, code_postal: &str) -> Result<Vec<Commune>, RepoError>;
+    /// Postal codes of this commune.
+    async fn by_insee(&self, code_insee: &str) -> Result<Vec<Commune>, RepoError>;
+    async fn count(&self) -> Result<u64, RepoError>;
 }

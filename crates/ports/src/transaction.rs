@@ -23,9 +23,13 @@ pub trait UnitOfWork: Send + Sync {
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait Transaction: Send {
-    /// Highest reference number among the territory's signalements created
-    /// in `year`, holding a lock that serialises concurrent numbering in the
-    /// territory until commit (rule 1). Temporary references do not count.
+    /// Highest number among the territory's definitive references of
+    /// `year` (`<year>-<n>`), holding a lock that serialises concurrent
+    /// numbering in the territory until commit (rule 1). Temporary
+    /// references do not count. A reference's year is the year its case was
+    /// created or switched to the usual procedure, so this is rule 1's
+    /// "cases created this year"; keying on the reference itself is what
+    /// the unique index (territory, year, number) protects.
     async fn max_reference_number(
         &mut self,
         territory: &TerritoryCode,

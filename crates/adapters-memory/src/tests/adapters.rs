@@ -1,65 +1,27 @@
-//! The reference-data repositories and the small adapters.
+//! The small adapters: mailer, file store, shared state, clocks, ids,
+//! lookups, and the bundle that wires them. (The store's ports are checked
+//! by the contract suite, `tests/contract.rs`.)
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use histologe_core::enums::{PartnerType, Role, UserStatus};
-use histologe_core::ids::{PartnerId, UserId};
-use histologe_core::model::{GeoPoint, Membership, Partner, User};
+use histologe_contract_tests::fixtures::user;
+use histologe_core::enums::Role;
+use histologe_core::model::GeoPoint;
 use histologe_ports::{
     AddressCandidate, AddressLookup, Clock, FileStore, FileStoreError, IdGenerator, MailError,
-    Mailer, OutgoingEmail, PartnerRepository, RepoError, SharedState, UserRepository,
+    Mailer, OutgoingEmail, SharedState, UserRepository,
 };
 
-use super::fixtures::{now, territory, uuid};
 use crate::{
     FixedClock, MemoryAdapters, MemoryAddressLookup, MemoryFileStore, MemoryMailer,
-    MemorySharedState, MemoryStore, RandomIds, SequentialIds,
+    MemorySharedState, RandomIds, SequentialIds,
 };
 
-fn user(email: &str, role: Role, partner: Option<(PartnerId, &str)>) -> User {
-    User {
-        id: UserId(uuid()),
-        email: email.into(),
-        prenom: "Camille".into(),
-        nom: "Martin".into(),
-        role,
-        status: UserStatus::Active,
-        has_permission_affectation: false,
-        memberships: partner
-            .map(|(partner_id, code)| Membership {
-                partner_id,
-                territory: territory(code),
-                partner_type: PartnerType::CommuneSchs,
-                competences: Vec::new(),
-            })
-            .into_iter()
-            .collect(),
-        is_mailing_active: true,
-        is_mailing_summary: false,
-        last_login_at: None,
-        created_at: now(),
-    }
-}
-
-fn partner(code: &str, email: Option<&str>) -> Partner {
-    Partner {
-        id: PartnerId(uuid()),
-        nom: "Service hygiène".into(),
-        partner_type: PartnerType::CommuneSchs,
-        territory: territory(code),
-        is_archive: false,
-        email: email.map(str::to_string),
-        email_notifiable: true,
-        competences: Vec::new(),
-        insee: Vec::new(),
-        zones: Vec::new(),
-        excluded_zones: Vec::new(),
-        epci_insee: Vec::new(),
-        bailleur_id: None,
-        esabora_active: false,
-    }
+/// The default moment of the fixed clock.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    FixedClock::DEFAULT_NOW
 }
 
 fn email(to: &str) -> OutgoingEmail {
@@ -70,111 +32,6 @@ fn email(to: &str) -> OutgoingEmail {
         html: None,
         template: "nouveau_signalement".into(),
     }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn users_are_unique_by_email_whatever_the_case() {
-    let store = MemoryStore::new();
-    let p = PartnerId(uuid());
-    let rt = user("rt@ville.fr", Role::TerritoryAdmin, Some((p, "13")));
-    UserRepository::insert(&store, &rt).await.expect("insert");
-    let twin = user("RT@Ville.fr", Role::Agent, None);
-    assert!(matches!(
-        UserRepository::insert(&store, &twin).await,
-        Err(RepoError::Duplicate(_))
-    ));
-    assert_eq!(
-        store
-            .by_email("Rt@ville.FR")
-            .await
-            .expect("read")
-            .map(|u| u.id),
-        Some(rt.id)
-    );
-
-    let admin = user("admin@histologe.fr", Role::SuperAdmin, None);
-    UserRepository::insert(&store, &admin)
-        .await
-        .expect("insert");
-    let mut archived = user("old@ville.fr", Role::Agent, Some((p, "13")));
-    archived.status = UserStatus::Archive;
-    UserRepository::insert(&store, &archived)
-        .await
-        .expect("insert");
-
-    let ids = |users: Vec<User>| users.into_iter().map(|u| u.id).collect::<Vec<_>>();
-    assert_eq!(
-        ids(store
-            .territory_admins(&territory("13"))
-            .await
-            .expect("read")),
-        vec![rt.id]
-    );
-    assert!(
-        store
-            .territory_admins(&territory("06"))
-            .await
-            .expect("read")
-            .is_empty()
-    );
-    assert_eq!(
-        ids(store.super_admins().await.expect("read")),
-        vec![admin.id]
-    );
-    assert_eq!(ids(store.of_partner(p).await.expect("read")), vec![rt.id]);
-    assert_eq!(
-        ids(store
-            .many(&[admin.id, UserId(uuid()), rt.id])
-            .await
-            .expect("read")),
-        vec![admin.id, rt.id]
-    );
-
-    let mut renamed = admin.clone();
-    renamed.email = "RT@ville.fr".into();
-    assert!(matches!(
-        UserRepository::update(&store, &renamed).await,
-        Err(RepoError::Duplicate(_))
-    ));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_generic_email_is_unique_among_live_partners_of_a_territory() {
-    let store = MemoryStore::new();
-    let first = partner("13", Some("hygiene@ville.fr"));
-    PartnerRepository::insert(&store, &first)
-        .await
-        .expect("insert");
-    assert!(matches!(
-        PartnerRepository::insert(&store, &partner("13", Some("HYGIENE@ville.fr"))).await,
-        Err(RepoError::Duplicate(_))
-    ));
-    PartnerRepository::insert(&store, &partner("06", Some("hygiene@ville.fr")))
-        .await
-        .expect("other territory");
-    PartnerRepository::insert(&store, &partner("13", None))
-        .await
-        .expect("no e-mail");
-    PartnerRepository::insert(&store, &partner("13", None))
-        .await
-        .expect("no e-mail again");
-
-    let mut archived = first.clone();
-    archived.is_archive = true;
-    PartnerRepository::update(&store, &archived)
-        .await
-        .expect("archive");
-    assert_eq!(
-        store
-            .of_territory(&territory("13"))
-            .await
-            .expect("read")
-            .len(),
-        2
-    );
-    PartnerRepository::insert(&store, &partner("13", Some("hygiene@ville.fr")))
-        .await
-        .expect("an archived partner frees its address");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -319,7 +176,7 @@ async fn the_bundle_shares_one_clock_and_one_store() {
     assert_eq!(ports.clock.now(), now() + TimeDelta::minutes(5));
     ports
         .users
-        .insert(&user("x@y.fr", Role::Agent, None))
+        .insert(&user("x@y.fr", Role::Agent, &[]))
         .await
         .expect("insert");
     assert!(

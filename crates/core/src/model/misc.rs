@@ -20,6 +20,14 @@ pub struct Territory {
     pub timezone: String,
 }
 
+/// A commune and one of its postal codes (the national postal code base).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commune {
+    pub code_postal: String,
+    pub code_insee: String,
+    pub nom: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tag {
     pub id: TagId,

@@ -15,8 +15,8 @@ pub use case::Case;
 pub use file::FileMeta;
 pub use intervention::Intervention;
 pub use misc::{
-    AutoAffectationRule, HistoryEntry, Notification, RuleAllocataire, RuleParc, RuleProfile,
-    RuleStatus, Subscription, Tag, Territory,
+    AutoAffectationRule, Commune, HistoryEntry, Notification, RuleAllocataire, RuleParc,
+    RuleProfile, RuleStatus, Subscription, Tag, Territory,
 };
 pub use partner::{GeoPoint, Partner, Zone};
 pub use signalement::{Adresse, Allocataire, Declarant, Logement, Occupant, Proprio, Signalement};

@@ -1,0 +1,16 @@
+DROP TABLE counters;
+DROP TABLE jobs;
+DROP TABLE auto_affectation_rules;
+DROP TABLE files;
+DROP TABLE history_entries;
+DROP TABLE notifications;
+DROP TABLE subscriptions;
+DROP TABLE suivis;
+DROP TABLE interventions;
+DROP TABLE affectations;
+DROP TABLE signalements;
+DROP TABLE user_partners;
+DROP TABLE users;
+DROP TABLE partners;
+DROP TABLE communes;
+DROP TABLE territories;

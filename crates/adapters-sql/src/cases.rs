@@ -1,0 +1,386 @@
+//! A case across its tables: the signalement row (with its qualifications),
+//! affectations, visits, suivis and subscribers.
+
+use histologe_core::ids::{SignalementId, UserId};
+use histologe_core::model::{Affectation, Case, Intervention, Signalement, Suivi};
+use histologe_core::qualification::SignalementQualification;
+use histologe_core::reference::Reference;
+use histologe_ports::RepoError;
+use sqlx::AnyConnection;
+
+use crate::codec::{flag, from_json, micros, repo_error, to_json};
+use crate::store::Engine;
+
+/// Lower-cased names and address: what the back-office search looks in.
+pub(crate) fn search_text(s: &Signalement) -> String {
+    let parts = [
+        s.occupant.nom.as_deref(),
+        s.occupant.prenom.as_deref(),
+        s.declarant.nom.as_deref(),
+        s.declarant.prenom.as_deref(),
+        Some(s.adresse.adresse.as_str()),
+        Some(s.adresse.code_postal.as_str()),
+        Some(s.adresse.ville.as_str()),
+    ];
+    let text = parts
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    text.chars().take(1000).collect()
+}
+
+/// `(year, number)` of a definitive reference; temporary ones have none.
+pub(crate) fn reference_parts(s: &Signalement) -> (Option<i64>, Option<i64>) {
+    match Reference::parse(&s.reference) {
+        Ok(r) => (Some(i64::from(r.year())), Some(i64::from(r.number()))),
+        Err(_) => (None, None),
+    }
+}
+
+pub(crate) fn reference_counter(territory: &str, year: i64) -> String {
+    format!("ref:{territory}:{year}")
+}
+
+pub(crate) const INJONCTION_COUNTER: &str = "injonction";
+
+/// Keeps the numbering counters at least at the numbers this case holds,
+/// so that a number set by a creation, a switch or an import is never
+/// drawn again.
+async fn raise_counters(conn: &mut AnyConnection, s: &Signalement) -> Result<(), RepoError> {
+    let (year, number) = reference_parts(s);
+    if let (Some(year), Some(number)) = (year, number) {
+        sqlx::query("UPDATE counters SET value = ? WHERE name = ? AND value < ?")
+            .bind(number)
+            .bind(reference_counter(s.territory.as_str(), year))
+            .bind(number)
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error("reference counter"))?;
+    }
+    if let Some(n) = s.reference_injonction {
+        sqlx::query("UPDATE counters SET value = ? WHERE name = ? AND value < ?")
+            .bind(i64::from(n))
+            .bind(INJONCTION_COUNTER)
+            .bind(i64::from(n))
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error("injonction counter"))?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn insert_case(conn: &mut AnyConnection, case: &Case) -> Result<(), RepoError> {
+    let s = &case.signalement;
+    let (year, number) = reference_parts(s);
+    sqlx::query(
+        "INSERT INTO signalements (id, territory, status, reference, reference_year, reference_number, \
+         reference_injonction, code_suivi, insee, created_at, search_text, data, qualifications) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(s.id.to_string())
+    .bind(s.territory.as_str().to_string())
+    .bind(s.status.as_str())
+    .bind(s.reference.clone())
+    .bind(year)
+    .bind(number)
+    .bind(s.reference_injonction.map(i64::from))
+    .bind(s.code_suivi.clone())
+    .bind(s.adresse.insee.clone())
+    .bind(micros(s.created_at))
+    .bind(search_text(s))
+    .bind(to_json(s)?)
+    .bind(to_json(&case.qualifications)?)
+    .execute(&mut *conn)
+    .await
+    .map_err(repo_error("signalement"))?;
+    for a in &case.affectations {
+        insert_affectation(conn, a).await?;
+    }
+    for i in &case.interventions {
+        insert_intervention(conn, i).await?;
+    }
+    for suivi in &case.suivis {
+        insert_suivi(conn, suivi).await?;
+    }
+    for user in &case.subscribers {
+        subscribe(conn, Engine::Sqlite, *user, s.id).await?;
+    }
+    raise_counters(conn, s).await
+}
+
+async fn insert_affectation(conn: &mut AnyConnection, a: &Affectation) -> Result<(), RepoError> {
+    sqlx::query(
+        "INSERT INTO affectations (id, signalement_id, partner_id, status, created_at, data) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(a.id.to_string())
+    .bind(a.signalement_id.to_string())
+    .bind(a.partner_id.to_string())
+    .bind(a.status.as_str())
+    .bind(micros(a.created_at))
+    .bind(to_json(a)?)
+    .execute(&mut *conn)
+    .await
+    .map_err(repo_error("affectation"))?;
+    Ok(())
+}
+
+async fn insert_intervention(conn: &mut AnyConnection, i: &Intervention) -> Result<(), RepoError> {
+    sqlx::query("INSERT INTO interventions (id, signalement_id, status, scheduled_at, data) VALUES (?, ?, ?, ?, ?)")
+        .bind(i.id.to_string())
+        .bind(i.signalement_id.to_string())
+        .bind(i.status.as_str())
+        .bind(micros(i.scheduled_at))
+        .bind(to_json(i)?)
+        .execute(&mut *conn)
+        .await
+        .map_err(repo_error("intervention"))?;
+    Ok(())
+}
+
+pub(crate) async fn insert_suivi(conn: &mut AnyConnection, s: &Suivi) -> Result<(), RepoError> {
+    sqlx::query(
+        "INSERT INTO suivis (id, signalement_id, created_at, waiting_notification, is_deleted, data) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(s.id.to_string())
+    .bind(s.signalement_id.to_string())
+    .bind(micros(s.created_at))
+    .bind(flag(s.waiting_notification))
+    .bind(flag(s.is_deleted()))
+    .bind(to_json(s)?)
+    .execute(&mut *conn)
+    .await
+    .map_err(repo_error("suivi"))?;
+    Ok(())
+}
+
+pub(crate) async fn update_suivi(conn: &mut AnyConnection, s: &Suivi) -> Result<(), RepoError> {
+    let done = sqlx::query(
+        "UPDATE suivis SET waiting_notification = ?, is_deleted = ?, data = ? WHERE id = ?",
+    )
+    .bind(flag(s.waiting_notification))
+    .bind(flag(s.is_deleted()))
+    .bind(to_json(s)?)
+    .bind(s.id.to_string())
+    .execute(&mut *conn)
+    .await
+    .map_err(repo_error("suivi"))?;
+    if done.rows_affected() == 0 {
+        return Err(RepoError::NotFound(format!("suivi {}", s.id)));
+    }
+    Ok(())
+}
+
+pub(crate) async fn subscribe(
+    conn: &mut AnyConnection,
+    _engine: Engine,
+    user: UserId,
+    signalement: SignalementId,
+) -> Result<(), RepoError> {
+    let exists =
+        sqlx::query("SELECT 1 AS one FROM subscriptions WHERE user_id = ? AND signalement_id = ?")
+            .bind(user.to_string())
+            .bind(signalement.to_string())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(repo_error("subscription"))?;
+    if exists.is_none() {
+        sqlx::query("INSERT INTO subscriptions (user_id, signalement_id) VALUES (?, ?)")
+            .bind(user.to_string())
+            .bind(signalement.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error("subscription"))?;
+    }
+    Ok(())
+}
+
+async fn ids_of(
+    conn: &mut AnyConnection,
+    table: &str,
+    signalement: SignalementId,
+) -> Result<Vec<String>, RepoError> {
+    let sql = format!("SELECT id FROM {table} WHERE signalement_id = ?");
+    sqlx::query(&sql)
+        .bind(signalement.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(repo_error(table))?
+        .iter()
+        .map(|r| crate::codec::text(r, "id"))
+        .collect::<Result<_, _>>()
+        .map_err(repo_error(table))
+}
+
+pub(crate) async fn save_case(conn: &mut AnyConnection, case: &Case) -> Result<(), RepoError> {
+    let s = &case.signalement;
+    let (year, number) = reference_parts(s);
+    let done = sqlx::query(
+        "UPDATE signalements SET territory = ?, status = ?, reference = ?, reference_year = ?, reference_number = ?, \
+         reference_injonction = ?, code_suivi = ?, insee = ?, created_at = ?, search_text = ?, data = ?, qualifications = ? \
+         WHERE id = ?",
+    )
+    .bind(s.territory.as_str().to_string())
+    .bind(s.status.as_str())
+    .bind(s.reference.clone())
+    .bind(year)
+    .bind(number)
+    .bind(s.reference_injonction.map(i64::from))
+    .bind(s.code_suivi.clone())
+    .bind(s.adresse.insee.clone())
+    .bind(micros(s.created_at))
+    .bind(search_text(s))
+    .bind(to_json(s)?)
+    .bind(to_json(&case.qualifications)?)
+    .bind(s.id.to_string())
+    .execute(&mut *conn)
+    .await
+    .map_err(repo_error("signalement"))?;
+    if done.rows_affected() == 0 {
+        // MySQL counts changed rows only: tell "unchanged" from "missing".
+        let exists = sqlx::query("SELECT 1 AS one FROM signalements WHERE id = ?")
+            .bind(s.id.to_string())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(repo_error("signalement"))?;
+        if exists.is_none() {
+            return Err(RepoError::NotFound(format!("signalement {}", s.id)));
+        }
+    }
+
+    let stored = ids_of(conn, "affectations", s.id).await?;
+    for id in stored
+        .iter()
+        .filter(|id| !case.affectations.iter().any(|a| &a.id.to_string() == *id))
+    {
+        sqlx::query("DELETE FROM affectations WHERE id = ?")
+            .bind(id.clone())
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error("affectation"))?;
+    }
+    for a in &case.affectations {
+        if stored.contains(&a.id.to_string()) {
+            sqlx::query("UPDATE affectations SET status = ?, data = ? WHERE id = ?")
+                .bind(a.status.as_str())
+                .bind(to_json(a)?)
+                .bind(a.id.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(repo_error("affectation"))?;
+        } else {
+            insert_affectation(conn, a).await?;
+        }
+    }
+
+    let stored = ids_of(conn, "interventions", s.id).await?;
+    for id in stored
+        .iter()
+        .filter(|id| !case.interventions.iter().any(|i| &i.id.to_string() == *id))
+    {
+        sqlx::query("DELETE FROM interventions WHERE id = ?")
+            .bind(id.clone())
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error("intervention"))?;
+    }
+    for i in &case.interventions {
+        if stored.contains(&i.id.to_string()) {
+            sqlx::query(
+                "UPDATE interventions SET status = ?, scheduled_at = ?, data = ? WHERE id = ?",
+            )
+            .bind(i.status.as_str())
+            .bind(micros(i.scheduled_at))
+            .bind(to_json(i)?)
+            .bind(i.id.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error("intervention"))?;
+        } else {
+            insert_intervention(conn, i).await?;
+        }
+    }
+    raise_counters(conn, s).await
+}
+
+/// The whole case; with `for_update` its row stays locked until the
+/// transaction ends (MySQL; SQLite serialises writers anyway).
+pub(crate) async fn load_case(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    id: SignalementId,
+    for_update: bool,
+) -> Result<Option<Case>, RepoError> {
+    let lock = if for_update && engine == Engine::MySql {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT data, qualifications FROM signalements WHERE id = ?{lock}");
+    let Some(row) = sqlx::query(&sql)
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(repo_error("signalement"))?
+    else {
+        return Ok(None);
+    };
+    let signalement: Signalement =
+        from_json(&crate::codec::text(&row, "data").map_err(repo_error("signalement"))?)?;
+    let qualifications: Vec<SignalementQualification> =
+        from_json(&crate::codec::text(&row, "qualifications").map_err(repo_error("signalement"))?)?;
+    let key = id.to_string();
+    let affectations: Vec<Affectation> =
+        children(conn, "affectations", "created_at, id", &key).await?;
+    let interventions: Vec<Intervention> =
+        children(conn, "interventions", "scheduled_at, id", &key).await?;
+    let suivis: Vec<Suivi> = children(conn, "suivis", "created_at, seq", &key).await?;
+    let subscribers =
+        sqlx::query("SELECT user_id FROM subscriptions WHERE signalement_id = ? ORDER BY user_id")
+            .bind(key.clone())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(repo_error("subscriptions"))?
+            .iter()
+            .map(|r| {
+                crate::codec::text(r, "user_id")
+                    .map_err(repo_error("subscriptions"))
+                    .and_then(|u| {
+                        u.parse()
+                            .map(UserId)
+                            .map_err(|e| RepoError::Unavailable(format!("user id: {e}")))
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(Case {
+        signalement,
+        affectations,
+        interventions,
+        qualifications,
+        suivis,
+        subscribers,
+    }))
+}
+
+/// The `data` of a case's rows in `table`, decoded, in `order`.
+async fn children<T: serde::de::DeserializeOwned>(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    order: &'static str,
+    signalement: &str,
+) -> Result<Vec<T>, RepoError> {
+    let sql = format!("SELECT data FROM {table} WHERE signalement_id = ? ORDER BY {order}");
+    let rows = sqlx::query(&sql)
+        .bind(signalement.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(repo_error(table))?;
+    rows.iter()
+        .map(|r| {
+            crate::codec::text(r, "data")
+                .map_err(repo_error(table))
+                .and_then(|d| from_json(&d))
+        })
+        .collect()
+}

@@ -1,0 +1,228 @@
+//! The job outbox: jobs are rows, enqueued in the transaction of the change
+//! that causes them; workers claim them with `FOR UPDATE SKIP LOCKED` on
+//! MySQL/MariaDB (so any number of workers can run), through the single
+//! writer on SQLite.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use histologe_core::ids::JobId;
+use histologe_ports::{Job, JobKind, JobQueue, JobStatus, NewJob, RepoError};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::codec::{from_json, instant, micros, repo_error, to_json};
+use crate::store::{Engine, SqlStore};
+
+fn status_str(status: JobStatus) -> &'static str {
+    match status {
+        JobStatus::Pending => "pending",
+        JobStatus::Running => "running",
+        JobStatus::Done => "done",
+        JobStatus::Dead => "dead",
+    }
+}
+
+fn status_of(text: &str) -> Result<JobStatus, RepoError> {
+    Ok(match text {
+        "pending" => JobStatus::Pending,
+        "running" => JobStatus::Running,
+        "done" => JobStatus::Done,
+        "dead" => JobStatus::Dead,
+        other => {
+            return Err(RepoError::Unavailable(format!(
+                "unknown job status {other}"
+            )));
+        }
+    })
+}
+
+const COLUMNS: &str =
+    "id, kind, payload, status, attempts, run_at, last_error, idempotency_key, created_at";
+
+fn job_of(row: &AnyRow) -> Result<Job, RepoError> {
+    let get = |name: &str| crate::codec::text(row, name).map_err(repo_error("job"));
+    let int = |name: &str| row.try_get::<i64, _>(name).map_err(repo_error("job"));
+    let id: uuid::Uuid = get("id")?
+        .parse()
+        .map_err(|e| RepoError::Unavailable(format!("job id: {e}")))?;
+    Ok(Job {
+        id: JobId(id),
+        kind: JobKind(get("kind")?),
+        payload: from_json(&get("payload")?)?,
+        status: status_of(&get("status")?)?,
+        attempts: u32::try_from(int("attempts")?).unwrap_or(u32::MAX),
+        run_at: instant(int("run_at")?)?,
+        last_error: crate::codec::opt_text(row, "last_error").map_err(repo_error("job"))?,
+        idempotency_key: crate::codec::opt_text(row, "idempotency_key")
+            .map_err(repo_error("job"))?,
+        created_at: instant(int("created_at")?)?,
+    })
+}
+
+pub(crate) async fn enqueue(conn: &mut AnyConnection, job: &NewJob) -> Result<(), RepoError> {
+    if let Some(key) = &job.idempotency_key {
+        let exists = sqlx::query("SELECT 1 AS one FROM jobs WHERE idempotency_key = ?")
+            .bind(key.clone())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(repo_error("job"))?;
+        if exists.is_some() {
+            return Ok(());
+        }
+    }
+    sqlx::query(
+        "INSERT INTO jobs (id, kind, payload, status, attempts, run_at, lease_until, last_error, idempotency_key, created_at) \
+         VALUES (?, ?, ?, 'pending', 0, ?, NULL, NULL, ?, ?)",
+    )
+    .bind(job.id.to_string())
+    .bind(job.kind.as_str().to_string())
+    .bind(to_json(&job.payload)?)
+    .bind(micros(job.run_at))
+    .bind(job.idempotency_key.clone())
+    .bind(micros(job.run_at))
+    .execute(&mut *conn)
+    .await
+    .map_err(repo_error("job"))?;
+    Ok(())
+}
+
+impl SqlStore {
+    /// After `complete` or `fail` changed nothing: a stale claim or no job.
+    async fn not_claimed(&self, claimed: &Job) -> RepoError {
+        let exists = sqlx::query("SELECT 1 AS one FROM jobs WHERE id = ?")
+            .bind(claimed.id.to_string())
+            .fetch_optional(&self.read)
+            .await;
+        match exists {
+            Ok(Some(_)) => RepoError::Conflict,
+            Ok(None) => RepoError::NotFound(format!("job {}", claimed.id)),
+            Err(e) => repo_error("job")(e),
+        }
+    }
+}
+
+#[async_trait]
+impl JobQueue for SqlStore {
+    async fn claim(&self, now: DateTime<Utc>, lease: Duration) -> Result<Option<Job>, RepoError> {
+        let mut tx = self.write.begin().await.map_err(repo_error("claim"))?;
+        let skip_locked = if self.engine == Engine::MySql {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT seq FROM jobs WHERE (status = 'pending' AND run_at <= ?) \
+             OR (status = 'running' AND lease_until <= ?) ORDER BY run_at, seq LIMIT 1{skip_locked}"
+        );
+        let Some(row) = sqlx::query(&sql)
+            .bind(micros(now))
+            .bind(micros(now))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(repo_error("claim"))?
+        else {
+            return Ok(None);
+        };
+        let seq: i64 = row.try_get("seq").map_err(repo_error("claim"))?;
+        let lease_until =
+            now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
+        sqlx::query("UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ? WHERE seq = ?")
+            .bind(micros(lease_until))
+            .bind(seq)
+            .execute(&mut *tx)
+            .await
+            .map_err(repo_error("claim"))?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM jobs WHERE seq = ?"))
+            .bind(seq)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(repo_error("claim"))?;
+        let job = job_of(&row)?;
+        tx.commit().await.map_err(repo_error("claim"))?;
+        Ok(Some(job))
+    }
+
+    async fn complete(&self, claimed: &Job) -> Result<(), RepoError> {
+        let done = sqlx::query(
+            "UPDATE jobs SET status = 'done', lease_until = NULL WHERE id = ? AND status = 'running' AND attempts = ?",
+        )
+        .bind(claimed.id.to_string())
+        .bind(i64::from(claimed.attempts))
+        .execute(&self.write)
+        .await
+        .map_err(repo_error("job"))?;
+        if done.rows_affected() == 0 {
+            return Err(self.not_claimed(claimed).await);
+        }
+        Ok(())
+    }
+
+    async fn fail(
+        &self,
+        claimed: &Job,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), RepoError> {
+        let (status, run_at) = match retry_at {
+            Some(at) => (JobStatus::Pending, micros(at)),
+            None => (JobStatus::Dead, micros(claimed.run_at)),
+        };
+        let error: String = error.chars().take(2000).collect();
+        let done = sqlx::query(
+            "UPDATE jobs SET status = ?, run_at = ?, lease_until = NULL, last_error = ? \
+             WHERE id = ? AND status = 'running' AND attempts = ?",
+        )
+        .bind(status_str(status))
+        .bind(run_at)
+        .bind(error)
+        .bind(claimed.id.to_string())
+        .bind(i64::from(claimed.attempts))
+        .execute(&self.write)
+        .await
+        .map_err(repo_error("job"))?;
+        if done.rows_affected() == 0 {
+            return Err(self.not_claimed(claimed).await);
+        }
+        Ok(())
+    }
+
+    async fn dead(&self, limit: u32) -> Result<Vec<Job>, RepoError> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM jobs WHERE status = 'dead' ORDER BY created_at DESC, seq DESC LIMIT ?"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+        .map_err(repo_error("jobs"))?
+        .iter()
+        .map(job_of)
+        .collect()
+    }
+
+    async fn retry(&self, id: JobId, now: DateTime<Utc>) -> Result<(), RepoError> {
+        let done = sqlx::query(
+            "UPDATE jobs SET status = 'pending', run_at = ? WHERE id = ? AND status = 'dead'",
+        )
+        .bind(micros(now))
+        .bind(id.to_string())
+        .execute(&self.write)
+        .await
+        .map_err(repo_error("job"))?;
+        if done.rows_affected() == 0 {
+            return Err(RepoError::NotFound(format!("dead job {id}")));
+        }
+        Ok(())
+    }
+
+    async fn all(&self) -> Result<Vec<Job>, RepoError> {
+        sqlx::query(&format!("SELECT {COLUMNS} FROM jobs ORDER BY seq"))
+            .fetch_all(&self.read)
+            .await
+            .map_err(repo_error("jobs"))?
+            .iter()
+            .map(job_of)
+            .collect()
+    }
+}

@@ -1,0 +1,23 @@
+//! Histologe's database: every repository port, the unit of work and the
+//! job outbox, on MySQL 8 / MariaDB ≥ 10.6 in production and SQLite as the
+//! embedded default, through sqlx's runtime-selected driver (`Any`).
+//!
+//! One crate serves both engines: the SQL is the same but for a few
+//! dialect words (`FOR UPDATE SKIP LOCKED`, `ON DUPLICATE KEY`), which live
+//! next to their query; the schemas are two sets of reversible migrations
+//! (`migrations/mysql`, `migrations/sqlite`). Each entity keeps its whole
+//! value as JSON in a `data` column; the other columns exist for the
+//! queries that filter, sort, join or constrain on them.
+
+mod backup;
+mod bulk;
+mod cases;
+mod codec;
+mod jobs;
+mod repositories;
+mod store;
+mod transaction;
+
+pub use backup::BackupSummary;
+pub use bulk::Batch;
+pub use store::{Engine, SqlStore};

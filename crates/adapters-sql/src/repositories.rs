@@ -1,0 +1,696 @@
+//! Reads, and writes of reference data that stand alone.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use histologe_core::enums::{Role, UserStatus};
+use histologe_core::ids::{FileId, PartnerId, SignalementId, SuiviId, UserId};
+use histologe_core::model::{
+    AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner, RuleStatus,
+    Signalement, Territory, User,
+};
+use histologe_core::policy::ListScope;
+use histologe_core::reference::{Reference, is_reference_query};
+use histologe_core::territory_code::TerritoryCode;
+use histologe_ports::{
+    AutoAffectationRuleRepository, FileRepository, HistoryRepository, NotificationRepository, Page,
+    PartnerRepository, RepoError, SignalementFilter, SignalementRepository, TerritoryRepository,
+    UserRepository,
+};
+use serde::de::DeserializeOwned;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, Row};
+
+use crate::cases::load_case;
+use crate::codec::{flag, from_json, micros, repo_error, to_json};
+use crate::store::SqlStore;
+
+fn decode_all<T: DeserializeOwned>(
+    rows: &[sqlx::any::AnyRow],
+    what: &'static str,
+) -> Result<Vec<T>, RepoError> {
+    rows.iter()
+        .map(|r| {
+            crate::codec::text(r, "data")
+                .map_err(repo_error(what))
+                .and_then(|d| from_json(&d))
+        })
+        .collect()
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// `LIKE` pattern matching `text` anywhere, with its wildcards escaped by
+/// `!` (a backslash would need escaping differently on each engine).
+fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('!', "!!")
+        .replace('%', "!%")
+        .replace('_', "!_");
+    format!("%{escaped}%")
+}
+
+impl SqlStore {
+    async fn fetch_data<'q, T: DeserializeOwned>(
+        &self,
+        query: Query<'q, Any, AnyArguments<'q>>,
+        what: &'static str,
+    ) -> Result<Vec<T>, RepoError> {
+        let rows = query
+            .fetch_all(&self.read)
+            .await
+            .map_err(repo_error(what))?;
+        decode_all(&rows, what)
+    }
+
+    async fn fetch_one_data<'q, T: DeserializeOwned>(
+        &self,
+        query: Query<'q, Any, AnyArguments<'q>>,
+        what: &'static str,
+    ) -> Result<Option<T>, RepoError> {
+        Ok(self.fetch_data(query, what).await?.into_iter().next())
+    }
+
+    async fn read_case(&self, id: SignalementId) -> Result<Option<Case>, RepoError> {
+        let mut conn = self
+            .read
+            .acquire()
+            .await
+            .map_err(repo_error("connection"))?;
+        load_case(&mut conn, self.engine, id, false).await
+    }
+}
+
+const EXCLUDED: &str =
+    "('ARCHIVED', 'DRAFT', 'DRAFT_ARCHIVED', 'INJONCTION_BAILLEUR', 'INJONCTION_CLOSED')";
+
+/// Binds of the list query, in the order of its `?`.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+fn bind_all<'q>(
+    mut query: Query<'q, Any, AnyArguments<'q>>,
+    binds: &[Bind],
+) -> Query<'q, Any, AnyArguments<'q>> {
+    for b in binds {
+        query = match b {
+            Bind::Text(t) => query.bind(t.clone()),
+            Bind::Int(i) => query.bind(*i),
+        };
+    }
+    query
+}
+
+#[async_trait]
+impl SignalementRepository for SqlStore {
+    async fn case(&self, id: SignalementId) -> Result<Option<Case>, RepoError> {
+        self.read_case(id).await
+    }
+
+    async fn case_by_code_suivi(&self, code: &str) -> Result<Option<Case>, RepoError> {
+        let row = sqlx::query("SELECT id FROM signalements WHERE code_suivi = ?")
+            .bind(code.to_string())
+            .fetch_optional(&self.read)
+            .await
+            .map_err(repo_error("signalement"))?;
+        let Some(row) = row else { return Ok(None) };
+        let id: String = crate::codec::text(&row, "id").map_err(repo_error("signalement"))?;
+        let id = id
+            .parse()
+            .map(SignalementId)
+            .map_err(|e| RepoError::Unavailable(format!("signalement id: {e}")))?;
+        self.read_case(id).await
+    }
+
+    /// Partners' lists start from their affectations (an index on partner
+    /// and status), everyone else's from the signalements of the territory.
+    async fn list(
+        &self,
+        scope: &ListScope,
+        filter: &SignalementFilter,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Page<Signalement>, RepoError> {
+        let mut from = String::from("FROM signalements s");
+        let mut conditions = vec![format!("s.status NOT IN {EXCLUDED}")];
+        let mut binds: Vec<Bind> = Vec::new();
+        match scope {
+            ListScope::Nothing => {
+                return Ok(Page {
+                    items: Vec::new(),
+                    total: 0,
+                });
+            }
+            ListScope::All => {}
+            ListScope::Territories(territories) => {
+                if territories.is_empty() {
+                    return Ok(Page {
+                        items: Vec::new(),
+                        total: 0,
+                    });
+                }
+                conditions.push(format!(
+                    "s.territory IN ({})",
+                    placeholders(territories.len())
+                ));
+                binds.extend(
+                    territories
+                        .iter()
+                        .map(|t| Bind::Text(t.as_str().to_string())),
+                );
+            }
+            ListScope::Partners(partners) => {
+                if partners.is_empty() {
+                    return Ok(Page {
+                        items: Vec::new(),
+                        total: 0,
+                    });
+                }
+                from = "FROM affectations a JOIN signalements s ON s.id = a.signalement_id"
+                    .to_string();
+                conditions.push(format!(
+                    "a.partner_id IN ({})",
+                    placeholders(partners.len())
+                ));
+                binds.extend(partners.iter().map(|p| Bind::Text(p.to_string())));
+            }
+        }
+        if let Some(status) = filter.status {
+            if matches!(scope, ListScope::Partners(_)) {
+                // Rule 9: a partner filters on its own affectation's status.
+                conditions.push("a.status = ?".into());
+                binds.push(Bind::Text(
+                    status.as_affectation_filter().as_str().to_string(),
+                ));
+            } else {
+                conditions.push("s.status = ?".into());
+                binds.push(Bind::Text(status.as_str().to_string()));
+            }
+        }
+        if let Some(territory) = &filter.territory {
+            conditions.push("s.territory = ?".into());
+            binds.push(Bind::Text(territory.as_str().to_string()));
+        }
+        if let Some(text) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            if is_reference_query(text) {
+                let reference = Reference::parse(text)
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|_| text.to_string());
+                conditions.push("s.reference = ?".into());
+                binds.push(Bind::Text(reference));
+            } else {
+                conditions.push("s.search_text LIKE ? ESCAPE '!'".into());
+                binds.push(Bind::Text(contains_pattern(text)));
+            }
+        }
+        if let Some(after) = filter.created_after {
+            conditions.push("s.created_at >= ?".into());
+            binds.push(Bind::Int(micros(after)));
+        }
+        if let Some(before) = filter.created_before {
+            conditions.push("s.created_at < ?".into());
+            binds.push(Bind::Int(micros(before)));
+        }
+        let clause = format!("{from} WHERE {}", conditions.join(" AND "));
+        let count_sql = format!("SELECT COUNT(*) AS n {clause}");
+        let total: i64 = bind_all(sqlx::query(&count_sql), &binds)
+            .fetch_one(&self.read)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(repo_error("signalements"))?;
+        let page_sql = format!(
+            "SELECT s.data AS data {clause} ORDER BY s.created_at DESC, s.id DESC LIMIT ? OFFSET ?"
+        );
+        let rows = bind_all(sqlx::query(&page_sql), &binds)
+            .bind(i64::from(limit))
+            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+            .fetch_all(&self.read)
+            .await
+            .map_err(repo_error("signalements"))?;
+        Ok(Page {
+            items: decode_all(&rows, "signalements")?,
+            total: u64::try_from(total).unwrap_or_default(),
+        })
+    }
+
+    async fn suivis_to_release(
+        &self,
+        created_before: DateTime<Utc>,
+    ) -> Result<Vec<(SignalementId, SuiviId)>, RepoError> {
+        let rows = sqlx::query(
+            "SELECT signalement_id, id FROM suivis WHERE waiting_notification = 1 AND is_deleted = 0 \
+             AND created_at < ? ORDER BY created_at, seq",
+        )
+        .bind(micros(created_before))
+        .fetch_all(&self.read)
+        .await
+        .map_err(repo_error("suivis"))?;
+        rows.iter()
+            .map(|r| {
+                let s: String =
+                    crate::codec::text(r, "signalement_id").map_err(repo_error("suivis"))?;
+                let id: String = crate::codec::text(r, "id").map_err(repo_error("suivis"))?;
+                let parse = |v: &str| {
+                    v.parse::<uuid::Uuid>()
+                        .map_err(|e| RepoError::Unavailable(format!("id: {e}")))
+                };
+                Ok((SignalementId(parse(&s)?), SuiviId(parse(&id)?)))
+            })
+            .collect()
+    }
+}
+
+/// `NotFound` unless the row exists. An UPDATE's count cannot tell: MySQL
+/// counts changed rows only, so saving an unchanged row counts zero.
+async fn exists(conn: &mut sqlx::AnyConnection, table: &str, id: &str) -> Result<(), RepoError> {
+    let found = sqlx::query(&format!("SELECT 1 AS one FROM {table} WHERE id = ?"))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(repo_error(table))?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| RepoError::NotFound(format!("{table} {id}")))
+}
+
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+async fn write_memberships(conn: &mut sqlx::AnyConnection, user: &User) -> Result<(), RepoError> {
+    sqlx::query("DELETE FROM user_partners WHERE user_id = ?")
+        .bind(user.id.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(repo_error("user partners"))?;
+    for m in &user.memberships {
+        sqlx::query("INSERT INTO user_partners (user_id, partner_id) VALUES (?, ?)")
+            .bind(user.id.to_string())
+            .bind(m.partner_id.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error("user partners"))?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl UserRepository for SqlStore {
+    async fn get(&self, id: UserId) -> Result<Option<User>, RepoError> {
+        self.fetch_one_data(
+            sqlx::query("SELECT data FROM users WHERE id = ?").bind(id.to_string()),
+            "user",
+        )
+        .await
+    }
+
+    async fn by_email(&self, email: &str) -> Result<Option<User>, RepoError> {
+        self.fetch_one_data(
+            sqlx::query("SELECT data FROM users WHERE email = ?").bind(email_key(email)),
+            "user",
+        )
+        .await
+    }
+
+    async fn insert(&self, user: &User) -> Result<(), RepoError> {
+        let mut tx = self.write.begin().await.map_err(repo_error("user"))?;
+        sqlx::query("INSERT INTO users (id, email, role, data) VALUES (?, ?, ?, ?)")
+            .bind(user.id.to_string())
+            .bind(email_key(&user.email))
+            .bind(user.role.as_str())
+            .bind(to_json(user)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(repo_error("user e-mail"))?;
+        write_memberships(&mut tx, user).await?;
+        tx.commit().await.map_err(repo_error("user"))
+    }
+
+    async fn update(&self, user: &User) -> Result<(), RepoError> {
+        let mut tx = self.write.begin().await.map_err(repo_error("user"))?;
+        sqlx::query("UPDATE users SET email = ?, role = ?, data = ? WHERE id = ?")
+            .bind(email_key(&user.email))
+            .bind(user.role.as_str())
+            .bind(to_json(user)?)
+            .bind(user.id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(repo_error("user e-mail"))?;
+        exists(&mut tx, "users", &user.id.to_string()).await?;
+        write_memberships(&mut tx, user).await?;
+        tx.commit().await.map_err(repo_error("user"))
+    }
+
+    /// Active and inactive users; archived accounts are gone for the partner.
+    async fn of_partner(&self, partner: PartnerId) -> Result<Vec<User>, RepoError> {
+        let users: Vec<User> = self
+            .fetch_data(
+                sqlx::query(
+                    "SELECT u.data AS data FROM users u JOIN user_partners up ON up.user_id = u.id \
+                     WHERE up.partner_id = ? ORDER BY u.email",
+                )
+                .bind(partner.to_string()),
+                "users",
+            )
+            .await?;
+        Ok(users
+            .into_iter()
+            .filter(|u| u.status != UserStatus::Archive)
+            .collect())
+    }
+
+    async fn territory_admins(&self, territory: &TerritoryCode) -> Result<Vec<User>, RepoError> {
+        self.fetch_data(
+            sqlx::query(
+                "SELECT DISTINCT u.data AS data, u.email FROM users u JOIN user_partners up ON up.user_id = u.id \
+                 JOIN partners p ON p.id = up.partner_id WHERE u.role = ? AND p.territory = ? ORDER BY u.email",
+            )
+            .bind(Role::TerritoryAdmin.as_str())
+            .bind(territory.as_str().to_string()),
+            "users",
+        )
+        .await
+    }
+
+    async fn super_admins(&self) -> Result<Vec<User>, RepoError> {
+        self.fetch_data(
+            sqlx::query("SELECT data FROM users WHERE role = ? ORDER BY email")
+                .bind(Role::SuperAdmin.as_str()),
+            "users",
+        )
+        .await
+    }
+
+    async fn many(&self, ids: &[UserId]) -> Result<Vec<User>, RepoError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT data FROM users WHERE id IN ({}) ORDER BY email",
+            placeholders(ids.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in ids {
+            query = query.bind(id.to_string());
+        }
+        self.fetch_data(query, "users").await
+    }
+}
+
+/// The generic e-mail of a partner that is not archived: unique per territory.
+fn partner_email_key(p: &Partner) -> Option<String> {
+    p.email.as_deref().filter(|_| !p.is_archive).map(email_key)
+}
+
+#[async_trait]
+impl PartnerRepository for SqlStore {
+    async fn get(&self, id: PartnerId) -> Result<Option<Partner>, RepoError> {
+        self.fetch_one_data(
+            sqlx::query("SELECT data FROM partners WHERE id = ?").bind(id.to_string()),
+            "partner",
+        )
+        .await
+    }
+
+    async fn of_territory(&self, territory: &TerritoryCode) -> Result<Vec<Partner>, RepoError> {
+        self.fetch_data(
+            sqlx::query(
+                "SELECT data FROM partners WHERE territory = ? AND is_archive = 0 ORDER BY nom, id",
+            )
+            .bind(territory.as_str().to_string()),
+            "partners",
+        )
+        .await
+    }
+
+    async fn insert(&self, p: &Partner) -> Result<(), RepoError> {
+        sqlx::query("INSERT INTO partners (id, territory, nom, is_archive, email_key, data) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(p.id.to_string())
+            .bind(p.territory.as_str().to_string())
+            .bind(p.nom.clone())
+            .bind(flag(p.is_archive))
+            .bind(partner_email_key(p))
+            .bind(to_json(p)?)
+            .execute(&self.write)
+            .await
+            .map_err(repo_error("partner e-mail"))?;
+        Ok(())
+    }
+
+    async fn update(&self, p: &Partner) -> Result<(), RepoError> {
+        sqlx::query("UPDATE partners SET territory = ?, nom = ?, is_archive = ?, email_key = ?, data = ? WHERE id = ?")
+            .bind(p.territory.as_str().to_string())
+            .bind(p.nom.clone())
+            .bind(flag(p.is_archive))
+            .bind(partner_email_key(p))
+            .bind(to_json(p)?)
+            .bind(p.id.to_string())
+            .execute(&self.write)
+            .await
+            .map_err(repo_error("partner e-mail"))?;
+        let mut conn = self.write.acquire().await.map_err(repo_error("partner"))?;
+        exists(&mut conn, "partners", &p.id.to_string()).await
+    }
+}
+
+#[async_trait]
+impl TerritoryRepository for SqlStore {
+    async fn get(&self, code: &TerritoryCode) -> Result<Option<Territory>, RepoError> {
+        self.fetch_one_data(
+            sqlx::query("SELECT data FROM territories WHERE code = ?")
+                .bind(code.as_str().to_string()),
+            "territory",
+        )
+        .await
+    }
+
+    async fn all(&self) -> Result<Vec<Territory>, RepoError> {
+        self.fetch_data(
+            sqlx::query("SELECT data FROM territories ORDER BY code"),
+            "territories",
+        )
+        .await
+    }
+
+    async fn upsert(&self, t: &Territory) -> Result<(), RepoError> {
+        let mut tx = self.write.begin().await.map_err(repo_error("territory"))?;
+        let exists = sqlx::query("SELECT 1 AS one FROM territories WHERE code = ?")
+            .bind(t.code.as_str().to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(repo_error("territory"))?;
+        let sql = if exists.is_some() {
+            "UPDATE territories SET name = ?, is_active = ?, data = ? WHERE code = ?"
+        } else {
+            "INSERT INTO territories (name, is_active, data, code) VALUES (?, ?, ?, ?)"
+        };
+        sqlx::query(sql)
+            .bind(t.name.clone())
+            .bind(flag(t.is_active))
+            .bind(to_json(t)?)
+            .bind(t.code.as_str().to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(repo_error("territory"))?;
+        tx.commit().await.map_err(repo_error("territory"))
+    }
+}
+
+fn rule_status(status: RuleStatus) -> &'static str {
+    match status {
+        RuleStatus::Active => "ACTIVE",
+        RuleStatus::Archived => "ARCHIVED",
+    }
+}
+
+#[async_trait]
+impl AutoAffectationRuleRepository for SqlStore {
+    async fn active(
+        &self,
+        territory: &TerritoryCode,
+    ) -> Result<Vec<AutoAffectationRule>, RepoError> {
+        self.fetch_data(
+            sqlx::query("SELECT data FROM auto_affectation_rules WHERE territory = ? AND status = 'ACTIVE' ORDER BY id")
+                .bind(territory.as_str().to_string()),
+            "rules",
+        )
+        .await
+    }
+
+    async fn insert(&self, rule: &AutoAffectationRule) -> Result<(), RepoError> {
+        sqlx::query(
+            "INSERT INTO auto_affectation_rules (id, territory, status, data) VALUES (?, ?, ?, ?)",
+        )
+        .bind(rule.id.to_string())
+        .bind(rule.territory.as_str().to_string())
+        .bind(rule_status(rule.status))
+        .bind(to_json(rule)?)
+        .execute(&self.write)
+        .await
+        .map_err(repo_error("rule"))?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl FileRepository for SqlStore {
+    async fn insert(&self, file: &FileMeta) -> Result<(), RepoError> {
+        sqlx::query("INSERT INTO files (id, signalement_id, created_at, data) VALUES (?, ?, ?, ?)")
+            .bind(file.id.to_string())
+            .bind(file.signalement_id.to_string())
+            .bind(micros(file.created_at))
+            .bind(to_json(file)?)
+            .execute(&self.write)
+            .await
+            .map_err(repo_error("file"))?;
+        Ok(())
+    }
+
+    async fn get(&self, id: FileId) -> Result<Option<FileMeta>, RepoError> {
+        self.fetch_one_data(
+            sqlx::query("SELECT data FROM files WHERE id = ?").bind(id.to_string()),
+            "file",
+        )
+        .await
+    }
+
+    async fn of_signalement(&self, id: SignalementId) -> Result<Vec<FileMeta>, RepoError> {
+        self.fetch_data(
+            sqlx::query("SELECT data FROM files WHERE signalement_id = ? ORDER BY created_at, id")
+                .bind(id.to_string()),
+            "files",
+        )
+        .await
+    }
+
+    async fn delete(&self, id: FileId) -> Result<(), RepoError> {
+        sqlx::query("DELETE FROM files WHERE id = ?")
+            .bind(id.to_string())
+            .execute(&self.write)
+            .await
+            .map_err(repo_error("file"))?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl HistoryRepository for SqlStore {
+    async fn of_signalement(&self, id: SignalementId) -> Result<Vec<HistoryEntry>, RepoError> {
+        self.fetch_data(
+            sqlx::query("SELECT data FROM history_entries WHERE signalement_id = ? ORDER BY created_at, seq")
+                .bind(id.to_string()),
+            "history",
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl NotificationRepository for SqlStore {
+    async fn of_user(&self, user: UserId) -> Result<Vec<Notification>, RepoError> {
+        self.fetch_data(
+            sqlx::query("SELECT data FROM notifications WHERE user_id = ? ORDER BY created_at DESC, seq DESC")
+                .bind(user.to_string()),
+            "notifications",
+        )
+        .await
+    }
+
+    async fn of_signalement(&self, id: SignalementId) -> Result<Vec<Notification>, RepoError> {
+        self.fetch_data(
+            sqlx::query("SELECT data FROM notifications WHERE signalement_id = ? ORDER BY created_at DESC, seq DESC")
+                .bind(id.to_string()),
+            "notifications",
+        )
+        .await
+    }
+}
+
+fn commune_of(row: &sqlx::any::AnyRow) -> Result<histologe_core::model::Commune, RepoError> {
+    let get = |name: &str| crate::codec::text(row, name).map_err(repo_error("commune"));
+    Ok(histologe_core::model::Commune {
+        code_postal: get("code_postal")?,
+        code_insee: get("code_insee")?,
+        nom: get("nom")?,
+    })
+}
+
+#[async_trait]
+impl histologe_ports::CommuneRepository for SqlStore {
+    /// In one transaction, by batches of 500 rows (35,000 communes).
+    async fn replace_all(
+        &self,
+        communes: &[histologe_core::model::Commune],
+    ) -> Result<(), RepoError> {
+        let mut tx = self.write.begin().await.map_err(repo_error("communes"))?;
+        sqlx::query("DELETE FROM communes")
+            .execute(&mut *tx)
+            .await
+            .map_err(repo_error("communes"))?;
+        for batch in communes.chunks(500) {
+            let sql = format!(
+                "INSERT INTO communes (code_postal, code_insee, nom) VALUES {}",
+                vec!["(?, ?, ?)"; batch.len()].join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for c in batch {
+                query = query
+                    .bind(c.code_postal.clone())
+                    .bind(c.code_insee.clone())
+                    .bind(c.nom.clone());
+            }
+            query
+                .execute(&mut *tx)
+                .await
+                .map_err(repo_error("communes"))?;
+        }
+        tx.commit().await.map_err(repo_error("communes"))
+    }
+
+    async fn by_postal_code(
+        &self,
+        code_postal: &str,
+    ) -> Result<Vec<histologe_core::model::Commune>, RepoError> {
+        sqlx::query("SELECT code_postal, code_insee, nom FROM communes WHERE code_postal = ? ORDER BY nom, code_insee")
+            .bind(code_postal.to_string())
+            .fetch_all(&self.read)
+            .await
+            .map_err(repo_error("communes"))?
+            .iter()
+            .map(commune_of)
+            .collect()
+    }
+
+    async fn by_insee(
+        &self,
+        code_insee: &str,
+    ) -> Result<Vec<histologe_core::model::Commune>, RepoError> {
+        sqlx::query("SELECT code_postal, code_insee, nom FROM communes WHERE code_insee = ? ORDER BY code_postal, nom")
+            .bind(code_insee.to_string())
+            .fetch_all(&self.read)
+            .await
+            .map_err(repo_error("communes"))?
+            .iter()
+            .map(commune_of)
+            .collect()
+    }
+
+    async fn count(&self) -> Result<u64, RepoError> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM communes")
+            .fetch_one(&self.read)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(repo_error("communes"))?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+}

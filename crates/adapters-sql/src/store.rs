@@ -1,0 +1,223 @@
+//! Connecting to the database, and its migrations.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use histologe_ports::RepoError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor, Row};
+
+static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("migrations/mysql");
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+
+/// Which SQL engine the store speaks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// MySQL 8 or MariaDB ≥ 10.6: production.
+    MySql,
+    /// SQLite: the embedded default, one file.
+    Sqlite,
+}
+
+/// The database: every repository port, the unit of work and the job
+/// outbox. Cheap to clone (pools inside).
+///
+/// On SQLite, transactions go through a single writer connection, so they
+/// never fail on a busy database; reads use other connections and see only
+/// committed data (WAL mode). On MySQL/MariaDB both come from one pool and
+/// the locks are the database's (`FOR UPDATE`, `SKIP LOCKED`).
+#[derive(Clone)]
+pub struct SqlStore {
+    pub(crate) read: AnyPool,
+    pub(crate) write: AnyPool,
+    pub(crate) engine: Engine,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("engine", &self.engine)
+            .finish()
+    }
+}
+
+type Connected<'c> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'c>>;
+
+/// Every SQLite connection: foreign keys enforced, waits instead of failing
+/// when the file is busy, and fsync at checkpoints only (safe with WAL).
+fn sqlite_pragmas(
+    conn: &mut sqlx::AnyConnection,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> Connected<'_> {
+    Box::pin(async move {
+        conn.execute("PRAGMA foreign_keys = ON").await?;
+        conn.execute("PRAGMA busy_timeout = 10000").await?;
+        conn.execute("PRAGMA synchronous = NORMAL").await?;
+        Ok(())
+    })
+}
+
+fn unavailable(what: &str) -> impl Fn(sqlx::Error) -> RepoError + '_ {
+    move |e| RepoError::Unavailable(format!("{what}: {e}"))
+}
+
+impl SqlStore {
+    /// Connects to `mysql://…` or `sqlite://path` (the file is created).
+    ///
+    /// # Errors
+    /// `Unavailable` with the reason when the URL is not one of these or the
+    /// server cannot be reached.
+    pub async fn connect(url: &str) -> Result<SqlStore, RepoError> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("mysql://") {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        // Instants are stored as integers; this keeps any
+                        // SQL-side date function in UTC as well.
+                        conn.execute("SET time_zone = '+00:00'").await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await
+                .map_err(unavailable("connecting to MySQL"))?;
+            return Ok(SqlStore {
+                read: pool.clone(),
+                write: pool,
+                engine: Engine::MySql,
+            });
+        }
+        let Some(path) = url.strip_prefix("sqlite://") else {
+            return Err(RepoError::Unavailable(format!(
+                "DATABASE_URL must start with mysql:// or sqlite://, not `{}`",
+                url.split(':').next().unwrap_or_default()
+            )));
+        };
+        let file = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = Path::new(file)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| RepoError::Unavailable(format!("creating {}: {e}", dir.display())))?;
+        }
+        let options = AnyConnectOptions::from_str(&format!("sqlite://{file}?mode=rwc"))
+            .map_err(unavailable("SQLite URL"))?;
+        let write = AnyPoolOptions::new()
+            .max_connections(1)
+            .after_connect(sqlite_pragmas)
+            .connect_with(options.clone())
+            .await
+            .map_err(unavailable("opening SQLite"))?;
+        // WAL lets readers read while the writer writes; it is a property of
+        // the file, set once.
+        write
+            .execute("PRAGMA journal_mode = WAL")
+            .await
+            .map_err(unavailable("SQLite WAL mode"))?;
+        let read = AnyPoolOptions::new()
+            .max_connections(4)
+            .after_connect(sqlite_pragmas)
+            .connect_with(options)
+            .await
+            .map_err(unavailable("opening SQLite"))?;
+        Ok(SqlStore {
+            read,
+            write,
+            engine: Engine::Sqlite,
+        })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self.engine {
+            Engine::MySql => &MYSQL_MIGRATIONS,
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+        }
+    }
+
+    /// Runs the pending migrations (what the binaries do at start).
+    pub async fn migrate(&self) -> Result<(), RepoError> {
+        self.migrator()
+            .run(&self.write)
+            .await
+            .map_err(|e| RepoError::Unavailable(format!("migrations: {e}")))
+    }
+
+    /// Versions of the applied migrations, oldest first.
+    pub async fn applied_migrations(&self) -> Result<Vec<i64>, RepoError> {
+        let exists = match self.engine {
+            Engine::MySql => {
+                "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '_sqlx_migrations'"
+            }
+            Engine::Sqlite => {
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+        };
+        let n: i64 = sqlx::query(exists)
+            .fetch_one(&self.read)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(unavailable("reading migrations"))?;
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        sqlx::query("SELECT version FROM _sqlx_migrations WHERE success = TRUE ORDER BY version")
+            .fetch_all(&self.read)
+            .await
+            .map_err(unavailable("reading migrations"))?
+            .iter()
+            .map(|r| r.try_get::<i64, _>("version"))
+            .collect::<Result<_, _>>()
+            .map_err(unavailable("reading migrations"))
+    }
+
+    /// Reverts the last `steps` applied migrations (a deploy rolling back).
+    pub async fn migrate_down(&self, steps: usize) -> Result<(), RepoError> {
+        let applied = self.applied_migrations().await?;
+        let keep = applied.len().saturating_sub(steps);
+        let target = if keep == 0 { 0 } else { applied[keep - 1] };
+        self.migrator()
+            .undo(&self.write, target)
+            .await
+            .map_err(|e| RepoError::Unavailable(format!("reverting migrations: {e}")))
+    }
+
+    /// The schema as text (tables, columns, indexes), to compare two states.
+    pub async fn schema(&self) -> Result<String, RepoError> {
+        let rows = match self.engine {
+            Engine::MySql => {
+                sqlx::query(
+                    "SELECT CONCAT(table_name, '.', column_name, ' ', column_type, ' ', is_nullable) AS line \
+                     FROM information_schema.columns WHERE table_schema = DATABASE() \
+                     UNION ALL SELECT CONCAT(table_name, ' index ', index_name, ' ', non_unique, ' ', seq_in_index, ' ', column_name) \
+                     FROM information_schema.statistics WHERE table_schema = DATABASE() ORDER BY 1",
+                )
+                .fetch_all(&self.read)
+                .await
+            }
+            Engine::Sqlite => {
+                sqlx::query(
+                    "SELECT type || ' ' || name || ' ' || COALESCE(sql, '') AS line FROM sqlite_master \
+                     WHERE name NOT LIKE 'sqlite_%' ORDER BY 1",
+                )
+                .fetch_all(&self.read)
+                .await
+            }
+        }
+        .map_err(unavailable("reading the schema"))?;
+        let lines: Vec<String> = rows
+            .iter()
+            .map(|r| crate::codec::text(r, "line"))
+            .collect::<Result<_, _>>()
+            .map_err(unavailable("reading the schema"))?;
+        Ok(lines.join("\n"))
+    }
+}

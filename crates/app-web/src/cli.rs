@@ -1,0 +1,188 @@
+//! The command line: one subcommand per operation on the deployment. Each
+//! starts the same way (configuration, database, pending migrations,
+//! reference data) so that no operation ever runs on a stale schema.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use histologe_core::enums::{AffectationStatus, InterventionStatus, SignalementStatus};
+
+use crate::config::Config;
+use crate::demo::{self, DemoSummary};
+use crate::error::StartError;
+use crate::reference_data::{self, Reload};
+use crate::wiring::{self, Stores, database_error};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "histologe-web",
+    version,
+    about = "Histologe : signalement et traitement du mal-logement.",
+    long_about = "Histologe : signalement et traitement du mal-logement.\n\n\
+        Configuration par variables d'environnement : DATABASE_URL \
+        (défaut sqlite://var/histologe.db), INJONCTION_BAILLEUR_DEPTS, \
+        HISTOLOGE_DEMO_PASSWORD. Journaux sur la sortie d'erreur, filtrés par RUST_LOG (défaut info)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Applique les migrations en attente, ou annule les N dernières avec --down N.
+    Migrate {
+        /// Nombre de migrations à annuler (les plus récentes d'abord).
+        #[arg(long, value_name = "N")]
+        down: Option<usize>,
+    },
+    /// Charge le jeu de données de démonstration si la base est vide.
+    DemoData,
+    /// Recharge les données de référence (territoires, communes).
+    ReferenceData,
+}
+
+/// Runs the subcommand with the configuration of the environment.
+pub async fn run(cli: Cli) -> Result<(), StartError> {
+    let config = Config::from_env()?;
+    match cli.command {
+        Command::Migrate { down: Some(steps) } => migrate_down(&config, steps).await,
+        Command::Migrate { down: None } => migrate(&config).await,
+        Command::DemoData => demo_data(&config).await,
+        Command::ReferenceData => reload_reference_data(&config).await,
+    }
+}
+
+async fn migrate(config: &Config) -> Result<(), StartError> {
+    let (store, _) = wiring::connect(config).await?;
+    let applied = store
+        .applied_migrations()
+        .await
+        .map_err(database_error(config))?;
+    println!(
+        "Base de données à jour : {} migration(s) appliquée(s), dernière {}.",
+        applied.len(),
+        applied
+            .last()
+            .map_or_else(|| "aucune".to_string(), i64::to_string)
+    );
+    Ok(())
+}
+
+/// Reverts without migrating up first nor loading reference data: the
+/// point is to leave the schema older than the binary.
+async fn migrate_down(config: &Config, steps: usize) -> Result<(), StartError> {
+    let store = wiring::open(config).await?;
+    let before = store
+        .applied_migrations()
+        .await
+        .map_err(database_error(config))?;
+    store
+        .migrate_down(steps)
+        .await
+        .map_err(database_error(config))?;
+    let after = store
+        .applied_migrations()
+        .await
+        .map_err(database_error(config))?;
+    println!(
+        "{} migration(s) annulée(s) ; {} restent appliquée(s).",
+        before.len() - after.len(),
+        after.len()
+    );
+    Ok(())
+}
+
+async fn demo_data(config: &Config) -> Result<(), StartError> {
+    let (store, app) = wiring::connect(config).await?;
+    let stores = Stores::of(Arc::new(store));
+    if !demo::is_empty(&stores)
+        .await
+        .map_err(database_error(config))?
+    {
+        println!(
+            "La base contient déjà des données : rien à faire (la démonstration ne se charge que dans une base vide)."
+        );
+        return Ok(());
+    }
+    let started = Instant::now();
+    let summary = demo::load_demo_data(&app, &stores).await?;
+    let elapsed = started.elapsed();
+    tracing::info!(
+        signalements = summary.signalements,
+        elapsed_ms = elapsed.as_millis() as u64,
+        "demo data loaded"
+    );
+    print!("{}", describe(&summary));
+    println!("Chargé en {:.1} s.", elapsed.as_secs_f64());
+    Ok(())
+}
+
+async fn reload_reference_data(config: &Config) -> Result<(), StartError> {
+    let (store, _) = wiring::connect(config).await?;
+    let summary = reference_data::load(&Stores::of(Arc::new(store)), Reload::Force).await?;
+    println!(
+        "Données de référence rechargées : {} territoires, {} communes.",
+        summary.territories, summary.communes
+    );
+    Ok(())
+}
+
+/// The summary printed after a load, with the accounts to log in with.
+pub fn describe(summary: &DemoSummary) -> String {
+    let mut out = format!(
+        "Données de démonstration chargées : {} territoires, {} partenaires, {} règles d'auto-affectation, {} signalements.\n",
+        summary.territories, summary.partners, summary.rules, summary.signalements
+    );
+    out.push_str("Signalements par statut :\n");
+    for status in SignalementStatus::ALL {
+        let n = summary.count(*status);
+        if n > 0 {
+            out.push_str(&format!(
+                "  {:<20} {:<28} {n}\n",
+                status.as_str(),
+                status.label()
+            ));
+        }
+    }
+    out.push_str("Affectations par statut :\n");
+    for status in AffectationStatus::ALL {
+        let n = summary
+            .affectations
+            .get(status)
+            .copied()
+            .unwrap_or_default();
+        out.push_str(&format!("  {:<28} {n}\n", status.label()));
+    }
+    out.push_str("Visites :\n");
+    for status in InterventionStatus::ALL {
+        let n = summary.visits.get(status).copied().unwrap_or_default();
+        out.push_str(&format!("  {:<28} {n}\n", status.label()));
+    }
+    out.push_str(&format!("Suivis : {}\n", summary.suivis));
+    out.push_str(
+        "Comptes (sans mot de passe pour l'instant : la connexion arrive avec le back-office) :\n",
+    );
+    for account in summary
+        .accounts
+        .iter()
+        .filter(|a| !a.email.starts_with("agent."))
+    {
+        out.push_str(&format!(
+            "  {:<34} {:<18} {}\n",
+            account.email,
+            account.role.label(),
+            account.partner.as_deref().unwrap_or("")
+        ));
+    }
+    let agents = summary
+        .accounts
+        .iter()
+        .filter(|a| a.email.starts_with("agent."))
+        .count();
+    out.push_str(&format!(
+        "  … et {agents} agents, un par partenaire (agent.<partenaire>@histologe.test).\n"
+    ));
+    out
+}

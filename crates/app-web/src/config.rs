@@ -1,0 +1,319 @@
+//! Typed configuration read from the environment (twelve-factor).
+//!
+//! Every variable is optional: with none set, the binary runs the embedded
+//! default (SQLite in `./var`). A variable that is set but malformed stops
+//! the start with a message naming it, because a typo silently replaced by
+//! a default would run production on the wrong database.
+
+use std::fmt;
+
+use histologe_core::territory_code::TerritoryCode;
+use thiserror::Error;
+
+pub const DATABASE_URL: &str = "DATABASE_URL";
+pub const DEMO_PASSWORD: &str = "HISTOLOGE_DEMO_PASSWORD";
+pub const INJONCTION_BAILLEUR_DEPTS: &str = "INJONCTION_BAILLEUR_DEPTS";
+
+/// The embedded default: one SQLite file under `./var`, relative to the
+/// working directory, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://var/histologe.db";
+
+/// A variable that is set but cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, message: impl Into<String>) -> Self {
+        ConfigError {
+            variable,
+            message: message.into(),
+        }
+    }
+}
+
+/// The database the binary works on. Only the engines the SQL adapter
+/// speaks are accepted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn parse(value: &str) -> Result<DatabaseUrl, ConfigError> {
+        let value = value.trim();
+        let scheme = value.split_once("://").map(|(scheme, _)| scheme);
+        match scheme {
+            Some("sqlite") if value.len() > "sqlite://".len() => Ok(DatabaseUrl(value.into())),
+            Some("mysql") if value.len() > "mysql://".len() => Ok(DatabaseUrl(value.into())),
+            Some("sqlite" | "mysql") => Err(ConfigError::new(
+                DATABASE_URL,
+                "l'URL est incomplète (exemples : sqlite://var/histologe.db, mysql://user:motdepasse@127.0.0.1:3306/histologe)",
+            )),
+            // Only the scheme is echoed: the rest may hold a password.
+            Some(other) => Err(ConfigError::new(
+                DATABASE_URL,
+                format!(
+                    "le schéma « {other} » n'est pas pris en charge (attendu : sqlite://… ou mysql://…)"
+                ),
+            )),
+            None => Err(ConfigError::new(
+                DATABASE_URL,
+                "ce n'est pas une URL de base de données (attendu : sqlite://… ou mysql://…)",
+            )),
+        }
+    }
+
+    /// The URL, password included: for the driver only, never for a log.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL without its credentials, for logs.
+    pub fn redacted(&self) -> String {
+        match self.0.split_once("://") {
+            Some((scheme, rest)) => match rest.rsplit_once('@') {
+                Some((_, host)) => format!("{scheme}://***@{host}"),
+                None => self.0.clone(),
+            },
+            None => self.0.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// A secret that never shows in logs or debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Everything the binary reads from its environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    /// Password of the demo accounts. Kept for the back-office issue, which
+    /// gives accounts credentials; nothing reads it yet.
+    pub demo_password: Option<Secret>,
+    /// Territories where the landlord injunction procedure is open
+    /// (domain.md §3.5).
+    pub injonction_territories: Vec<TerritoryCode>,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|name| match std::env::var(name) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(()),
+        })
+    }
+
+    /// Reads the variables through `lookup` (`Err` = not valid UTF-8), so
+    /// tests need not touch the process environment. A variable set to an
+    /// empty value counts as unset, as in most shells' `VAR=` idiom.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Result<Option<String>, ()>,
+    ) -> Result<Config, ConfigError> {
+        let get = |name: &'static str| -> Result<Option<String>, ConfigError> {
+            lookup(name)
+                .map_err(|()| ConfigError::new(name, "la valeur n'est pas de l'UTF-8 valide"))
+                .map(|v| v.filter(|v| !v.trim().is_empty()))
+        };
+        let database_url = match get(DATABASE_URL)? {
+            Some(url) => DatabaseUrl::parse(&url)?,
+            None => DatabaseUrl(DEFAULT_DATABASE_URL.to_string()),
+        };
+        let demo_password = get(DEMO_PASSWORD)?.map(Secret);
+        let injonction_territories = match get(INJONCTION_BAILLEUR_DEPTS)? {
+            Some(list) => parse_territory_list(&list)?,
+            None => Vec::new(),
+        };
+        Ok(Config {
+            database_url,
+            demo_password,
+            injonction_territories,
+        })
+    }
+}
+
+/// `33,69A` or the reference platform's JSON form `["33", "69A"]` (numbers
+/// are accepted too: `[33]`). Order kept, duplicates dropped.
+pub fn parse_territory_list(value: &str) -> Result<Vec<TerritoryCode>, ConfigError> {
+    let value = value.trim();
+    let items: Vec<String> = if value.starts_with('[') {
+        let json: Vec<serde_json::Value> = serde_json::from_str(value).map_err(|e| {
+            ConfigError::new(
+                INJONCTION_BAILLEUR_DEPTS,
+                format!(
+                    "liste JSON illisible ({e}) ; écrivez par exemple [\"33\", \"69A\"] ou 33,69A"
+                ),
+            )
+        })?;
+        json.into_iter()
+            .map(|item| match item {
+                serde_json::Value::String(s) => Ok(s),
+                serde_json::Value::Number(n) if n.is_u64() => {
+                    Ok(format!("{:0>2}", n.as_u64().unwrap_or_default()))
+                }
+                other => Err(ConfigError::new(
+                    INJONCTION_BAILLEUR_DEPTS,
+                    format!("« {other} » n'est pas un code de territoire"),
+                )),
+            })
+            .collect::<Result<_, _>>()?
+    } else {
+        value.split(',').map(str::to_string).collect()
+    };
+    let mut codes: Vec<TerritoryCode> = Vec::with_capacity(items.len());
+    for item in items {
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        let code = TerritoryCode::parse(item).map_err(|_| {
+            ConfigError::new(
+                INJONCTION_BAILLEUR_DEPTS,
+                format!("« {item} » n'est pas un code de territoire"),
+            )
+        })?;
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    Ok(codes)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| Ok(vars.get(name).cloned()))
+    }
+
+    fn codes(list: &[TerritoryCode]) -> Vec<&str> {
+        list.iter().map(TerritoryCode::as_str).collect()
+    }
+
+    #[test]
+    fn nothing_set_gives_the_embedded_default() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url.expose(), "sqlite://var/histologe.db");
+        assert_eq!(c.demo_password, None);
+        assert!(c.injonction_territories.is_empty());
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let c = config(&[(DATABASE_URL, "  "), (INJONCTION_BAILLEUR_DEPTS, "")]).unwrap();
+        assert_eq!(c.database_url.expose(), DEFAULT_DATABASE_URL);
+        assert!(c.injonction_territories.is_empty());
+    }
+
+    #[test]
+    fn sqlite_and_mysql_urls_are_accepted() {
+        for url in [
+            "sqlite:///tmp/x.db",
+            "sqlite://var/h.db",
+            "mysql://root@127.0.0.1:3306/histologe",
+        ] {
+            assert_eq!(
+                config(&[(DATABASE_URL, url)])
+                    .unwrap()
+                    .database_url
+                    .expose(),
+                url
+            );
+        }
+    }
+
+    #[test]
+    fn other_database_urls_are_refused_by_name_without_echoing_secrets() {
+        let e = config(&[(DATABASE_URL, "postgres://bob:s3cret@db/x")]).unwrap_err();
+        assert_eq!(e.variable, DATABASE_URL);
+        assert!(e.to_string().starts_with("DATABASE_URL: "), "{e}");
+        assert!(e.to_string().contains("« postgres »"), "{e}");
+        assert!(!e.to_string().contains("s3cret"), "{e}");
+        for bad in ["var/histologe.db", "sqlite://", "mysql://"] {
+            assert_eq!(
+                config(&[(DATABASE_URL, bad)]).unwrap_err().variable,
+                DATABASE_URL,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn database_url_never_prints_its_password() {
+        let url = DatabaseUrl::parse("mysql://root:hunter2@127.0.0.1:3306/h").unwrap();
+        assert_eq!(url.redacted(), "mysql://***@127.0.0.1:3306/h");
+        assert!(!format!("{url:?}").contains("hunter2"));
+        let c = config(&[(DEMO_PASSWORD, "Demo-Password-1!")]).unwrap();
+        assert!(!format!("{c:?}").contains("Demo-Password"));
+        assert_eq!(c.demo_password.unwrap().expose(), "Demo-Password-1!");
+    }
+
+    #[test]
+    fn injonction_territories_as_a_comma_list() {
+        let c = config(&[(INJONCTION_BAILLEUR_DEPTS, " 33, 69a ,2A,33,")]).unwrap();
+        assert_eq!(codes(&c.injonction_territories), ["33", "69A", "2A"]);
+    }
+
+    #[test]
+    fn injonction_territories_as_a_json_list() {
+        let c = config(&[(INJONCTION_BAILLEUR_DEPTS, r#"["44", "974", 1]"#)]).unwrap();
+        assert_eq!(codes(&c.injonction_territories), ["44", "974", "01"]);
+        let c = config(&[(INJONCTION_BAILLEUR_DEPTS, "[]")]).unwrap();
+        assert!(c.injonction_territories.is_empty());
+    }
+
+    #[test]
+    fn malformed_territories_are_named() {
+        let e = config(&[(INJONCTION_BAILLEUR_DEPTS, "33,1x")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "INJONCTION_BAILLEUR_DEPTS: « 1x » n'est pas un code de territoire"
+        );
+        for bad in [r#"["33""#, "[true]", r#"["20"]"#, "[-1]"] {
+            let e = config(&[(INJONCTION_BAILLEUR_DEPTS, bad)]).unwrap_err();
+            assert_eq!(e.variable, INJONCTION_BAILLEUR_DEPTS, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_variable_that_is_not_utf8_is_named() {
+        let e = Config::from_lookup(|name| {
+            if name == DEMO_PASSWORD {
+                Err(())
+            } else {
+                Ok(None)
+            }
+        })
+        .unwrap_err();
+        assert_eq!(e.variable, DEMO_PASSWORD);
+    }
+}

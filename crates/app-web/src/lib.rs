@@ -1,0 +1,13 @@
+//! The `histologe-web` binary's library: configuration from the
+//! environment, wiring of the adapters into the application, reference and
+//! demo data, and the command line. The web app itself (axum, templates)
+//! arrives with its own issue.
+//!
+//! Only this crate and the worker's know every adapter (design.md).
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod reference_data;
+pub mod wiring;

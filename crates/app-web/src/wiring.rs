@@ -1,0 +1,168 @@
+//! Wires the adapters into the application: the only place that knows
+//! which adapter serves which port (design.md, "Crates").
+//!
+//! Everything the binary does starts here: open the database, run the
+//! pending migrations, load the reference data, then build the [`App`]
+//! whose settings depend on that data (the communes of the Métropole de
+//! Lyon).
+
+use std::sync::Arc;
+
+use histologe_adapters_memory::{MemorySharedState, RandomIds, SystemClock};
+use histologe_adapters_sql::SqlStore;
+use histologe_application::{App, Ports, Settings};
+use histologe_core::territory_code::{LYON_METROPOLE, TerritoryCode};
+use histologe_ports::{
+    AutoAffectationRuleRepository, CommuneRepository, FileRepository, HistoryRepository, JobQueue,
+    NotificationRepository, PartnerRepository, RepoError, SignalementRepository,
+    TerritoryRepository, UnitOfWork, UserRepository,
+};
+
+use crate::config::Config;
+use crate::error::StartError;
+use crate::reference_data::{self, Reload};
+
+/// A database adapter serving every repository port at once (the SQL store
+/// in the binary, the memory store in tests).
+pub trait Store:
+    UnitOfWork
+    + SignalementRepository
+    + UserRepository
+    + PartnerRepository
+    + TerritoryRepository
+    + CommuneRepository
+    + AutoAffectationRuleRepository
+    + FileRepository
+    + HistoryRepository
+    + NotificationRepository
+    + JobQueue
+    + 'static
+{
+}
+
+impl<S> Store for S where
+    S: UnitOfWork
+        + SignalementRepository
+        + UserRepository
+        + PartnerRepository
+        + TerritoryRepository
+        + CommuneRepository
+        + AutoAffectationRuleRepository
+        + FileRepository
+        + HistoryRepository
+        + NotificationRepository
+        + JobQueue
+        + 'static
+{
+}
+
+/// The repositories that reference and demo data write directly: there is
+/// no use case (yet) for creating territories, partners, users or rules.
+#[derive(Clone)]
+pub struct Stores {
+    pub territories: Arc<dyn TerritoryRepository>,
+    pub communes: Arc<dyn CommuneRepository>,
+    pub partners: Arc<dyn PartnerRepository>,
+    pub users: Arc<dyn UserRepository>,
+    pub rules: Arc<dyn AutoAffectationRuleRepository>,
+    pub signalements: Arc<dyn SignalementRepository>,
+}
+
+impl std::fmt::Debug for Stores {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stores")
+    }
+}
+
+impl Stores {
+    pub fn of<S: Store>(store: Arc<S>) -> Stores {
+        Stores {
+            territories: store.clone(),
+            communes: store.clone(),
+            partners: store.clone(),
+            users: store.clone(),
+            rules: store.clone(),
+            signalements: store,
+        }
+    }
+}
+
+/// Every port of the application on one store. Shared state, clock and ids
+/// are the in-process ones: a single process runs in the embedded default,
+/// and Redis arrives with its own issue.
+pub fn ports<S: Store>(store: Arc<S>) -> Ports {
+    Ports {
+        uow: store.clone(),
+        signalements: store.clone(),
+        users: store.clone(),
+        partners: store.clone(),
+        territories: store.clone(),
+        rules: store.clone(),
+        files: store.clone(),
+        history: store.clone(),
+        notifications: store.clone(),
+        jobs: store,
+        shared: Arc::new(MemorySharedState::new()),
+        clock: Arc::new(SystemClock),
+        ids: Arc::new(RandomIds),
+    }
+}
+
+/// The rules' settings: the configuration, and the communes of the
+/// Métropole de Lyon as the territory 69A lists them in the database.
+pub async fn settings(
+    config: &Config,
+    territories: &dyn TerritoryRepository,
+) -> Result<Settings, RepoError> {
+    let lyon = TerritoryCode::parse(LYON_METROPOLE)
+        .map_err(|e| RepoError::NotFound(format!("territory {LYON_METROPOLE}: {}", e.message)))?;
+    let lyon_metropole_insee = match territories.get(&lyon).await? {
+        Some(t) => t.authorized_insee,
+        None => {
+            tracing::warn!(
+                territory = LYON_METROPOLE,
+                "territory missing: the communes of the Métropole de Lyon will be filed under the Rhône"
+            );
+            Vec::new()
+        }
+    };
+    Ok(Settings {
+        injonction_territories: config.injonction_territories.clone(),
+        lyon_metropole_insee,
+    })
+}
+
+/// The application on `store`, with its settings read from it.
+pub async fn app<S: Store>(config: &Config, store: Arc<S>) -> Result<App, RepoError> {
+    let settings = settings(config, store.as_ref()).await?;
+    Ok(App::new(ports(store), settings))
+}
+
+/// Names the database (without credentials) in a failure of its adapter.
+pub fn database_error(config: &Config) -> impl Fn(RepoError) -> StartError + '_ {
+    |source| StartError::Database {
+        url: config.database_url.redacted(),
+        source,
+    }
+}
+
+/// Opens the database, nothing more (`migrate --down` must not migrate up
+/// first).
+pub async fn open(config: &Config) -> Result<SqlStore, StartError> {
+    tracing::info!(database = %config.database_url.redacted(), "opening the database");
+    SqlStore::connect(config.database_url.expose())
+        .await
+        .map_err(database_error(config))
+}
+
+/// What every subcommand starts with: the database opened and migrated,
+/// the reference data loaded, the application built on them.
+pub async fn connect(config: &Config) -> Result<(SqlStore, App), StartError> {
+    let store = open(config).await?;
+    store.migrate().await.map_err(database_error(config))?;
+    tracing::info!("migrations up to date");
+    let shared = Arc::new(store.clone());
+    reference_data::load(&Stores::of(shared.clone()), Reload::IfChanged).await?;
+    let app = app(config, shared).await.map_err(database_error(config))?;
+    Ok((store, app))
+}

@@ -1,0 +1,318 @@
+//! The contract of every storage port, written once and run against every
+//! adapter: the memory store, SQLite and MariaDB (design.md, "Testing").
+//!
+//! A contract is one `pub async fn` taking a [`Backend`], grouped in one
+//! module per port ([`transaction`], [`concurrency`], [`jobs`],
+//! [`signalements`], [`users`], [`partners`], [`territories`], [`rules`],
+//! [`files`], [`history`], [`notifications`]). Each starts from
+//! [`Backend::fresh`] (an empty database), seeds what it needs through the
+//! ports themselves and panics with a message saying which promise of the
+//! port was broken.
+//!
+//! # Running the suite against an adapter
+//!
+//! Implement [`Backend`] and invoke [`contract_suite!`] once, in an
+//! integration test of the adapter's crate (which needs `tokio` with the
+//! `macros` and `rt-multi-thread` features among its dev-dependencies):
+//!
+//! ```text
+//! use histologe_contract_tests::{Backend, Stores, async_trait};
+//!
+//! struct Memory;
+//!
+//! #[async_trait]
+//! impl Backend for Memory {
+//!     async fn fresh(&self) -> Stores {
+//!         Stores::from_store(histologe_adapters_memory::MemoryStore::new())
+//!     }
+//! }
+//!
+//! histologe_contract_tests::contract_suite!(Memory);
+//! ```
+//!
+//! Every contract becomes one `#[tokio::test]` of the same name
+//! (`transaction_rolls_back_on_drop`, `jobs_stale_claim_conflicts`…), so a
+//! failure names the promise an adapter breaks.
+//!
+//! # What the suite assumes of every adapter
+//!
+//! - **Conflicts are retried.** An adapter may answer [`RepoError::Conflict`]
+//!   whenever the database gives up on a lock (lock wait timeout, deadlock,
+//!   `SQLITE_BUSY`); the caller then drops the transaction and runs the
+//!   whole unit of work again. The concurrent contracts do exactly that, up
+//!   to [`support::MAX_ATTEMPTS`] times, so a correct adapter passes even
+//!   when its database sacrifices a transaction now and then; any other
+//!   error fails the contract.
+//! - **Round trips are exact.** What is written is read back equal, except
+//!   for the order of collections the domain treats as sets (affectations,
+//!   visits, qualifications, subscribers, memberships…; see
+//!   [`support`]). Fixtures use whole-second UTC timestamps so that a
+//!   `DATETIME` column keeps them.
+//! - **No wall clock.** Fixtures carry fixed timestamps
+//!   ([`fixtures::NOW`]) and the job contracts pass `now` to
+//!   [`histologe_ports::JobQueue::claim`]. The only time
+//!   an adapter stamps itself is `Job::created_at`; the contracts only
+//!   compare it between jobs enqueued by successive transactions.
+//! - **Referential integrity holds.** Every id a fixture names (a user, a
+//!   partner, a territory, a case) exists in the database before the row
+//!   that names it, so adapters may declare foreign keys.
+//!
+//! # Adding a contract
+//!
+//! Write it as `pub async fn <module>_<what_it_protects>(backend: &dyn
+//! Backend)` in its port's module, with a doc comment saying which promise
+//! it protects, **and add it to the list in [`contract_suite!`]**: the list
+//! there is the only one, and a unit test of this crate fails when a
+//! contract is missing from it.
+
+use std::sync::Arc;
+
+use histologe_ports::{
+    AutoAffectationRuleRepository, FileRepository, HistoryRepository, JobQueue,
+    NotificationRepository, PartnerRepository, SignalementRepository, TerritoryRepository,
+    UnitOfWork, UserRepository,
+};
+
+#[doc(no_inline)]
+pub use async_trait::async_trait;
+#[doc(no_inline)]
+pub use histologe_ports::RepoError;
+
+pub mod concurrency;
+pub mod files;
+pub mod fixtures;
+pub mod history;
+pub mod jobs;
+pub mod notifications;
+pub mod partners;
+pub mod rules;
+pub mod signalements;
+pub mod support;
+pub mod territories;
+pub mod transaction;
+pub mod users;
+
+/// Every storage port of one database, as the application holds them.
+#[derive(Clone)]
+pub struct Stores {
+    pub uow: Arc<dyn UnitOfWork>,
+    pub signalements: Arc<dyn SignalementRepository>,
+    pub users: Arc<dyn UserRepository>,
+    pub partners: Arc<dyn PartnerRepository>,
+    pub territories: Arc<dyn TerritoryRepository>,
+    pub rules: Arc<dyn AutoAffectationRuleRepository>,
+    pub files: Arc<dyn FileRepository>,
+    pub history: Arc<dyn HistoryRepository>,
+    pub notifications: Arc<dyn NotificationRepository>,
+    pub jobs: Arc<dyn JobQueue>,
+}
+
+impl Stores {
+    /// Every port from one value implementing them all (the memory store,
+    /// an SQL store), shared through one `Arc`.
+    pub fn from_store<S>(store: S) -> Self
+    where
+        S: UnitOfWork
+            + SignalementRepository
+            + UserRepository
+            + PartnerRepository
+            + TerritoryRepository
+            + AutoAffectationRuleRepository
+            + FileRepository
+            + HistoryRepository
+            + NotificationRepository
+            + JobQueue
+            + 'static,
+    {
+        let store = Arc::new(store);
+        Stores {
+            uow: store.clone(),
+            signalements: store.clone(),
+            users: store.clone(),
+            partners: store.clone(),
+            territories: store.clone(),
+            rules: store.clone(),
+            files: store.clone(),
+            history: store.clone(),
+            notifications: store.clone(),
+            jobs: store,
+        }
+    }
+}
+
+impl std::fmt::Debug for Stores {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stores").finish_non_exhaustive()
+    }
+}
+
+/// An adapter under test: it hands out empty databases.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// A fresh, empty database.
+    ///
+    /// Each contract calls it once and owns what it gets: contracts run in
+    /// parallel, so two calls must not share data (a new in-memory store, a
+    /// new SQLite file, a new MariaDB schema…).
+    async fn fresh(&self) -> Stores;
+
+    /// Whether the backend can run here. A backend whose server is
+    /// unreachable says so loudly and returns `false` outside CI (in CI it
+    /// must fail instead); the contracts then stop at once.
+    async fn available(&self) -> bool {
+        true
+    }
+}
+
+/// Expands to one `#[tokio::test(flavor = "multi_thread", worker_threads =
+/// 2)]` per contract, named like the contract, each running it against
+/// `$backend` (an expression of a type implementing [`Backend`], evaluated
+/// once per test).
+///
+/// **This is the list of contracts**: a new contract is added here, and
+/// only here (the unit test `every_contract_is_in_the_suite` checks that
+/// none is forgotten).
+#[macro_export]
+macro_rules! contract_suite {
+    ($backend:expr) => {
+        $crate::__contract_tests! {
+            $backend;
+            transaction::transaction_rolls_back_on_drop,
+            transaction::transaction_commit_makes_every_change_visible,
+            transaction::transaction_uncommitted_changes_are_invisible_outside,
+            transaction::transaction_insert_case_refuses_duplicates,
+            transaction::transaction_lock_case_returns_suivis_oldest_first_and_subscribers,
+            transaction::transaction_save_case_writes_the_case_and_keeps_suivis,
+            transaction::transaction_one_affectation_per_partner,
+            transaction::transaction_suivis_are_inserted_updated_and_deleted,
+            transaction::transaction_subscriptions_are_idempotent,
+            transaction::transaction_notifications_of_a_case_are_deleted,
+            transaction::transaction_max_reference_number_per_territory_and_year,
+            transaction::transaction_max_injonction_number,
+            concurrency::concurrency_reference_numbers_are_distinct_and_consecutive,
+            concurrency::concurrency_lock_case_loses_no_update,
+            concurrency::concurrency_claimers_never_share_a_job,
+            concurrency::concurrency_state_change_and_job_commit_together,
+            jobs::jobs_idempotency_key_ignores_repeats,
+            jobs::jobs_claim_oldest_due_first,
+            jobs::jobs_expired_lease_is_claimed_again,
+            jobs::jobs_stale_claim_conflicts,
+            jobs::jobs_fail_with_retry_reschedules,
+            jobs::jobs_fail_without_retry_is_dead,
+            jobs::jobs_dead_newest_first_with_limit,
+            jobs::jobs_retry_sends_back_dead_jobs_only,
+            signalements::signalements_full_case_round_trips,
+            signalements::signalements_list_scopes_all_and_territories,
+            signalements::signalements_list_partner_scope_filters_on_affectation_status,
+            signalements::signalements_list_scope_nothing_sees_nothing,
+            signalements::signalements_list_never_shows_excluded_statuses,
+            signalements::signalements_list_text_is_exact_reference_or_substring,
+            signalements::signalements_list_territory_and_date_filters,
+            signalements::signalements_list_newest_first_with_total_before_paging,
+            signalements::signalements_suivis_to_release,
+            users::users_round_trip_and_unknown,
+            users::users_email_is_unique_whatever_the_case,
+            users::users_of_partner_lists_active_and_inactive,
+            users::users_territory_admins_and_super_admins,
+            users::users_many_skips_unknown_ids,
+            users::users_update,
+            partners::partners_round_trip_and_update,
+            partners::partners_of_territory_lists_non_archived,
+            partners::partners_generic_email_is_unique_among_live_partners,
+            territories::territories_upsert_inserts_and_replaces,
+            rules::rules_active_filters_territory_and_status,
+            files::files_insert_get_list_delete,
+            history::history_of_signalement_oldest_first,
+            notifications::notifications_of_user_newest_first,
+            notifications::notifications_of_signalement,
+        }
+    };
+}
+
+/// The body of [`contract_suite!`]: one test per `module::contract`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __contract_tests {
+    ($backend:expr; $($module:ident :: $contract:ident),+ $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $contract() {
+                let backend = $backend;
+                if !$crate::Backend::available(&backend).await {
+                    return;
+                }
+                $crate::$module::$contract(&backend).await;
+            }
+        )+
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every module holding contracts, with its source.
+    const MODULES: &[(&str, &str)] = &[
+        ("transaction", include_str!("transaction.rs")),
+        ("concurrency", include_str!("concurrency.rs")),
+        ("jobs", include_str!("jobs.rs")),
+        ("signalements", include_str!("signalements.rs")),
+        ("users", include_str!("users.rs")),
+        ("partners", include_str!("partners.rs")),
+        ("territories", include_str!("territories.rs")),
+        ("rules", include_str!("rules.rs")),
+        ("files", include_str!("files.rs")),
+        ("history", include_str!("history.rs")),
+        ("notifications", include_str!("notifications.rs")),
+    ];
+
+    /// A contract written but left out of `contract_suite!` would never
+    /// run: every `pub async fn` of a contract module must be listed.
+    #[test]
+    fn every_contract_is_in_the_suite() {
+        let lib = include_str!("lib.rs");
+        let start = lib
+            .find("$backend;\n")
+            .expect("contract_suite! starts its list after `$backend;`");
+        let list = &lib[start..];
+        let list = &list[..list.find('}').expect("the list ends with a brace")];
+        let listed: Vec<&str> = list
+            .lines()
+            .skip(1)
+            .map(|line| line.trim().trim_end_matches(','))
+            .filter(|entry| !entry.is_empty())
+            .collect();
+        let mut written = Vec::new();
+        for (module, source) in MODULES {
+            for line in source.lines() {
+                let Some(rest) = line.strip_prefix("pub async fn ") else {
+                    continue;
+                };
+                let name = rest.split('(').next().expect("a function name");
+                assert!(
+                    name.starts_with(&format!("{module}_")),
+                    "contract {module}::{name} should be named {module}_…, as its test is"
+                );
+                written.push(format!("{module}::{name}"));
+            }
+        }
+        for contract in &written {
+            assert!(
+                listed.contains(&contract.as_str()),
+                "contract {contract} is missing from contract_suite! in lib.rs"
+            );
+        }
+        for entry in &listed {
+            assert!(
+                written.iter().any(|c| c == entry),
+                "contract_suite! lists {entry}, which is not a contract"
+            );
+        }
+    }
+
+    #[test]
+    fn fixtures_start_at_a_fixed_whole_second() {
+        assert_eq!(
+            super::fixtures::NOW.to_rfc3339(),
+            "2025-03-12T09:30:00+00:00"
+        );
+    }
+}
