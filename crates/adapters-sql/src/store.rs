@@ -74,6 +74,8 @@ impl SqlStore {
         if url.starts_with("mysql://") {
             let pool = AnyPoolOptions::new()
                 .max_connections(16)
+                // An unreachable server answers within seconds, not sqlx's 30.
+                .acquire_timeout(std::time::Duration::from_secs(8))
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         // Instants are stored as integers; this keeps any

@@ -2,8 +2,10 @@
 //! schema on the MariaDB server of `TEST_MYSQL_URL` (default
 //! `mysql://root@127.0.0.1:3306`, running on development and CI machines).
 //!
-//! An unreachable MariaDB fails the run when `CI=true`; elsewhere the suite
-//! says loudly, once, that it skipped, and never passes silently.
+//! Where that server does not answer and a Docker engine runs, a MariaDB
+//! container is started instead (testcontainers). Without either, the run
+//! fails when `CI=true`; elsewhere the suite says loudly, once, that it
+//! skipped, and never passes silently.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -14,6 +16,9 @@ use async_trait::async_trait;
 use histologe_adapters_sql::SqlStore;
 use histologe_contract_tests::{Backend, Stores};
 use sqlx::Executor;
+use testcontainers_modules::mariadb::Mariadb;
+use testcontainers_modules::testcontainers::ContainerAsync;
+use testcontainers_modules::testcontainers::runners::AsyncRunner;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -46,32 +51,75 @@ impl Backend for Sqlite {
     }
 }
 
-pub fn mysql_server_url() -> String {
+/// The MariaDB server the suite runs against, found once per test binary.
+struct Server {
+    url: String,
+    /// A container started for this run; stopped when the process ends.
+    _container: Option<ContainerAsync<Mariadb>>,
+}
+
+static SERVER: tokio::sync::OnceCell<Option<Server>> = tokio::sync::OnceCell::const_new();
+
+fn configured_url() -> String {
     std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".to_string())
 }
 
-/// Whether the MariaDB server answers; decided once per test binary, and
-/// said loudly (on the terminal, past the test harness's capture) when not.
-pub async fn mysql_available() -> bool {
-    static AVAILABLE: tokio::sync::OnceCell<bool> = tokio::sync::OnceCell::const_new();
-    *AVAILABLE.get_or_init(probe_mysql).await
+/// `TEST_MYSQL_URL` (default the local server) when it answers; otherwise,
+/// where a Docker engine runs, a MariaDB container (testcontainers);
+/// otherwise none: fatal when `CI=true`, loudly skipped elsewhere.
+async fn server() -> Option<&'static Server> {
+    SERVER.get_or_init(find_server).await.as_ref()
 }
 
-async fn probe_mysql() -> bool {
-    let url = mysql_server_url();
-    let ok = admin(&url).await.is_ok();
-    if !ok {
-        let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-        assert!(
-            !ci,
-            "MariaDB is unreachable at {url} and CI=true: the MariaDB contract suite must run in CI"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n!!! MariaDB unreachable at {url}: the MariaDB contract suite was SKIPPED (set TEST_MYSQL_URL or start MariaDB) !!!\n"
-        );
+async fn find_server() -> Option<Server> {
+    let url = configured_url();
+    if admin(&url).await.is_ok() {
+        return Some(Server {
+            url,
+            _container: None,
+        });
     }
-    ok
+    if docker_engine_runs() {
+        match Mariadb::default().start().await {
+            Ok(container) => match container.get_host_port_ipv4(3306).await {
+                Ok(port) => {
+                    let url = format!("mysql://root@127.0.0.1:{port}");
+                    if admin(&url).await.is_ok() {
+                        return Some(Server {
+                            url,
+                            _container: Some(container),
+                        });
+                    }
+                }
+                Err(e) => eprintln!("MariaDB container without a port: {e}"),
+            },
+            Err(e) => eprintln!("could not start a MariaDB container: {e}"),
+        }
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(
+        !ci,
+        "MariaDB is unreachable at {url} and CI=true: the MariaDB contract suite must run in CI"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n!!! MariaDB unreachable at {url}: the MariaDB contract suite was SKIPPED (set TEST_MYSQL_URL or start MariaDB) !!!\n"
+    );
+    None
+}
+
+fn docker_engine_runs() -> bool {
+    std::process::Command::new("docker")
+        .args(["info", "--format", "{{.ServerVersion}}"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Whether a MariaDB server is there for the suite (see `server`).
+pub async fn mysql_available() -> bool {
+    server().await.is_some()
 }
 
 async fn admin(url: &str) -> Result<sqlx::AnyPool, sqlx::Error> {
@@ -86,7 +134,7 @@ async fn admin(url: &str) -> Result<sqlx::AnyPool, sqlx::Error> {
 /// A new, migrated schema on the MariaDB server. Schemas of earlier runs
 /// of this binary's previous processes are dropped first.
 pub async fn mysql_store() -> SqlStore {
-    let url = mysql_server_url();
+    let url = server().await.expect("MariaDB is available").url.clone();
     let pool = admin(&url).await.expect("MariaDB answers");
     static CLEANED: OnceLock<()> = OnceLock::new();
     if CLEANED.get().is_none() {
