@@ -196,23 +196,6 @@ pub(crate) async fn subscribe(
     Ok(())
 }
 
-async fn ids_of(
-    conn: &mut AnyConnection,
-    table: &str,
-    signalement: SignalementId,
-) -> Result<Vec<String>, RepoError> {
-    let sql = format!("SELECT id FROM {table} WHERE signalement_id = ?");
-    sqlx::query(&sql)
-        .bind(signalement.to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(repo_error(table))?
-        .iter()
-        .map(|r| crate::codec::text(r, "id"))
-        .collect::<Result<_, _>>()
-        .map_err(repo_error(table))
-}
-
 pub(crate) async fn save_case(conn: &mut AnyConnection, case: &Case) -> Result<(), RepoError> {
     let s = &case.signalement;
     let (year, number) = reference_parts(s);
@@ -249,57 +232,20 @@ pub(crate) async fn save_case(conn: &mut AnyConnection, case: &Case) -> Result<(
         }
     }
 
-    let stored = ids_of(conn, "affectations", s.id).await?;
-    for id in stored
-        .iter()
-        .filter(|id| !case.affectations.iter().any(|a| &a.id.to_string() == *id))
-    {
-        sqlx::query("DELETE FROM affectations WHERE id = ?")
-            .bind(id.clone())
+    // A case has a handful of affectations and visits: writing them again
+    // is simpler than diffing, and nothing else points to their rows.
+    for table in ["affectations", "interventions"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE signalement_id = ?"))
+            .bind(s.id.to_string())
             .execute(&mut *conn)
             .await
-            .map_err(repo_error("affectation"))?;
+            .map_err(repo_error(table))?;
     }
     for a in &case.affectations {
-        if stored.contains(&a.id.to_string()) {
-            sqlx::query("UPDATE affectations SET status = ?, data = ? WHERE id = ?")
-                .bind(a.status.as_str())
-                .bind(to_json(a)?)
-                .bind(a.id.to_string())
-                .execute(&mut *conn)
-                .await
-                .map_err(repo_error("affectation"))?;
-        } else {
-            insert_affectation(conn, a).await?;
-        }
-    }
-
-    let stored = ids_of(conn, "interventions", s.id).await?;
-    for id in stored
-        .iter()
-        .filter(|id| !case.interventions.iter().any(|i| &i.id.to_string() == *id))
-    {
-        sqlx::query("DELETE FROM interventions WHERE id = ?")
-            .bind(id.clone())
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error("intervention"))?;
+        insert_affectation(conn, a).await?;
     }
     for i in &case.interventions {
-        if stored.contains(&i.id.to_string()) {
-            sqlx::query(
-                "UPDATE interventions SET status = ?, scheduled_at = ?, data = ? WHERE id = ?",
-            )
-            .bind(i.status.as_str())
-            .bind(micros(i.scheduled_at))
-            .bind(to_json(i)?)
-            .bind(i.id.to_string())
-            .execute(&mut *conn)
-            .await
-            .map_err(repo_error("intervention"))?;
-        } else {
-            insert_intervention(conn, i).await?;
-        }
+        insert_intervention(conn, i).await?;
     }
     raise_counters(conn, s).await
 }

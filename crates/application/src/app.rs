@@ -80,6 +80,10 @@ impl App {
         self.grid
     }
 
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
     pub(crate) fn now(&self) -> DateTime<Utc> {
         self.ports.clock.now()
     }
