@@ -14,7 +14,7 @@ use histologe_core::territory_code::{
     normalize_insee_for_postcode, territory_accepts, territory_for_insee,
 };
 use histologe_core::{Action, Actor, DomainError, Resource, can, workflow};
-use histologe_ports::Transaction;
+use histologe_ports::{RepoError, Transaction};
 
 use crate::app::App;
 use crate::error::AppError;
@@ -71,7 +71,7 @@ impl App {
             code_suivi: self.ports.ids.uuid().to_string(),
             landlord_random: self.ports.ids.random_bytes(),
         };
-        let mut case = creation::build(territory.clone(), input, secrets, self.grid, now)?;
+        let case = creation::build(territory.clone(), input, secrets, self.grid, now)?;
         let injonction = case.signalement.status == SignalementStatus::NeedValidation
             && creation::is_injonction_eligible(
                 &case,
@@ -82,6 +82,32 @@ impl App {
         let rules = self.ports.rules.active(&territory).await?;
         let partners = self.ports.partners.of_territory(&territory).await?;
 
+        // Numbering races on its counter row (a deadlock on MySQL when two
+        // first reports of a year arrive together): the losing transaction
+        // is run again rather than the report lost.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self
+                .store_new_case(actor, case.clone(), injonction, &rules, &partners, now)
+                .await
+            {
+                Err(AppError::Repo(RepoError::Conflict)) if attempt < 5 => continue,
+                other => return other,
+            }
+        }
+    }
+
+    async fn store_new_case(
+        &self,
+        actor: &Actor,
+        mut case: Case,
+        injonction: bool,
+        rules: &[histologe_core::model::AutoAffectationRule],
+        partners: &[histologe_core::model::Partner],
+        now: DateTime<Utc>,
+    ) -> Result<Case, AppError> {
+        let territory = case.signalement.territory.clone();
         let mut tx = self.ports.uow.begin().await?;
         let mut events = Vec::new();
         if injonction {
@@ -97,7 +123,7 @@ impl App {
         self.apply_events(tx.as_mut(), &mut case, actor, all, now)
             .await?;
         if case.signalement.status == SignalementStatus::NeedValidation {
-            self.auto_assign_or_notify(tx.as_mut(), &mut case, &rules, &partners, now)
+            self.auto_assign_or_notify(tx.as_mut(), &mut case, rules, partners, now)
                 .await?;
         }
         tx.save_case(&case).await?;
