@@ -17,6 +17,27 @@ if [ -z "${TEST_MYSQL_URL:-}" ] && ! mariadb_up && [ -x /usr/sbin/mariadbd ]; th
   for _ in $(seq 1 30); do mariadb_up && break; sleep 1; done
 fi
 
+# An S3-compatible server for the object storage contract suite
+# (TEST_S3_ENDPOINT): moto's server mode from PyPI, installed when missing,
+# stopped when this script ends. (Without it the test harness starts its
+# own moto; in CI one of the two must work, or the suite fails.)
+if [ -z "${TEST_S3_ENDPOINT:-}" ]; then
+  command -v moto_server >/dev/null 2>&1 || python3 -m pip install --quiet 'moto[server]' || true
+  if command -v moto_server >/dev/null 2>&1; then
+    s3_port="${TEST_S3_PORT:-9199}"
+    echo "== starting moto (S3) on port $s3_port"
+    moto_server -H 127.0.0.1 -p "$s3_port" >/dev/null 2>&1 &
+    s3_pid=$!
+    trap 'kill "$s3_pid" 2>/dev/null || true' EXIT
+    export TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
+    for _ in $(seq 1 30); do
+      curl -fs -o /dev/null "$TEST_S3_ENDPOINT" 2>/dev/null && break
+      python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $s3_port), 1)" 2>/dev/null && break
+      sleep 1
+    done
+  fi
+fi
+
 echo "== cargo fmt"
 cargo fmt --all -- --check
 

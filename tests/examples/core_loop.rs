@@ -79,6 +79,9 @@ async fn main() -> Fallible<()> {
         shared: Arc::new(MemorySharedState::new()),
         clock: clock.clone(),
         ids: ids.clone(),
+        file_store: Arc::new(histologe_adapters_memory::MemoryFileStore::new()),
+        images: Arc::new(histologe_adapters_images::Images),
+        scanner: None,
     };
     let app = App::new(ports, Settings::default());
     let runner = Runner {

@@ -1061,7 +1061,12 @@ async fn rule_16_the_first_acceptance_tells_the_usager_once() {
     // An imported case never gets it.
     let mut imported = form();
     imported.creation_source = CreationSource::Import;
-    let id = world.submit(imported).await.signalement.id;
+    // Imports are the platform's own path; the public form cannot claim one.
+    let id = world
+        .submit_as(&Actor::System, imported)
+        .await
+        .signalement
+        .id;
     world
         .app
         .validate_signalement(&rt, id, vec![])
@@ -1413,9 +1418,13 @@ async fn rule_21_partner_messages_are_editable_for_twenty_minutes_then_released(
         .find(|s| s.id == sid)
         .expect("kept");
     assert!(soft.deleted_at.is_some());
+    assert_eq!(
+        soft.description, "Visite le 13.",
+        "the text is kept for the record"
+    );
     assert!(
-        soft.description
-            .starts_with("Ce suivi a été supprimé par un administrateur le")
+        soft.deleted_notice()
+            .is_some_and(|n| n.starts_with("Ce suivi a été supprimé par un administrateur le"))
     );
 }
 

@@ -113,8 +113,7 @@ impl JobQueue for MemoryStore {
             .collect())
     }
 
-    /// Due at once; `attempts` is kept, so a job already at the worker's
-    /// cap gets one more try before it is dead again.
+    /// Due at once, with a full set of attempts (and their backoff).
     ///
     /// # Errors
     /// `NotFound` unless the job exists and is dead (sending back a
@@ -127,6 +126,7 @@ impl JobQueue for MemoryStore {
         }
         stored.job.status = JobStatus::Pending;
         stored.job.run_at = now;
+        stored.job.attempts = 0;
         stored.lease_until = None;
         Ok(())
     }

@@ -81,7 +81,7 @@ fn text_matches(s: &Signalement, text: &str) -> bool {
         let wanted = Reference::parse(text).ok();
         return wanted.is_some() && Reference::parse(s.reference.trim()).ok() == wanted;
     }
-    let needle = text.to_lowercase();
+    let needle = histologe_core::search::fold(text);
     let address = format!(
         "{} {} {}",
         s.adresse.adresse, s.adresse.code_postal, s.adresse.ville
@@ -95,7 +95,7 @@ fn text_matches(s: &Signalement, text: &str) -> bool {
     ]
     .into_iter()
     .flatten()
-    .any(|field| field.to_lowercase().contains(&needle))
+    .any(|field| histologe_core::search::fold(field).contains(&needle))
 }
 
 #[async_trait]

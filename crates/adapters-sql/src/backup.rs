@@ -15,7 +15,7 @@ use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 
 use crate::codec::{from_json, repo_error};
-use crate::store::SqlStore;
+use crate::store::{Engine, SqlStore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -223,47 +223,48 @@ fn json_line<T: Serialize>(out: &mut impl Write, value: &T) -> Result<(), RepoEr
     out.write_all(b"\n").map_err(io_error)
 }
 
+fn select_all(table: &str, columns: &[(&str, Kind)]) -> String {
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+    // A stable order, so that two dumps of equal tables are equal.
+    let order = names.iter().take(2).copied().collect::<Vec<_>>().join(", ");
+    format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", "))
+}
+
+fn row_values(
+    row: &sqlx::any::AnyRow,
+    table: &str,
+    columns: &[(&str, Kind)],
+) -> Result<Vec<Value>, RepoError> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, kind))| match kind {
+            Int => row
+                .try_get::<Option<i64>, _>(i)
+                .map(|v| v.map_or(Value::Null, Value::from)),
+            Text => crate::codec::opt_text(row, i).map(|v| v.map_or(Value::Null, Value::from)),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(repo_error(table))
+}
+
 async fn table_rows(
     conn: &mut AnyConnection,
     table: &str,
     columns: &[(&str, Kind)],
 ) -> Result<Vec<Vec<Value>>, RepoError> {
-    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
-    let order = names.first().copied().unwrap_or("1");
-    let sql = format!(
-        "SELECT {} FROM {table} ORDER BY {}",
-        names.join(", "),
-        if names.len() > 1 {
-            names[..2].join(", ")
-        } else {
-            order.to_string()
-        }
-    );
-    let rows = sqlx::query(&sql)
+    let rows = sqlx::query(&select_all(table, columns))
         .fetch_all(&mut *conn)
         .await
         .map_err(repo_error(table))?;
     rows.iter()
-        .map(|row| {
-            columns
-                .iter()
-                .enumerate()
-                .map(|(i, (_, kind))| match kind {
-                    Int => row
-                        .try_get::<Option<i64>, _>(i)
-                        .map(|v| v.map_or(Value::Null, Value::from)),
-                    Text => {
-                        crate::codec::opt_text(row, i).map(|v| v.map_or(Value::Null, Value::from))
-                    }
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(repo_error(table))
-        })
+        .map(|row| row_values(row, table, columns))
         .collect()
 }
 
 impl SqlStore {
-    /// Every row of every table, for comparing two databases in tests.
+    /// Every row of every table, in memory: for comparing two small
+    /// databases in tests, never for a production one (use `backup`).
     pub async fn dump(&self) -> Result<Vec<(String, Vec<Vec<Value>>)>, RepoError> {
         let mut tx = self.read.begin().await.map_err(repo_error("dump"))?;
         let mut out = Vec::new();
@@ -276,9 +277,11 @@ impl SqlStore {
         Ok(out)
     }
 
-    /// Writes a consistent snapshot (one read transaction: InnoDB's
-    /// repeatable read, SQLite's WAL snapshot) to `out`, compressed.
+    /// Writes a consistent snapshot to `out`, compressed, row by row (a
+    /// million cases never sit in memory at once). One read-only
+    /// transaction: InnoDB's consistent snapshot, SQLite's WAL snapshot.
     pub async fn backup(&self, out: impl Write) -> Result<BackupSummary, RepoError> {
+        use futures_util::TryStreamExt;
         let mut gz = GzEncoder::new(out, Compression::default());
         json_line(
             &mut gz,
@@ -288,33 +291,67 @@ impl SqlStore {
                 migrations: self.applied_migrations().await?,
             },
         )?;
-        let mut tx = self.read.begin().await.map_err(repo_error("backup"))?;
+        let mut conn = self.read.acquire().await.map_err(repo_error("backup"))?;
+        // The snapshot is opened by hand (sqlx's `begin` cannot ask for one);
+        // the connection is closed afterwards rather than returned to the
+        // pool, whatever happens in between.
+        conn.close_on_drop();
+        let start = match self.engine {
+            Engine::MySql => {
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(repo_error("backup"))?;
+                "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"
+            }
+            Engine::Sqlite => "BEGIN",
+        };
+        sqlx::query(start)
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error("backup"))?;
         let mut summary = BackupSummary::default();
         let mut stored_files = Vec::new();
         for (table, columns) in TABLES {
-            let rows = table_rows(&mut tx, table, columns).await?;
+            let count: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+                .fetch_one(&mut *conn)
+                .await
+                .and_then(|r| r.try_get("n"))
+                .map_err(repo_error(table))?;
             json_line(
                 &mut gz,
                 &TableStart {
                     table: table.to_string(),
                     columns: columns.iter().map(|(n, _)| n.to_string()).collect(),
-                    rows: rows.len() as u64,
+                    rows: u64::try_from(count).unwrap_or_default(),
                 },
             )?;
-            for row in &rows {
-                json_line(&mut gz, row)?;
-            }
-            if *table == "files" {
-                for row in &rows {
-                    if let Some(Value::String(data)) = row.last() {
-                        stored_files.push(from_json::<FileMeta>(data)?.storage_key);
-                    }
+            let sql = select_all(table, columns);
+            let mut rows = sqlx::query(&sql).fetch(&mut *conn);
+            let mut written: i64 = 0;
+            while let Some(row) = rows.try_next().await.map_err(repo_error(table))? {
+                let values = row_values(&row, table, columns)?;
+                if *table == "files"
+                    && let Some(Value::String(data)) = values.last()
+                {
+                    stored_files.push(from_json::<FileMeta>(data)?.storage_key);
                 }
+                json_line(&mut gz, &values)?;
+                written += 1;
+            }
+            drop(rows);
+            if written != count {
+                return Err(RepoError::Unavailable(format!(
+                    "{table} changed during the backup ({count} counted, {written} read)"
+                )));
             }
             summary.tables += 1;
-            summary.rows += rows.len() as u64;
+            summary.rows += u64::try_from(written).unwrap_or_default();
         }
-        tx.commit().await.map_err(repo_error("backup"))?;
+        sqlx::query("COMMIT")
+            .execute(&mut *conn)
+            .await
+            .map_err(repo_error("backup"))?;
         summary.stored_files = stored_files.len();
         json_line(&mut gz, &Manifest { stored_files })?;
         gz.finish().map_err(io_error)?;

@@ -22,12 +22,8 @@ pub(crate) fn search_text(s: &Signalement) -> String {
         Some(s.adresse.code_postal.as_str()),
         Some(s.adresse.ville.as_str()),
     ];
-    let text = parts
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    let text =
+        histologe_core::search::fold(&parts.into_iter().flatten().collect::<Vec<_>>().join(" "));
     text.chars().take(1000).collect()
 }
 

@@ -28,9 +28,16 @@ pub(crate) fn flag(value: bool) -> i64 {
     i64::from(value)
 }
 
-/// MySQL/MariaDB: 1213 deadlock, 1205 lock wait timeout. SQLite: 5 busy,
-/// 6 locked. A concurrent transaction won; the caller may retry.
-const CONFLICT_CODES: &[&str] = &["1213", "1205", "40001", "5", "6", "517"];
+/// A concurrent transaction won, the caller may retry: MySQL/MariaDB
+/// deadlock (1213) or lock wait timeout (1205), SQLite busy or locked.
+fn is_conflict(db: &dyn sqlx::error::DatabaseError) -> bool {
+    if let Some(mysql) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return matches!(mysql.number(), 1205 | 1213);
+    }
+    // SQLite reports its primary result code: 5 busy, 6 locked.
+    db.code()
+        .is_some_and(|c| matches!(c.as_ref(), "5" | "6" | "517" | "40001"))
+}
 
 /// Maps a driver error to the ports' contract: unique violations are
 /// `Duplicate`, lock conflicts `Conflict`, everything else `Unavailable`.
@@ -39,18 +46,7 @@ pub(crate) fn repo_error(what: &str) -> impl Fn(sqlx::Error) -> RepoError + '_ {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             RepoError::Duplicate(what.to_string())
         }
-        sqlx::Error::Database(db)
-            if db
-                .code()
-                .is_some_and(|c| CONFLICT_CODES.contains(&c.as_ref())) =>
-        {
-            RepoError::Conflict
-        }
-        sqlx::Error::Database(db)
-            if db.message().contains("Deadlock") || db.message().contains("database is locked") =>
-        {
-            RepoError::Conflict
-        }
+        sqlx::Error::Database(db) if is_conflict(db.as_ref()) => RepoError::Conflict,
         _ => {
             tracing::warn!(error = %e, what, "database error");
             RepoError::Unavailable(format!("{what}: {e}"))

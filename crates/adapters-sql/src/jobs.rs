@@ -203,7 +203,7 @@ impl JobQueue for SqlStore {
 
     async fn retry(&self, id: JobId, now: DateTime<Utc>) -> Result<(), RepoError> {
         let done = sqlx::query(
-            "UPDATE jobs SET status = 'pending', run_at = ? WHERE id = ? AND status = 'dead'",
+            "UPDATE jobs SET status = 'pending', run_at = ?, attempts = 0, lease_until = NULL WHERE id = ? AND status = 'dead'",
         )
         .bind(micros(now))
         .bind(id.to_string())

@@ -3,7 +3,7 @@
 //! embedded default, through sqlx's runtime-selected driver (`Any`).
 //!
 //! One crate serves both engines: the SQL is the same but for a few
-//! dialect words (`FOR UPDATE SKIP LOCKED`, `ON DUPLICATE KEY`), which live
+//! dialect words (`FOR UPDATE`, `SKIP LOCKED`), which live
 //! next to their query; the schemas are two sets of reversible migrations
 //! (`migrations/mysql`, `migrations/sqlite`). Each entity keeps its whole
 //! value as JSON in a `data` column; the other columns exist for the

@@ -42,11 +42,10 @@ fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
-/// `LIKE` pattern matching `text` anywhere, with its wildcards escaped by
+/// `LIKE` pattern matching the folded `text` anywhere, with its wildcards escaped by
 /// `!` (a backslash would need escaping differently on each engine).
 fn contains_pattern(text: &str) -> String {
-    let escaped = text
-        .to_lowercase()
+    let escaped = histologe_core::search::fold(text)
         .replace('!', "!!")
         .replace('%', "!%")
         .replace('_', "!_");

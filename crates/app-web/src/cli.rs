@@ -2,6 +2,7 @@
 //! starts the same way (configuration, database, pending migrations,
 //! reference data) so that no operation ever runs on a stale schema.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -13,6 +14,7 @@ use crate::demo::{self, DemoSummary};
 use crate::error::StartError;
 use crate::reference_data::{self, Reload};
 use crate::wiring::{self, Stores, database_error};
+use crate::{backup, bench, generate};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -41,6 +43,37 @@ pub enum Command {
     DemoData,
     /// Recharge les données de référence (territoires, communes).
     ReferenceData,
+    /// Écrit une sauvegarde cohérente et compressée de la base dans FICHIER.
+    Backup {
+        #[arg(value_name = "FICHIER")]
+        file: PathBuf,
+    },
+    /// Restaure la sauvegarde FICHIER dans une base vide.
+    Restore {
+        #[arg(value_name = "FICHIER")]
+        file: PathBuf,
+    },
+    /// Remplit la base de données réalistes en volume (tests de charge).
+    Generate {
+        /// Nombre de signalements à créer.
+        #[arg(long, value_name = "N")]
+        signalements: u64,
+        /// Graine du générateur : même graine, mêmes données.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// Ajoute aux signalements déjà présents au lieu de refuser.
+        #[arg(long)]
+        append: bool,
+    },
+    /// Mesure les requêtes principales sur la base courante (p50, p95, max).
+    BenchQueries {
+        /// Mesures par requête.
+        #[arg(long, value_name = "N", default_value_t = 200)]
+        samples: usize,
+        /// Ne mesurer que ce territoire (par défaut : tirés au hasard).
+        #[arg(long, value_name = "CODE")]
+        territory: Option<String>,
+    },
 }
 
 /// Runs the subcommand with the configuration of the environment.
@@ -51,6 +84,26 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         Command::Migrate { down: None } => migrate(&config).await,
         Command::DemoData => demo_data(&config).await,
         Command::ReferenceData => reload_reference_data(&config).await,
+        Command::Backup { file } => backup::backup(&config, &file).await,
+        Command::Restore { file } => backup::restore(&config, &file).await,
+        Command::Generate {
+            signalements,
+            seed,
+            append,
+        } => {
+            generate::run(
+                &config,
+                generate::Options {
+                    signalements,
+                    seed,
+                    append,
+                },
+            )
+            .await
+        }
+        Command::BenchQueries { samples, territory } => {
+            bench::run(&config, samples, territory.as_deref()).await
+        }
     }
 }
 

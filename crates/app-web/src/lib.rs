@@ -5,9 +5,12 @@
 //!
 //! Only this crate and the worker's know every adapter (design.md).
 
+pub mod backup;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod generate;
 pub mod reference_data;
 pub mod wiring;

@@ -87,10 +87,39 @@ impl Stores {
     }
 }
 
+/// The outside systems configured from the environment: object storage
+/// (`STORAGE_URL`, default `./var/files`) and the optional antivirus
+/// (`CLAMAV_HOST`).
+pub struct Outside {
+    pub file_store: Arc<dyn histologe_ports::FileStore>,
+    pub scanner: Option<Arc<dyn histologe_ports::VirusScanner>>,
+}
+
+impl std::fmt::Debug for Outside {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outside")
+            .field("antivirus", &self.scanner.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Outside {
+    pub fn from_env() -> Result<Outside, StartError> {
+        let file_store = histologe_adapters_storage::ObjectFileStore::from_env()
+            .map_err(|e| StartError::Outside(e.to_string()))?;
+        let scanner =
+            histologe_adapters_clamav::ClamdScanner::from_env().map_err(StartError::Outside)?;
+        Ok(Outside {
+            file_store: Arc::new(file_store),
+            scanner: scanner.map(|s| Arc::new(s) as Arc<dyn histologe_ports::VirusScanner>),
+        })
+    }
+}
+
 /// Every port of the application on one store. Shared state, clock and ids
 /// are the in-process ones: a single process runs in the embedded default,
 /// and Redis arrives with its own issue.
-pub fn ports<S: Store>(store: Arc<S>) -> Ports {
+pub fn ports<S: Store>(store: Arc<S>, outside: Outside) -> Ports {
     Ports {
         uow: store.clone(),
         signalements: store.clone(),
@@ -105,6 +134,9 @@ pub fn ports<S: Store>(store: Arc<S>) -> Ports {
         shared: Arc::new(MemorySharedState::new()),
         clock: Arc::new(SystemClock),
         ids: Arc::new(RandomIds),
+        file_store: outside.file_store,
+        images: Arc::new(histologe_adapters_images::Images),
+        scanner: outside.scanner,
     }
 }
 
@@ -132,10 +164,13 @@ pub async fn settings(
     })
 }
 
-/// The application on `store`, with its settings read from it.
-pub async fn app<S: Store>(config: &Config, store: Arc<S>) -> Result<App, RepoError> {
-    let settings = settings(config, store.as_ref()).await?;
-    Ok(App::new(ports(store), settings))
+/// The application on `store`, with its settings read from it and the
+/// outside systems from the environment.
+pub async fn app<S: Store>(config: &Config, store: Arc<S>) -> Result<App, StartError> {
+    let settings = settings(config, store.as_ref())
+        .await
+        .map_err(database_error(config))?;
+    Ok(App::new(ports(store, Outside::from_env()?), settings))
 }
 
 /// Names the database (without credentials) in a failure of its adapter.
@@ -163,6 +198,6 @@ pub async fn connect(config: &Config) -> Result<(SqlStore, App), StartError> {
     tracing::info!("migrations up to date");
     let shared = Arc::new(store.clone());
     reference_data::load(&Stores::of(shared.clone()), Reload::IfChanged).await?;
-    let app = app(config, shared).await.map_err(database_error(config))?;
+    let app = app(config, shared).await?;
     Ok((store, app))
 }

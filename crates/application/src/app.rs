@@ -5,12 +5,13 @@ use histologe_core::desordres::DesordreGrid;
 use histologe_core::ids::SignalementId;
 use histologe_core::model::Case;
 use histologe_core::territory_code::TerritoryCode;
+use histologe_core::upload::UploadRules;
 use histologe_core::workflow::Events;
 use histologe_core::{Actor, DomainError};
 use histologe_ports::{
-    AutoAffectationRuleRepository, Clock, FileRepository, HistoryRepository, IdGenerator, JobQueue,
-    NotificationRepository, PartnerRepository, SharedState, SignalementRepository,
-    TerritoryRepository, UnitOfWork, UserRepository,
+    AutoAffectationRuleRepository, Clock, FileRepository, FileStore, HistoryRepository,
+    IdGenerator, ImageProcessor, JobQueue, NotificationRepository, PartnerRepository, SharedState,
+    SignalementRepository, TerritoryRepository, UnitOfWork, UserRepository, VirusScanner,
 };
 
 use crate::error::AppError;
@@ -31,6 +32,13 @@ pub struct Ports {
     pub shared: Arc<dyn SharedState>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
+    /// The bytes of documents and photos (metadata in `files`).
+    pub file_store: Arc<dyn FileStore>,
+    /// Photo metadata removal and variants.
+    pub images: Arc<dyn ImageProcessor>,
+    /// The antivirus, when `CLAMAV_HOST` is set: every upload is scanned
+    /// before it is kept.
+    pub scanner: Option<Arc<dyn VirusScanner>>,
 }
 
 impl std::fmt::Debug for Ports {
@@ -55,6 +63,8 @@ pub struct App {
     pub(crate) ports: Ports,
     pub(crate) grid: &'static DesordreGrid,
     pub(crate) settings: Settings,
+    /// Upload limits: 10 Mo per file unless [`App::with_upload_rules`].
+    pub(crate) upload: UploadRules,
 }
 
 impl App {
@@ -69,7 +79,18 @@ impl App {
             ports,
             grid,
             settings,
+            upload: UploadRules::default(),
         }
+    }
+
+    /// Another size limit per uploaded file (`UPLOAD_MAX_BYTES`).
+    pub fn with_upload_rules(mut self, rules: UploadRules) -> Self {
+        self.upload = rules;
+        self
+    }
+
+    pub fn upload_rules(&self) -> &UploadRules {
+        &self.upload
     }
 
     pub fn ports(&self) -> &Ports {
@@ -103,19 +124,23 @@ impl App {
             .lock_case(id)
             .await?
             .ok_or(AppError::NotFound("Signalement"))?;
+        // Whatever the operation, nothing happens to (nor is returned of) a
+        // case the actor may not see, not even a no-op.
+        check_view(actor, &case)?;
         let events = op(&mut case, now)?;
         if events.is_empty() {
-            return Ok(case);
+            return Ok(case.redacted_for(actor));
         }
         case.signalement.modified_at = Some(now);
         self.apply_events(tx.as_mut(), &mut case, actor, events, now)
             .await?;
         tx.save_case(&case).await?;
         tx.commit().await?;
-        Ok(case)
+        Ok(case.redacted_for(actor))
     }
 
-    /// Reads a case for an actor, through the policy.
+    /// Reads a case for an actor, through the policy, showing only what
+    /// that actor may see of it.
     pub async fn view_case(&self, actor: &Actor, id: SignalementId) -> Result<Case, AppError> {
         let case = self
             .ports
@@ -123,11 +148,19 @@ impl App {
             .case(id)
             .await?
             .ok_or(AppError::NotFound("Signalement"))?;
-        let action = match actor {
-            Actor::Usager(_) => histologe_core::Action::UsagerView,
-            _ => histologe_core::Action::ViewSignalement,
-        };
-        histologe_core::can(actor, action, histologe_core::Resource::Signalement(&case))?;
-        Ok(case)
+        check_view(actor, &case)?;
+        Ok(case.redacted_for(actor))
     }
+}
+
+/// The view right every use case on a case starts from. The platform itself
+/// (auto-affectation, timers) sees every case.
+pub(crate) fn check_view(actor: &Actor, case: &Case) -> Result<(), AppError> {
+    let action = match actor {
+        Actor::System => return Ok(()),
+        Actor::Usager(_) => histologe_core::Action::UsagerView,
+        _ => histologe_core::Action::ViewSignalement,
+    };
+    histologe_core::can(actor, action, histologe_core::Resource::Signalement(case))?;
+    Ok(())
 }

@@ -16,7 +16,7 @@ use histologe_ports::Transaction;
 
 use crate::app::App;
 use crate::error::AppError;
-use crate::jobs::{self, EmailToPartner, EmailToUsager, EmailToUser, EsaboraPush};
+use crate::jobs::{self, EmailToPartner, EmailToUser, EsaboraPush};
 
 impl App {
     pub(crate) async fn apply_events(
@@ -81,15 +81,13 @@ impl App {
                     tx.delete_notifications_of(case.signalement.id).await?
                 }
                 DomainEvent::UsagerAcknowledgement => {
-                    jobs::enqueue(
+                    jobs::enqueue_usager_emails(
                         tx,
                         self.ports.ids.as_ref(),
                         now,
-                        &EmailToUsager {
-                            signalement_id: case.signalement.id,
-                            template: jobs::UsagerTemplate::AccuseReception,
-                            suivi_id: None,
-                        },
+                        case.signalement.id,
+                        jobs::UsagerTemplate::AccuseReception,
+                        None,
                     )
                     .await?
                 }
@@ -164,7 +162,10 @@ impl App {
             category: new.category,
             is_visible_for_usager: new.is_public,
             is_visible_for_bailleur: false,
-            waiting_notification: workflow::suivi::is_held(new.category, created_by),
+            // A suivi its author chose not to notify is not held either: there
+            // is nothing to release later (rule 20).
+            waiting_notification: new.send_mail
+                && workflow::suivi::is_held(new.category, created_by),
             deleted_at: None,
             deleted_by: None,
             files: Vec::new(),
@@ -205,7 +206,17 @@ impl App {
         });
         if let Some(kind) = notice.agents {
             let mut people = self.ports.users.many(&case.subscribers).await?;
-            for admin in self.ports.users.super_admins().await? {
+            let mut also = self.ports.users.super_admins().await?;
+            if kind == NotificationType::DemandeAbandonProcedure {
+                // The territory's RTs decide what becomes of the case.
+                also.extend(
+                    self.ports
+                        .users
+                        .territory_admins(&case.signalement.territory)
+                        .await?,
+                );
+            }
+            for admin in also {
                 if !people.iter().any(|u| u.id == admin.id) {
                     people.push(admin);
                 }
@@ -241,15 +252,13 @@ impl App {
             }
         }
         if notice.usager {
-            jobs::enqueue(
+            jobs::enqueue_usager_emails(
                 tx,
                 self.ports.ids.as_ref(),
                 now,
-                &EmailToUsager {
-                    signalement_id: case.signalement.id,
-                    template: jobs::UsagerTemplate::for_suivi(suivi.category),
-                    suivi_id: Some(suivi.id),
-                },
+                case.signalement.id,
+                jobs::UsagerTemplate::for_suivi(suivi.category),
+                Some(suivi.id),
             )
             .await?;
         }
@@ -392,7 +401,15 @@ impl App {
                 p
             }
             Audience::Subscribers => self.ports.users.many(&case.subscribers).await?,
-            Audience::Partner(partner) => self.ports.users.of_partner(*partner).await?,
+            // The partner's own people, as for a new affectation (§3.3).
+            Audience::Partner(partner) => self
+                .ports
+                .users
+                .of_partner(*partner)
+                .await?
+                .into_iter()
+                .filter(|u| matches!(u.role, Role::Agent | Role::PartnerAdmin))
+                .collect(),
         };
         people.retain(|u| u.is_active() && Some(u.id) != actor.user_id());
         people.dedup_by_key(|u| u.id);

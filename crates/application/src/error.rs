@@ -16,6 +16,15 @@ pub enum AppError {
     /// Too many attempts (identity check, login): try again later.
     #[error("Trop de tentatives. Réessayez dans quelques minutes.")]
     TooManyAttempts,
+    /// The file store (or the antivirus) is down or full: the upload can
+    /// be retried, and nothing else the person did is lost.
+    #[error(
+        "Le dépôt du fichier a échoué, réessayez dans quelques minutes : votre signalement est bien enregistré."
+    )]
+    UploadFailed,
+    /// The file store cannot be read right now.
+    #[error("Le fichier est momentanément indisponible. Réessayez dans quelques minutes.")]
+    FileUnavailable,
     /// The database or another port failed; nothing was changed.
     #[error(transparent)]
     Repo(#[from] RepoError),
@@ -34,8 +43,16 @@ impl AppError {
     pub fn hides_existence(&self) -> bool {
         matches!(
             self,
-            AppError::NotFound(_) | AppError::Domain(DomainError::Refused(Refusal::OutOfScope))
+            AppError::NotFound(_)
+                | AppError::Domain(DomainError::NotFound(_))
+                | AppError::Domain(DomainError::Refused(Refusal::OutOfScope))
         )
+    }
+}
+
+impl From<histologe_core::upload::UploadRefusal> for AppError {
+    fn from(r: histologe_core::upload::UploadRefusal) -> Self {
+        AppError::Domain(r.into())
     }
 }
 

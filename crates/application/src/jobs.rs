@@ -10,10 +10,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use histologe_core::enums::{NotificationType, SuiviCategory};
 use histologe_core::ids::{
-    AffectationId, JobId, NotificationId, PartnerId, SignalementId, SuiviId, UserId,
+    AffectationId, FileId, JobId, NotificationId, PartnerId, SignalementId, SuiviId, UserId,
 };
+use histologe_core::upload::{FileKind, Variant, variant_key};
 use histologe_ports::{
-    IdGenerator, Job, JobKind, MailError, Mailer, NewJob, OutgoingEmail, RepoError, Transaction,
+    FileStoreError, IdGenerator, Job, JobKind, MailError, Mailer, NewJob, OutgoingEmail, RepoError,
+    Transaction,
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
@@ -108,10 +110,13 @@ impl UsagerTemplate {
     }
 }
 
-/// E-mail to the occupant and the declarant of a case.
+/// E-mail to one usager of a case: occupant and declarant each get their
+/// own message (neither sees the other's address, and a bad address of one
+/// never stops the other's mail).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmailToUsager {
     pub signalement_id: SignalementId,
+    pub side: histologe_core::enums::UsagerSide,
     pub template: UsagerTemplate,
     pub suivi_id: Option<SuiviId>,
 }
@@ -119,8 +124,42 @@ pub struct EmailToUsager {
 impl JobPayload for EmailToUsager {
     const KIND: &'static str = "email.usager";
     fn idempotency_key(&self) -> Option<String> {
-        self.suivi_id.map(|s| format!("{}:{s}", Self::KIND))
+        let about = self
+            .suivi_id
+            .map_or_else(|| format!("{:?}", self.template), |s| s.to_string());
+        Some(format!(
+            "{}:{}:{about}:{}",
+            Self::KIND,
+            self.signalement_id,
+            self.side
+        ))
     }
+}
+
+/// Queues the e-mail to each usager of the case.
+pub(crate) async fn enqueue_usager_emails(
+    tx: &mut dyn Transaction,
+    ids: &dyn IdGenerator,
+    now: DateTime<Utc>,
+    signalement_id: SignalementId,
+    template: UsagerTemplate,
+    suivi_id: Option<SuiviId>,
+) -> Result<(), RepoError> {
+    for side in histologe_core::enums::UsagerSide::ALL {
+        enqueue(
+            tx,
+            ids,
+            now,
+            &EmailToUsager {
+                signalement_id,
+                side: *side,
+                template,
+                suivi_id,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Push of an affectation to the partner's Esabora.
@@ -137,7 +176,21 @@ impl JobPayload for EsaboraPush {
     }
 }
 
-/// After this many attempts (about 17 hours of retries with the backoff
+/// The resized copy and the thumbnail of a photo, stored next to its
+/// original (which is kept).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MakeFileVariants {
+    pub file_id: FileId,
+}
+
+impl JobPayload for MakeFileVariants {
+    const KIND: &'static str = "files.variants";
+    fn idempotency_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.file_id))
+    }
+}
+
+/// After this many attempts (about 20 hours of retries with the backoff
 /// below) a job is dead and shown to administrators.
 pub const MAX_ATTEMPTS: u32 = 12;
 /// How long a claimed job is reserved before another worker may take it.
@@ -228,6 +281,7 @@ impl Runner {
             EmailToUser::KIND => self.email_user(payload(job)?).await,
             EmailToPartner::KIND => self.email_partner(payload(job)?).await,
             EmailToUsager::KIND => self.email_usager(payload(job)?).await,
+            MakeFileVariants::KIND => self.file_variants(payload(job)?).await,
             // The Esabora adapter arrives with its issue; until then the
             // job stays visible as dead rather than silently dropped.
             other => Err(Failure::Permanent(format!(
@@ -322,6 +376,51 @@ impl Runner {
         .await
     }
 
+    /// A deleted file or a non-image has nothing to do; a store that is
+    /// down is retried; an undecodable image is not.
+    async fn file_variants(&self, p: MakeFileVariants) -> Result<(), Failure> {
+        let ports = &self.app.ports;
+        let meta = ports
+            .files
+            .get(p.file_id)
+            .await
+            .map_err(|e| Failure::Transient(e.to_string()))?;
+        let Some(meta) = meta else {
+            return Ok(());
+        };
+        if !FileKind::from_extension(&meta.extension).is_some_and(FileKind::is_image) {
+            return Ok(());
+        }
+        let store_failure = |e: FileStoreError| match e {
+            FileStoreError::NotFound(k) => Failure::Permanent(format!("original missing: {k}")),
+            other => Failure::Transient(other.to_string()),
+        };
+        let original = ports
+            .file_store
+            .get(&meta.storage_key)
+            .await
+            .map_err(store_failure)?;
+        let variants = ports
+            .images
+            .variants(&original)
+            .map_err(|e| Failure::Permanent(e.to_string()))?;
+        for (variant, bytes) in [
+            (Variant::Resized, variants.resized),
+            (Variant::Thumbnail, variants.thumbnail),
+        ] {
+            ports
+                .file_store
+                .put(
+                    &variant_key(&meta.storage_key, variant),
+                    bytes,
+                    "image/jpeg",
+                )
+                .await
+                .map_err(store_failure)?;
+        }
+        Ok(())
+    }
+
     /// Never to a vacant dwelling's usagers (§1.1).
     async fn email_usager(&self, p: EmailToUsager) -> Result<(), Failure> {
         let Some(case) = self.case(p.signalement_id).await? else {
@@ -331,10 +430,14 @@ impl Runner {
         if s.is_logement_vacant() {
             return Ok(());
         }
-        let to: Vec<String> = [s.occupant.email.clone(), s.declarant.email.clone()]
-            .into_iter()
-            .flatten()
-            .collect();
+        let address = match p.side {
+            histologe_core::enums::UsagerSide::Occupant => s.occupant.email.clone(),
+            histologe_core::enums::UsagerSide::Declarant => s.declarant.email.clone(),
+        };
+        let Some(address) = address else {
+            return Ok(());
+        };
+        let to = vec![address];
         let reference = s.displayed_reference();
         let message = p
             .suivi_id

@@ -14,4 +14,5 @@ mod use_cases;
 
 pub use app::{App, Ports, Settings};
 pub use error::AppError;
+pub use use_cases::files::{Download, UploadInput};
 pub use use_cases::usager::IdentityCheck;

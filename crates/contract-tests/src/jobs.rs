@@ -268,7 +268,7 @@ pub async fn jobs_dead_newest_first_with_limit(backend: &dyn Backend) {
 }
 
 /// An administrator sends a dead job back: it is pending at the time given
-/// and keeps its attempts. Only a dead job goes back (a pending, running or
+/// with a full set of attempts. Only a dead job goes back (a pending, running or
 /// done one would run twice): anything else, or an unknown id, is
 /// `NotFound`.
 pub async fn jobs_retry_sends_back_dead_jobs_only(backend: &dyn Backend) {
@@ -307,9 +307,10 @@ pub async fn jobs_retry_sends_back_dead_jobs_only(backend: &dyn Backend) {
     let back_at = minutes(20);
     s.jobs.retry(dead.id, back_at).await.expect("retry");
     let back = stored(&s, dead.id).await;
+    // A job sent back gets a full set of attempts, with their backoff.
     assert_eq!(
         (back.status, back.run_at, back.attempts),
-        (JobStatus::Pending, back_at, 1)
+        (JobStatus::Pending, back_at, 0)
     );
     assert!(
         matches!(
@@ -321,5 +322,5 @@ pub async fn jobs_retry_sends_back_dead_jobs_only(backend: &dyn Backend) {
     assert_eq!(s.jobs.dead(10).await, Ok(Vec::new()));
     assert_eq!(s.jobs.claim(minutes(19), LEASE).await, Ok(None));
     let again = claim(&s, back_at).await;
-    assert_eq!((again.id, again.attempts), (dead.id, 2));
+    assert_eq!((again.id, again.attempts), (dead.id, 1));
 }

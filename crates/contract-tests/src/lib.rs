@@ -76,9 +76,12 @@ use histologe_ports::{
 #[doc(no_inline)]
 pub use async_trait::async_trait;
 #[doc(no_inline)]
+pub use file_store::FileStoreBackend;
+#[doc(no_inline)]
 pub use histologe_ports::RepoError;
 
 pub mod concurrency;
+pub mod file_store;
 pub mod files;
 pub mod fixtures;
 pub mod history;
@@ -239,6 +242,49 @@ macro_rules! __contract_tests {
             async fn $contract() {
                 let backend = $backend;
                 if !$crate::Backend::available(&backend).await {
+                    return;
+                }
+                $crate::$module::$contract(&backend).await;
+            }
+        )+
+    };
+}
+
+/// The `FileStore` contracts ([`file_store`]), one test each, against
+/// `$backend` (an expression of a type implementing [`FileStoreBackend`]).
+/// Invoke it once per backend, each in its own module:
+///
+/// ```text
+/// mod memory {
+///     histologe_contract_tests::file_store_contract_suite!(super::Memory);
+/// }
+/// ```
+#[macro_export]
+macro_rules! file_store_contract_suite {
+    ($backend:expr) => {
+        $crate::__file_store_contract_tests! {
+            $backend; file_store;
+            file_store_put_then_get_round_trips,
+            file_store_put_replaces,
+            file_store_missing_key_is_not_found,
+            file_store_delete_is_idempotent_and_precise,
+            file_store_escaping_keys_are_refused,
+            file_store_large_object_round_trips,
+            file_store_concurrent_puts_all_land,
+        }
+    };
+}
+
+/// The body of [`file_store_contract_suite!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __file_store_contract_tests {
+    ($backend:expr; $module:ident; $($contract:ident),+ $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $contract() {
+                let backend = $backend;
+                if !$crate::FileStoreBackend::available(&backend).await {
                     return;
                 }
                 $crate::$module::$contract(&backend).await;

@@ -207,7 +207,7 @@ async fn listing(backend: &dyn Backend) -> Listing {
     let (bdr, am) = (w.bdr.code.clone(), w.am.code.clone());
     let mut a = listed_case(&bdr, "2025-1", 1, SignalementStatus::Active);
     a.signalement.occupant.nom = Some("DUPONT".into());
-    a.signalement.occupant.prenom = Some("Lucie".into());
+    a.signalement.occupant.prenom = Some("Lucie-Hélène".into());
     a.affectations
         .push(affectation(&a, &w.schs, AffectationStatus::Accepted));
     let mut b = listed_case(&bdr, "2025-2", 2, SignalementStatus::Active);
@@ -483,6 +483,9 @@ pub async fn signalements_list_text_is_exact_reference_or_substring(backend: &dy
         ("dupont", vec![l.a]),
         ("DuPoNt", vec![l.a]),
         ("lucie", vec![l.a]),
+        // Accents never matter, on any engine.
+        ("helene", vec![l.a]),
+        ("HÉLÈNE", vec![l.a]),
         ("MIREILLE", vec![l.b]),
         ("leblanc", vec![l.b]),
         ("RUE PARADIS", vec![l.b]),

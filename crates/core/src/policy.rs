@@ -521,7 +521,7 @@ fn staff_on_partner(user: &StaffUser, action: Action, partner: &Partner) -> Deci
         Action::GrantRole(role) => {
             allow_if(manages, Refusal::InsufficientRole)?;
             let grantable = match user.role {
-                Role::SuperAdmin => true,
+                Role::SuperAdmin => role != Role::ApiUser,
                 Role::TerritoryAdmin => {
                     matches!(
                         role,
@@ -626,13 +626,20 @@ fn usager(action: Action, case: &Case) -> Decision {
 /// API clients act for their permitted partners only (§4.6).
 fn api(client: &crate::actor::ApiClient, action: Action, resource: Resource<'_>) -> Decision {
     let sees = |case: &Case| {
-        case.affectations
+        // Soft-deleted and draft cases are nobody's through the API.
+        let listed = !matches!(
+            case.signalement.status,
+            S::Archived | S::Draft | S::DraftArchived
+        );
+        let concerned = case
+            .affectations
             .iter()
             .any(|a| client.acts_for(a.partner_id))
             || case
                 .signalement
                 .created_by_partner
-                .is_some_and(|p| client.acts_for(p))
+                .is_some_and(|p| client.acts_for(p));
+        listed && concerned
     };
     let accepted_for_client = |case: &Case| {
         case.affectations

@@ -87,7 +87,11 @@ pub trait JobQueue: Send + Sync {
     /// Dead jobs, newest first, for the administrators' page.
     async fn dead(&self, limit: u32) -> Result<Vec<Job>, RepoError>;
 
-    /// An administrator sends a dead job back to the queue.
+    /// An administrator sends a dead job back to the queue, with a full
+    /// set of attempts.
+    ///
+    /// # Errors
+    /// `NotFound` unless the job exists and is dead.
     async fn retry(&self, id: JobId, now: DateTime<Utc>) -> Result<(), RepoError>;
 
     /// Every job (any status), for tests and the admin page.

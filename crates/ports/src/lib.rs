@@ -6,9 +6,11 @@
 //! failures to the same variants. With the `mock` feature every trait gets
 //! a mockall mock (`MockClock`, `MockMailer`…) for use-case unit tests.
 
+pub mod antivirus;
 pub mod clock;
 pub mod error;
 pub mod files;
+pub mod images;
 pub mod jobs;
 pub mod lookups;
 pub mod mail;
@@ -16,9 +18,11 @@ pub mod repositories;
 pub mod shared_state;
 pub mod transaction;
 
+pub use antivirus::{ScanError, ScanVerdict, VirusScanner};
 pub use clock::{Clock, ErrorReporter, IdGenerator};
 pub use error::RepoError;
 pub use files::{FileStore, FileStoreError};
+pub use images::{ImageError, ImageProcessor, ImageVariants};
 pub use jobs::{Job, JobKind, JobQueue, JobStatus, NewJob};
 pub use lookups::{
     AddressCandidate, AddressLookup, DpeInfo, EnergyLookup, EsaboraDossier, EsaboraGateway,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use histologe_adapters_memory::{
-    FixedClock, MemoryMailer, MemorySharedState, MemoryStore, SequentialIds,
+    FixedClock, MemoryFileStore, MemoryMailer, MemorySharedState, MemoryStore, SequentialIds,
 };
 use histologe_application::jobs::Runner;
 use histologe_application::{App, Ports, Settings};
@@ -69,6 +69,7 @@ pub struct World {
     pub store: Arc<MemoryStore>,
     pub clock: Arc<FixedClock>,
     pub mailer: Arc<MemoryMailer>,
+    pub file_store: Arc<MemoryFileStore>,
     pub runner: Runner,
     pub people: People,
     pub partners: Partners,
@@ -131,6 +132,7 @@ impl World {
         let clock = Arc::new(FixedClock::new(start()));
         let store = Arc::new(MemoryStore::new());
         let mailer = Arc::new(MemoryMailer::new());
+        let file_store = Arc::new(MemoryFileStore::new());
         let ports = Ports {
             uow: store.clone(),
             signalements: store.clone(),
@@ -145,6 +147,9 @@ impl World {
             shared: Arc::new(MemorySharedState::new()),
             clock: clock.clone(),
             ids: Arc::new(SequentialIds::new()),
+            file_store: file_store.clone(),
+            images: Arc::new(histologe_adapters_images::Images),
+            scanner: None,
         };
         let app = App::new(ports, settings);
         let runner = Runner {
@@ -229,6 +234,7 @@ impl World {
             store,
             clock,
             mailer,
+            file_store,
             runner,
             people,
             partners,
@@ -256,12 +262,19 @@ impl World {
             .expect("rule");
     }
 
-    /// A tenant's report from Marseille, filed on the public form.
+    /// A report filed on the public form, read back whole (the submitter
+    /// himself is only shown what an usager may see).
     pub async fn submit(&self, form: NewSignalement) -> Case {
-        self.app
-            .submit_signalement(&Actor::Anonymous, form, false)
+        self.submit_as(&Actor::Anonymous, form).await
+    }
+
+    pub async fn submit_as(&self, actor: &Actor, form: NewSignalement) -> Case {
+        let shown = self
+            .app
+            .submit_signalement(actor, form, false)
             .await
-            .expect("signalement submitted")
+            .expect("signalement submitted");
+        self.case(shown.signalement.id).await
     }
 
     /// Submitted, validated by the RT.

@@ -18,7 +18,7 @@
 //! The e-mails the use cases queue stay in the outbox; they go to `.test`
 //! addresses, which never receive mail.
 
-mod catalogue;
+pub(crate) mod catalogue;
 mod organisations;
 mod reports;
 mod scenarios;

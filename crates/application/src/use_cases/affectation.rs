@@ -17,8 +17,11 @@ impl App {
             .ok_or(AppError::NotFound("Partenaire"))
     }
 
+    /// The partner of an affectation, for an actor who may see the case
+    /// (nothing is revealed to anyone else).
     async fn partner_of(
         &self,
+        actor: &Actor,
         signalement: SignalementId,
         affectation: AffectationId,
     ) -> Result<Partner, AppError> {
@@ -28,6 +31,7 @@ impl App {
             .case(signalement)
             .await?
             .ok_or(AppError::NotFound("Signalement"))?;
+        crate::app::check_view(actor, &case)?;
         let partner_id = case
             .affectation(affectation)
             .map(|a| a.partner_id)
@@ -42,6 +46,13 @@ impl App {
         id: SignalementId,
         partners: &[PartnerId],
     ) -> Result<Case, AppError> {
+        if partners.is_empty() {
+            return Err(histologe_core::DomainError::invalid(
+                "partenaires",
+                "Choisissez au moins un partenaire à affecter.",
+            )
+            .into());
+        }
         let mut chosen = Vec::with_capacity(partners.len());
         for p in partners {
             chosen.push(self.partner(*p).await?);
@@ -82,6 +93,32 @@ impl App {
         affectation_id: AffectationId,
         colleagues: Vec<UserId>,
     ) -> Result<Case, AppError> {
+        let partner = self.partner_of(actor, id, affectation_id).await?;
+        let members: Vec<_> = self
+            .ports
+            .users
+            .of_partner(partner.id)
+            .await?
+            .into_iter()
+            .filter(|u| u.is_active() && u.role != histologe_core::enums::Role::ApiUser)
+            .collect();
+        let colleagues = if matches!(actor, Actor::Api(_)) {
+            // §3.3: an acceptance through the API subscribes the partner's people.
+            members.iter().map(|u| u.id).collect()
+        } else {
+            // Only people of the same partner can be asked to follow the case.
+            if let Some(stranger) = colleagues
+                .iter()
+                .find(|c| !members.iter().any(|m| m.id == **c))
+            {
+                return Err(histologe_core::DomainError::invalid(
+                    "collegues",
+                    format!("{stranger} n'est pas un membre actif de {}.", partner.nom),
+                )
+                .into());
+            }
+            colleagues
+        };
         self.change_case(actor, id, |case, now| {
             affectation::accept(case, actor, affectation_id, colleagues, now)
         })
@@ -122,7 +159,7 @@ impl App {
         affectation_id: AffectationId,
         public: bool,
     ) -> Result<Case, AppError> {
-        let partner = self.partner_of(id, affectation_id).await?;
+        let partner = self.partner_of(actor, id, affectation_id).await?;
         self.change_case(actor, id, |case, now| {
             affectation::reopen(case, actor, affectation_id, &partner.nom, public, now)
         })
@@ -135,7 +172,7 @@ impl App {
         id: SignalementId,
         affectation_id: AffectationId,
     ) -> Result<Case, AppError> {
-        let partner = self.partner_of(id, affectation_id).await?;
+        let partner = self.partner_of(actor, id, affectation_id).await?;
         let new_id = AffectationId(self.ports.ids.uuid());
         self.change_case(actor, id, |case, now| {
             affectation::reinit(case, actor, affectation_id, &partner, new_id, now)

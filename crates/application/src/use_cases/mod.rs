@@ -1,6 +1,7 @@
 //! One file per group of use cases of the core loop.
 
 pub mod affectation;
+pub mod files;
 pub mod signalement;
 pub mod submit;
 pub mod suivi;

@@ -17,6 +17,28 @@ impl App {
         id: SignalementId,
         subscribers: Vec<UserId>,
     ) -> Result<Case, AppError> {
+        if !subscribers.is_empty() {
+            // Only the territory's active RTs can be asked to follow it.
+            let case = self
+                .ports
+                .signalements
+                .case(id)
+                .await?
+                .ok_or(AppError::NotFound("Signalement"))?;
+            crate::app::check_view(actor, &case)?;
+            let territory = case.signalement.territory;
+            let admins = self.ports.users.territory_admins(&territory).await?;
+            if let Some(stranger) = subscribers
+                .iter()
+                .find(|s| !admins.iter().any(|a| a.id == **s && a.is_active()))
+            {
+                return Err(histologe_core::DomainError::invalid(
+                    "abonnes",
+                    format!("{stranger} n'est pas responsable de ce territoire."),
+                )
+                .into());
+            }
+        }
         self.change_case(actor, id, |case, now| {
             workflow::signalement::validate(case, actor, subscribers, now)
         })
@@ -108,6 +130,13 @@ impl App {
             .lock_case(id)
             .await?
             .ok_or(AppError::NotFound("Signalement"))?;
+        crate::app::check_view(actor, &case)?;
+        // The policy first: nobody draws a number he may not use.
+        histologe_core::can(
+            actor,
+            histologe_core::Action::SwitchToProcedure,
+            histologe_core::Resource::Signalement(&case),
+        )?;
         let max = tx.max_reference_number(&territory, now.year()).await?;
         let reference = next_reference(now.year(), max).to_string();
         let events =
@@ -118,7 +147,7 @@ impl App {
             .await?;
         tx.save_case(&case).await?;
         tx.commit().await?;
-        Ok(case)
+        Ok(case.redacted_for(actor))
     }
 
     pub async fn ask_abandon_procedure(

@@ -33,6 +33,7 @@ impl App {
             .insee
             .as_deref()
             .map(|i| normalize_insee_for_postcode(i, &input.adresse.code_postal))
+            .and_then(|i| canonical_insee(&i))
             .ok_or_else(|| {
                 DomainError::invalid("adresse", "Choisissez l'adresse du logement dans la liste proposée, ou indiquez sa commune.")
             })?;
@@ -64,6 +65,7 @@ impl App {
             _ => Action::SubmitPublicForm,
         };
         can(actor, action, Resource::Territory(&territory))?;
+        provenance_from(actor, &territory, &mut input)?;
 
         let now = self.now();
         let secrets = Secrets {
@@ -93,7 +95,7 @@ impl App {
                 .await
             {
                 Err(AppError::Repo(RepoError::Conflict)) if attempt < 5 => continue,
-                other => return other,
+                other => return other.map(|case| case.redacted_for(actor)),
             }
         }
     }
@@ -211,4 +213,63 @@ impl App {
             .filter(|p| ids.contains(&p.id))
             .collect())
     }
+}
+
+/// Who created a case is the actor's business, never the form's: the
+/// public forms cannot claim an author, a partner, a draft or an import.
+fn provenance_from(
+    actor: &Actor,
+    territory: &histologe_core::territory_code::TerritoryCode,
+    input: &mut NewSignalement,
+) -> Result<(), AppError> {
+    use histologe_core::enums::CreationSource;
+    match actor {
+        // Imports and other platform paths say what they are.
+        Actor::System => {}
+        Actor::Staff(user) => {
+            input.created_by = Some(user.id);
+            input.created_by_partner = None;
+            input.creation_source = CreationSource::FormProBo;
+        }
+        Actor::Api(client) => {
+            let mine: Vec<_> = client
+                .partners
+                .iter()
+                .filter(|m| &m.territory == territory)
+                .map(|m| m.partner_id)
+                .collect();
+            let partner = match (input.created_by_partner, mine.as_slice()) {
+                (Some(p), _) if mine.contains(&p) => p,
+                (None, [only]) => *only,
+                _ => return Err(histologe_core::policy::Refusal::OutOfScope.into()),
+            };
+            input.created_by = Some(client.id);
+            input.created_by_partner = Some(partner);
+            input.creation_source = CreationSource::Api;
+            input.is_draft = false;
+        }
+        Actor::Anonymous | Actor::Usager(_) => {
+            input.created_by = None;
+            input.created_by_partner = None;
+            input.is_draft = false;
+            if input.creation_source != CreationSource::FormServiceSecours {
+                input.creation_source = CreationSource::FormUsagerV2;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The five-character form partners' perimeters and rules are written in
+/// ("1053" is "01053", "2a004" is "2A004"), or `None` for what is no INSEE code.
+fn canonical_insee(code: &str) -> Option<String> {
+    let code = code.trim().to_uppercase();
+    let padded = if code.len() < 5 && code.chars().all(|c| c.is_ascii_digit()) {
+        format!("{code:0>5}")
+    } else {
+        code
+    };
+    histologe_core::validation::CodeInsee::parse(&padded)
+        .ok()
+        .map(|c| c.as_str().to_string())
 }

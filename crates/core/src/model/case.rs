@@ -49,10 +49,39 @@ impl Case {
             .count()
     }
 
+    /// Whether such a suivi was ever written, deleted ones included: a
+    /// deleted post-closure message still used the usager's one message
+    /// (rule 22), a deleted acceptance notice was still sent (rule 16).
     pub fn has_suivi(&self, category: SuiviCategory) -> bool {
-        self.suivis
-            .iter()
-            .any(|s| s.category == category && !s.is_deleted())
+        self.suivis.iter().any(|s| s.category == category)
+    }
+
+    /// What of the case this actor may be shown. Staff see it whole (the
+    /// policy already decided they may see it); an usager sees his public
+    /// timeline and none of the secrets or the partners' internals; an API
+    /// client sees neither the usager's nor the landlord's access codes.
+    pub fn redacted_for(mut self, actor: &crate::actor::Actor) -> Case {
+        use crate::actor::Actor;
+        match actor {
+            Actor::Staff(_) | Actor::System => {}
+            Actor::Api(_) => {
+                self.signalement.code_suivi.clear();
+                self.signalement.login_bailleur.clear();
+            }
+            Actor::Usager(_) | Actor::Anonymous => {
+                self.signalement.login_bailleur.clear();
+                self.suivis
+                    .retain(|s| s.is_visible_for_usager && !s.is_deleted());
+                self.subscribers.clear();
+                self.qualifications.clear();
+                for a in &mut self.affectations {
+                    a.clear_motifs();
+                    a.affected_by = None;
+                    a.answered_by = None;
+                }
+            }
+        }
+        self
     }
 
     pub fn has_planned_or_done_visit(&self) -> bool {

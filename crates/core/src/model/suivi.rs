@@ -34,4 +34,14 @@ impl Suivi {
     pub fn is_deleted(&self) -> bool {
         self.deleted_at.is_some()
     }
+
+    /// What pages show instead of a deleted suivi's text.
+    pub fn deleted_notice(&self) -> Option<String> {
+        self.deleted_at.map(|at| {
+            format!(
+                "Ce suivi a été supprimé par un administrateur le {}",
+                at.format("%d/%m/%Y")
+            )
+        })
+    }
 }

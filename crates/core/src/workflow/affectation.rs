@@ -150,7 +150,8 @@ pub fn accept(
             a.answered_at = Some(now);
         })?;
         let mut follow = colleagues;
-        follow.extend(actor.user_id());
+        // The acceptor follows the case; an API account is no person to notify.
+        follow.extend(actor.as_staff().map(|s| s.id));
         events.push(DomainEvent::Subscribe(follow));
         if is_first_acceptance(case) {
             events.push(suivi(

@@ -4,6 +4,7 @@
 //! operation can forget them. On error the case is left untouched.
 
 pub mod affectation;
+pub mod file;
 pub mod signalement;
 pub mod suivi;
 pub mod visite;

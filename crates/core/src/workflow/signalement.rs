@@ -313,6 +313,8 @@ pub fn ask_abandon(
             motif.label(),
             message
         );
+        // Its notification (subscribers, super admins and the territory's
+        // RTs) follows from the suivi.
         events.push(suivi(
             case,
             SuiviCategory::DemandeAbandonProcedure,
@@ -321,10 +323,6 @@ pub fn ask_abandon(
             author,
             now,
         ));
-        events.push(DomainEvent::Notify {
-            kind: NotificationType::DemandeAbandonProcedure,
-            audience: Audience::TerritoryAdmins,
-        });
         Ok(())
     })
 }

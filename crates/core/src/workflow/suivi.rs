@@ -116,11 +116,10 @@ pub fn delete(
     if within_window {
         return Ok(Deletion::Hard(id));
     }
-    let date = now.format("%d/%m/%Y");
+    // The text is kept for the record; pages show `deleted_notice` instead.
     Ok(Deletion::Soft(Suivi {
         deleted_at: Some(now),
         deleted_by: actor.user_id(),
-        description: format!("Ce suivi a été supprimé par un administrateur le {date}"),
         ..current
     }))
 }
