@@ -94,6 +94,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("status", Text),
             ("created_at", Int),
             ("data", Text),
+            ("signalement_created_at", Int),
+            ("signalement_listed", Int),
         ],
     ),
     (

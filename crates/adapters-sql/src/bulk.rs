@@ -96,6 +96,8 @@ impl SqlStore {
                     Cell::Text(a.status.as_str().to_string()),
                     Cell::Int(micros(a.created_at)),
                     Cell::Text(to_json(a)?),
+                    Cell::Int(micros(s.created_at)),
+                    Cell::Int(flag(!s.status.is_excluded_from_lists())),
                 ]);
             }
             for i in &case.interventions {
@@ -180,6 +182,8 @@ impl SqlStore {
                 "status",
                 "created_at",
                 "data",
+                "signalement_created_at",
+                "signalement_listed",
             ],
             affectations,
         )

@@ -92,7 +92,7 @@ pub(crate) async fn insert_case(conn: &mut AnyConnection, case: &Case) -> Result
     .await
     .map_err(repo_error("signalement"))?;
     for a in &case.affectations {
-        insert_affectation(conn, a).await?;
+        insert_affectation(conn, s, a).await?;
     }
     for i in &case.interventions {
         insert_intervention(conn, i).await?;
@@ -106,9 +106,16 @@ pub(crate) async fn insert_case(conn: &mut AnyConnection, case: &Case) -> Result
     raise_counters(conn, s).await
 }
 
-async fn insert_affectation(conn: &mut AnyConnection, a: &Affectation) -> Result<(), RepoError> {
+/// An affectation row, with the two facts of its case the partners' lists
+/// filter and sort on (migration 2, docs/performance.md).
+async fn insert_affectation(
+    conn: &mut AnyConnection,
+    s: &Signalement,
+    a: &Affectation,
+) -> Result<(), RepoError> {
     sqlx::query(
-        "INSERT INTO affectations (id, signalement_id, partner_id, status, created_at, data) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO affectations (id, signalement_id, partner_id, status, created_at, data, \
+         signalement_created_at, signalement_listed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(a.id.to_string())
     .bind(a.signalement_id.to_string())
@@ -116,6 +123,8 @@ async fn insert_affectation(conn: &mut AnyConnection, a: &Affectation) -> Result
     .bind(a.status.as_str())
     .bind(micros(a.created_at))
     .bind(to_json(a)?)
+    .bind(micros(s.created_at))
+    .bind(flag(!s.status.is_excluded_from_lists()))
     .execute(&mut *conn)
     .await
     .map_err(repo_error("affectation"))?;
@@ -238,7 +247,7 @@ pub(crate) async fn save_case(conn: &mut AnyConnection, case: &Case) -> Result<(
             .map_err(repo_error(table))?;
     }
     for a in &case.affectations {
-        insert_affectation(conn, a).await?;
+        insert_affectation(conn, s, a).await?;
     }
     for i in &case.interventions {
         insert_intervention(conn, i).await?;

@@ -135,9 +135,22 @@ impl SignalementRepository for SqlStore {
         offset: u64,
         limit: u32,
     ) -> Result<Page<Signalement>, RepoError> {
-        let mut from = String::from("FROM signalements s");
-        let mut conditions = vec![format!("s.status NOT IN {EXCLUDED}")];
+        // A partner's list reads from its affectations, which carry the
+        // case's creation date and listed flag (migration 2): filtering and
+        // sorting never need the case rows, only the 50 shown do.
+        let partner = matches!(scope, ListScope::Partners(_));
+        let (listed, created) = if partner {
+            (
+                "a.signalement_listed = 1".to_string(),
+                "a.signalement_created_at",
+            )
+        } else {
+            (format!("s.status NOT IN {EXCLUDED}"), "s.created_at")
+        };
+        let mut conditions = vec![listed];
         let mut binds: Vec<Bind> = Vec::new();
+        // Whether a condition reads the case's own columns.
+        let mut on_case = !partner;
         match scope {
             ListScope::Nothing => {
                 return Ok(Page {
@@ -170,8 +183,6 @@ impl SignalementRepository for SqlStore {
                         total: 0,
                     });
                 }
-                from = "FROM affectations a JOIN signalements s ON s.id = a.signalement_id"
-                    .to_string();
                 conditions.push(format!(
                     "a.partner_id IN ({})",
                     placeholders(partners.len())
@@ -180,7 +191,7 @@ impl SignalementRepository for SqlStore {
             }
         }
         if let Some(status) = filter.status {
-            if matches!(scope, ListScope::Partners(_)) {
+            if partner {
                 // Rule 9: a partner filters on its own affectation's status.
                 conditions.push("a.status = ?".into());
                 binds.push(Bind::Text(
@@ -192,6 +203,7 @@ impl SignalementRepository for SqlStore {
             }
         }
         if let Some(territory) = &filter.territory {
+            on_case = true;
             conditions.push("s.territory = ?".into());
             binds.push(Bind::Text(territory.as_str().to_string()));
         }
@@ -201,6 +213,7 @@ impl SignalementRepository for SqlStore {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         {
+            on_case = true;
             if is_reference_query(text) {
                 let reference = Reference::parse(text)
                     .map(|r| r.to_string())
@@ -213,22 +226,42 @@ impl SignalementRepository for SqlStore {
             }
         }
         if let Some(after) = filter.created_after {
-            conditions.push("s.created_at >= ?".into());
+            conditions.push(format!("{created} >= ?"));
             binds.push(Bind::Int(micros(after)));
         }
         if let Some(before) = filter.created_before {
-            conditions.push("s.created_at < ?".into());
+            conditions.push(format!("{created} < ?"));
             binds.push(Bind::Int(micros(before)));
         }
-        let clause = format!("{from} WHERE {}", conditions.join(" AND "));
-        let count_sql = format!("SELECT COUNT(*) AS n {clause}");
+        let where_clause = conditions.join(" AND ");
+        let (count_from, page_from, order) = if partner {
+            let joined = "FROM affectations a JOIN signalements s ON s.id = a.signalement_id";
+            (
+                // Counting a partner's cases needs the case rows only when a
+                // filter reads them.
+                if on_case {
+                    joined
+                } else {
+                    "FROM affectations a"
+                },
+                joined,
+                "a.signalement_created_at DESC, a.signalement_id DESC",
+            )
+        } else {
+            (
+                "FROM signalements s",
+                "FROM signalements s",
+                "s.created_at DESC, s.id DESC",
+            )
+        };
+        let count_sql = format!("SELECT COUNT(*) AS n {count_from} WHERE {where_clause}");
         let total: i64 = bind_all(sqlx::query(&count_sql), &binds)
             .fetch_one(&self.read)
             .await
             .and_then(|r| r.try_get("n"))
             .map_err(repo_error("signalements"))?;
         let page_sql = format!(
-            "SELECT s.data AS data {clause} ORDER BY s.created_at DESC, s.id DESC LIMIT ? OFFSET ?"
+            "SELECT s.data AS data {page_from} WHERE {where_clause} ORDER BY {order} LIMIT ? OFFSET ?"
         );
         let rows = bind_all(sqlx::query(&page_sql), &binds)
             .bind(i64::from(limit))
