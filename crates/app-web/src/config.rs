@@ -13,6 +13,7 @@ use thiserror::Error;
 pub const DATABASE_URL: &str = "DATABASE_URL";
 pub const DEMO_PASSWORD: &str = "HISTOLOGE_DEMO_PASSWORD";
 pub const INJONCTION_BAILLEUR_DEPTS: &str = "INJONCTION_BAILLEUR_DEPTS";
+pub const UPLOAD_MAX_BYTES: &str = "UPLOAD_MAX_BYTES";
 
 /// The embedded default: one SQLite file under `./var`, relative to the
 /// working directory, created on first start.
@@ -114,6 +115,8 @@ pub struct Config {
     /// Territories where the landlord injunction procedure is open
     /// (domain.md §3.5).
     pub injonction_territories: Vec<TerritoryCode>,
+    /// Largest file accepted per upload (10 MB by default).
+    pub upload_max_bytes: u64,
 }
 
 impl Config {
@@ -146,10 +149,27 @@ impl Config {
             Some(list) => parse_territory_list(&list)?,
             None => Vec::new(),
         };
+        let upload_max_bytes = match get(UPLOAD_MAX_BYTES)? {
+            Some(value) => value
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        UPLOAD_MAX_BYTES,
+                        format!(
+                            "« {value} » n'est pas un nombre d'octets positif (exemple : 10485760)"
+                        ),
+                    )
+                })?,
+            None => histologe_core::upload::UploadRules::default().max_bytes,
+        };
         Ok(Config {
             database_url,
             demo_password,
             injonction_territories,
+            upload_max_bytes,
         })
     }
 }
@@ -206,6 +226,21 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+
+    #[test]
+    fn the_upload_limit_is_a_positive_number_of_bytes() {
+        assert_eq!(config(&[]).unwrap().upload_max_bytes, 10 * 1024 * 1024);
+        assert_eq!(
+            config(&[(UPLOAD_MAX_BYTES, "2048")])
+                .unwrap()
+                .upload_max_bytes,
+            2048
+        );
+        for bad in ["0", "10Mo", "-1"] {
+            let e = config(&[(UPLOAD_MAX_BYTES, bad)]).unwrap_err();
+            assert_eq!(e.variable, UPLOAD_MAX_BYTES);
+        }
+    }
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let vars: HashMap<String, String> = vars

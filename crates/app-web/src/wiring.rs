@@ -170,7 +170,13 @@ pub async fn app<S: Store>(config: &Config, store: Arc<S>) -> Result<App, StartE
     let settings = settings(config, store.as_ref())
         .await
         .map_err(database_error(config))?;
-    Ok(App::new(ports(store, Outside::from_env()?), settings))
+    Ok(
+        App::new(ports(store, Outside::from_env()?), settings).with_upload_rules(
+            histologe_core::upload::UploadRules {
+                max_bytes: config.upload_max_bytes,
+            },
+        ),
+    )
 }
 
 /// Names the database (without credentials) in a failure of its adapter.

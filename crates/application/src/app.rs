@@ -111,12 +111,30 @@ impl App {
 
     /// The shape of almost every use case: lock the case, let core change
     /// it, then write the change, its effects and its jobs in the same
-    /// transaction.
+    /// transaction. A transaction the database sacrificed to a concurrent
+    /// one (deadlock, lock timeout) is run again from the start, on the
+    /// case as the winner left it.
     pub(crate) async fn change_case(
         &self,
         actor: &Actor,
         id: SignalementId,
-        op: impl FnOnce(&mut Case, DateTime<Utc>) -> Result<Events, DomainError>,
+        op: impl Fn(&mut Case, DateTime<Utc>) -> Result<Events, DomainError>,
+    ) -> Result<Case, AppError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.change_case_once(actor, id, &op).await {
+                Err(AppError::Repo(histologe_ports::RepoError::Conflict)) if attempt < 3 => {}
+                other => return other,
+            }
+        }
+    }
+
+    async fn change_case_once(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        op: &impl Fn(&mut Case, DateTime<Utc>) -> Result<Events, DomainError>,
     ) -> Result<Case, AppError> {
         let now = self.now();
         let mut tx = self.ports.uow.begin().await?;

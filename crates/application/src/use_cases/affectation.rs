@@ -120,7 +120,7 @@ impl App {
             colleagues
         };
         self.change_case(actor, id, |case, now| {
-            affectation::accept(case, actor, affectation_id, colleagues, now)
+            affectation::accept(case, actor, affectation_id, colleagues.clone(), now)
         })
         .await
     }
@@ -147,7 +147,7 @@ impl App {
         form: ClosingForm,
     ) -> Result<Case, AppError> {
         self.change_case(actor, id, |case, now| {
-            affectation::close(case, actor, affectation_id, form, now)
+            affectation::close(case, actor, affectation_id, form.clone(), now)
         })
         .await
     }

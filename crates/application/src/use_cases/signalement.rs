@@ -40,7 +40,7 @@ impl App {
             }
         }
         self.change_case(actor, id, |case, now| {
-            workflow::signalement::validate(case, actor, subscribers, now)
+            workflow::signalement::validate(case, actor, subscribers.clone(), now)
         })
         .await
     }

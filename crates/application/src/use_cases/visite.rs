@@ -35,7 +35,7 @@ impl App {
                     &partner,
                     visit_id,
                     scheduled_at,
-                    conclusion,
+                    conclusion.clone(),
                     now,
                 )
             })
@@ -90,7 +90,7 @@ impl App {
         conclusion: Conclusion,
     ) -> Result<Case, AppError> {
         self.change_case(actor, id, |case, now| {
-            visite::confirm(case, actor, visit, conclusion, now)
+            visite::confirm(case, actor, visit, conclusion.clone(), now)
         })
         .await
     }
