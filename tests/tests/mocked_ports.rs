@@ -1,0 +1,113 @@
+//! Failures of the outside world, played with the ports' mocks: what the
+//! use cases and the job runner do when the database or the mail provider
+//! fails.
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use common::{World, form};
+use histologe_application::jobs::{RunOutcome, Runner};
+use histologe_application::{App, AppError};
+use histologe_core::actor::Actor;
+use histologe_core::policy::ListScope;
+use histologe_ports::mail::MockMailer;
+use histologe_ports::transaction::MockUnitOfWork;
+use histologe_ports::{JobQueue, JobStatus, MailError, RepoError, SignalementRepository};
+
+fn runner(world: &World, mailer: MockMailer) -> Runner {
+    Runner {
+        app: world.app.clone(),
+        mailer: Arc::new(mailer),
+        base_url: "https://histologe.test".to_string(),
+    }
+}
+
+#[tokio::test]
+async fn a_rejected_address_makes_the_job_dead_and_visible_not_retried() {
+    let world = World::new().await;
+    world.submit(form()).await;
+    let mut mailer = MockMailer::new();
+    mailer
+        .expect_send()
+        .returning(|_| Err(MailError::Rejected("adresse inconnue".into())));
+    let outcomes = runner(&world, mailer).drain().await.expect("runner");
+    assert!(outcomes.iter().any(|o| matches!(o, RunOutcome::Dead(_))));
+    let dead = world.store.dead(10).await.expect("dead jobs");
+    assert!(!dead.is_empty(), "kept for the administrators");
+    assert!(
+        dead.iter()
+            .all(|j| j.last_error.as_deref() == Some("adresse inconnue"))
+    );
+}
+
+#[tokio::test]
+async fn a_provider_outage_is_retried_with_backoff_then_sent() {
+    let world = World::new().await;
+    world.submit(form()).await;
+    let mut down = MockMailer::new();
+    down.expect_send()
+        .returning(|_| Err(MailError::Unavailable("503".into())));
+    let outcomes = runner(&world, down).drain().await.expect("runner");
+    assert!(outcomes.iter().any(|o| matches!(o, RunOutcome::Retry(_))));
+    let waiting: Vec<_> = world
+        .store
+        .all()
+        .await
+        .expect("jobs")
+        .into_iter()
+        .filter(|j| j.status == JobStatus::Pending)
+        .collect();
+    assert!(!waiting.is_empty());
+    assert!(
+        waiting
+            .iter()
+            .all(|j| j.run_at == common::start() + Duration::minutes(1))
+    );
+
+    // Still down before the backoff: nothing is claimed.
+    let mut untouched = MockMailer::new();
+    untouched.expect_send().never();
+    assert!(
+        runner(&world, untouched)
+            .drain()
+            .await
+            .expect("runner")
+            .is_empty()
+    );
+
+    world.advance(Duration::minutes(1));
+    let mut up = MockMailer::new();
+    up.expect_send().returning(|_| Ok("id-1".into()));
+    let outcomes = runner(&world, up).drain().await.expect("runner");
+    assert!(outcomes.iter().all(|o| matches!(o, RunOutcome::Done(_))));
+}
+
+#[tokio::test]
+async fn a_database_down_at_submission_is_reported_and_stores_nothing() {
+    let world = World::new().await;
+    let mut uow = MockUnitOfWork::new();
+    uow.expect_begin()
+        .returning(|| Err(RepoError::Unavailable("connexion refusée".into())));
+    let mut ports = world.app.ports().clone();
+    ports.uow = Arc::new(uow);
+    let app = App::new(ports, world.app.settings().clone());
+    let result = app
+        .submit_signalement(&Actor::Anonymous, form(), false)
+        .await;
+    assert!(
+        matches!(result, Err(AppError::Repo(RepoError::Unavailable(_)))),
+        "{result:?}"
+    );
+    let page = world
+        .store
+        .list(&ListScope::All, &Default::default(), 0, 10)
+        .await
+        .expect("list");
+    assert_eq!(page.total, 0);
+    assert!(
+        world.store.all().await.expect("jobs").is_empty(),
+        "no job for a report that does not exist"
+    );
+}
