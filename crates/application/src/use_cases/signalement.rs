@@ -115,6 +115,23 @@ impl App {
         id: SignalementId,
         cause: SuiviCategory,
     ) -> Result<Case, AppError> {
+        // Numbering races like a submission's: a lost transaction runs again.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.switch_once(actor, id, cause).await {
+                Err(AppError::Repo(histologe_ports::RepoError::Conflict)) if attempt < 5 => {}
+                other => return other,
+            }
+        }
+    }
+
+    async fn switch_once(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        cause: SuiviCategory,
+    ) -> Result<Case, AppError> {
         let current = self
             .ports
             .signalements
