@@ -316,25 +316,34 @@ impl App {
         kind: NotificationType,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let notifiable = self
-            .ports
-            .partners
-            .get(partner_id)
-            .await?
-            .is_some_and(|p| p.email.is_some() && p.email_notifiable && !p.is_archive);
-        if notifiable {
-            jobs::enqueue(
-                tx,
-                self.ports.ids.as_ref(),
-                now,
-                &EmailToPartner {
-                    partner_id,
-                    signalement_id: case.signalement.id,
-                    kind,
-                },
-            )
-            .await?;
+        match self.ports.partners.get(partner_id).await? {
+            Some(partner) => self.email_partner_of(tx, case, &partner, kind, now).await,
+            None => Ok(()),
         }
+    }
+
+    async fn email_partner_of(
+        &self,
+        tx: &mut dyn Transaction,
+        case: &Case,
+        partner: &histologe_core::model::Partner,
+        kind: NotificationType,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        if partner.notifiable_email().is_none() {
+            return Ok(());
+        }
+        jobs::enqueue(
+            tx,
+            self.ports.ids.as_ref(),
+            now,
+            &EmailToPartner {
+                partner_id: partner.id,
+                signalement_id: case.signalement.id,
+                kind,
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -350,6 +359,9 @@ impl App {
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let kind = NotificationType::NouvelleAffectation;
+        let Some(partner) = self.ports.partners.get(partner_id).await? else {
+            return Ok(());
+        };
         let users = self.ports.users.of_partner(partner_id).await?;
         let acting_member = actor
             .user_id()
@@ -362,10 +374,9 @@ impl App {
                 .await?;
         }
         if !acting_member {
-            self.email_partner(tx, case, partner_id, kind, now).await?;
+            self.email_partner_of(tx, case, &partner, kind, now).await?;
         }
-        let partner = self.ports.partners.get(partner_id).await?;
-        if partner.is_some_and(|p| p.esabora_active && p.partner_type.is_interconnected()) {
+        if partner.esabora_active && partner.partner_type.is_interconnected() {
             jobs::enqueue(
                 tx,
                 self.ports.ids.as_ref(),

@@ -353,10 +353,7 @@ impl Runner {
         let (Some(partner), Some(case)) = (partner, self.case(p.signalement_id).await?) else {
             return Ok(());
         };
-        let Some(address) = partner
-            .email
-            .filter(|_| partner.email_notifiable && !partner.is_archive)
-        else {
+        let Some(address) = partner.notifiable_email().map(str::to_string) else {
             return Ok(());
         };
         let reference = case.signalement.displayed_reference();

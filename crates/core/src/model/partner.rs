@@ -64,6 +64,13 @@ pub struct Partner {
 }
 
 impl Partner {
+    /// The generic mailbox, when the partner is live and wants e-mails there.
+    pub fn notifiable_email(&self) -> Option<&str> {
+        self.email
+            .as_deref()
+            .filter(|_| self.email_notifiable && !self.is_archive)
+    }
+
     pub fn has_competence(&self, q: Qualification) -> bool {
         self.competences.contains(&q)
     }

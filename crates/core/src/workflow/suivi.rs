@@ -131,14 +131,3 @@ fn find(case: &Case, id: SuiviId) -> Result<Suivi, DomainError> {
         .cloned()
         .ok_or_else(|| DomainError::NotFound("Suivi".into()))
 }
-
-/// Suivis whose edit window is over and whose notifications are due.
-pub fn due_for_release(suivis: &[Suivi], now: DateTime<Utc>) -> Vec<SuiviId> {
-    suivis
-        .iter()
-        .filter(|s| {
-            s.waiting_notification && !s.is_deleted() && now - s.created_at >= SUIVI_EDIT_WINDOW
-        })
-        .map(|s| s.id)
-        .collect()
-}
