@@ -331,13 +331,7 @@ async fn rule_07_close_for_all_closes_pending_and_accepted_affectations_not_refu
     let p = &world.partners;
     let rt = world.actor(&world.people.rt);
     let id = world.active_case().await.signalement.id;
-    let case = world
-        .app
-        .affect_partners(&rt, id, &[p.schs.id, p.caf.id, p.adil.id])
-        .await
-        .expect("affected");
-    let schs = case.affectation_of(p.schs.id).expect("schs").id;
-    let caf = case.affectation_of(p.caf.id).expect("caf").id;
+    let [schs, caf, _] = world.affect_all(id, [p.schs.id, p.caf.id, p.adil.id]).await;
     world
         .app
         .accept_affectation(&world.actor(&world.people.agent_schs), id, schs, vec![])
@@ -554,12 +548,7 @@ async fn rule_09_an_agent_sees_a_case_only_through_his_partners_affectation() {
         Some(&Refusal::OutOfScope)
     );
 
-    let case = world
-        .app
-        .affect_partners(&rt, id, &[world.partners.caf.id])
-        .await
-        .expect("affected");
-    let caf = case.affectation_of(world.partners.caf.id).expect("caf").id;
+    let [caf] = world.affect_all(id, [world.partners.caf.id]).await;
     world
         .app
         .refuse_affectation(&caf_agent, id, caf, None, "Pas pour nous")
@@ -601,22 +590,7 @@ async fn rule_09_an_agent_sees_a_case_only_through_his_partners_affectation() {
         0
     );
 
-    world
-        .app
-        .close_signalement(
-            &rt,
-            id,
-            MotifCloture::Autre,
-            "Clôture avant archivage.",
-            false,
-        )
-        .await
-        .expect("closed");
-    world
-        .app
-        .archive_signalement(&rt, id)
-        .await
-        .expect("archived");
+    world.close_and_archive(id).await;
     assert_eq!(
         world
             .app
@@ -643,15 +617,7 @@ async fn rule_10_an_agent_writes_suivis_only_with_an_accepted_affectation_on_an_
     let rt = world.actor(&world.people.rt);
     let agent = world.actor(&world.people.agent_schs);
     let id = world.active_case().await.signalement.id;
-    let case = world
-        .app
-        .affect_partners(&rt, id, &[world.partners.schs.id])
-        .await
-        .expect("affected");
-    let a = case
-        .affectation_of(world.partners.schs.id)
-        .expect("affectation")
-        .id;
+    let [a] = world.affect_all(id, [world.partners.schs.id]).await;
     let r = refusal(
         world
             .app
@@ -735,16 +701,9 @@ async fn rule_12_only_members_answer_while_active_and_never_when_synchronized() 
     let world = World::new().await;
     let rt = world.actor(&world.people.rt);
     let id = world.active_case().await.signalement.id;
-    let case = world
-        .app
-        .affect_partners(&rt, id, &[world.partners.schs.id, world.partners.ars.id])
-        .await
-        .expect("affected");
-    let schs = case
-        .affectation_of(world.partners.schs.id)
-        .expect("schs")
-        .id;
-    let ars = case.affectation_of(world.partners.ars.id).expect("ars").id;
+    let [schs, ars] = world
+        .affect_all(id, [world.partners.schs.id, world.partners.ars.id])
+        .await;
     let sa = world.actor(&world.people.super_admin);
     assert_eq!(
         refusal(world.app.accept_affectation(&sa, id, schs, vec![]).await),
@@ -819,15 +778,7 @@ async fn rule_13_only_the_allowed_affectation_transitions_happen() {
     let rt = world.actor(&world.people.rt);
     let agent = world.actor(&world.people.agent_schs);
     let id = world.active_case().await.signalement.id;
-    let case = world
-        .app
-        .affect_partners(&rt, id, &[world.partners.schs.id])
-        .await
-        .expect("affected");
-    let a = case
-        .affectation_of(world.partners.schs.id)
-        .expect("affectation")
-        .id;
+    let [a] = world.affect_all(id, [world.partners.schs.id]).await;
     let closing = ClosingForm {
         motif: MotifCloture::LogementDecent,
         travaux: None,
@@ -943,13 +894,7 @@ async fn rule_14_back_to_wait_or_accepted_clears_every_motif() {
         .await
         .expect("accepted");
     let other = world.active_case().await.signalement.id;
-    let rt = world.actor(&world.people.rt);
-    let c = world
-        .app
-        .affect_partners(&rt, other, &[world.partners.schs.id])
-        .await
-        .expect("affected");
-    let b = c.affectation_of(world.partners.schs.id).expect("b").id;
+    let [b] = world.affect_all(other, [world.partners.schs.id]).await;
     world
         .app
         .refuse_affectation(
@@ -972,15 +917,9 @@ async fn rule_14_back_to_wait_or_accepted_clears_every_motif() {
 #[tokio::test]
 async fn rule_15_refusing_an_affectation_writes_an_internal_suivi_with_the_motif() {
     let world = World::new().await;
-    let rt = world.actor(&world.people.rt);
     let agent = world.actor(&world.people.agent_caf);
     let id = world.active_case().await.signalement.id;
-    let case = world
-        .app
-        .affect_partners(&rt, id, &[world.partners.caf.id])
-        .await
-        .expect("affected");
-    let a = case.affectation_of(world.partners.caf.id).expect("a").id;
+    let [a] = world.affect_all(id, [world.partners.caf.id]).await;
     let case = world
         .app
         .refuse_affectation(&agent, id, a, None, "Le foyer n'est pas allocataire")
@@ -995,12 +934,7 @@ async fn rule_15_refusing_an_affectation_writes_an_internal_suivi_with_the_motif
     );
 
     let other = world.active_case().await.signalement.id;
-    let c = world
-        .app
-        .affect_partners(&rt, other, &[world.partners.caf.id])
-        .await
-        .expect("affected");
-    let b = c.affectation_of(world.partners.caf.id).expect("b").id;
+    let [b] = world.affect_all(other, [world.partners.caf.id]).await;
     let c = world
         .app
         .refuse_affectation(
@@ -1024,16 +958,9 @@ async fn rule_16_the_first_acceptance_tells_the_usager_once() {
     let world = World::new().await;
     let rt = world.actor(&world.people.rt);
     let id = world.active_case().await.signalement.id;
-    let case = world
-        .app
-        .affect_partners(&rt, id, &[world.partners.schs.id, world.partners.ars.id])
-        .await
-        .expect("affected");
-    let schs = case
-        .affectation_of(world.partners.schs.id)
-        .expect("schs")
-        .id;
-    let ars = case.affectation_of(world.partners.ars.id).expect("ars").id;
+    let [schs, ars] = world
+        .affect_all(id, [world.partners.schs.id, world.partners.ars.id])
+        .await;
     let case = world
         .app
         .accept_affectation(&world.actor(&world.people.agent_schs), id, schs, vec![])
@@ -1072,12 +999,7 @@ async fn rule_16_the_first_acceptance_tells_the_usager_once() {
         .validate_signalement(&rt, id, vec![])
         .await
         .expect("validated");
-    let c = world
-        .app
-        .affect_partners(&rt, id, &[world.partners.schs.id])
-        .await
-        .expect("affected");
-    let a = c.affectation_of(world.partners.schs.id).expect("a").id;
+    let [a] = world.affect_all(id, [world.partners.schs.id]).await;
     let c = world
         .app
         .accept_affectation(&world.actor(&world.people.agent_schs), id, a, vec![])
@@ -1090,7 +1012,6 @@ async fn rule_16_the_first_acceptance_tells_the_usager_once() {
 #[tokio::test]
 async fn rule_17_closing_unsubscribes_the_partner_except_rts_and_needs_a_complete_form() {
     let world = World::new().await;
-    let rt = world.actor(&world.people.rt);
     let agent = world.actor(&world.people.agent_ars_with_affectation_right);
     let id = world.active_case().await.signalement.id;
     assert!(
@@ -1101,12 +1022,7 @@ async fn rule_17_closing_unsubscribes_the_partner_except_rts_and_needs_a_complet
             .contains(&world.people.rt.id),
         "the validating RT follows the case"
     );
-    let c = world
-        .app
-        .affect_partners(&rt, id, &[world.partners.ars.id])
-        .await
-        .expect("affected");
-    let a = c.affectation_of(world.partners.ars.id).expect("a").id;
+    let [a] = world.affect_all(id, [world.partners.ars.id]).await;
     world
         .app
         .accept_affectation(&agent, id, a, vec![])
@@ -1197,7 +1113,6 @@ async fn rule_18_suivi_type_follows_category_and_a_vacant_dwelling_gets_no_publi
 #[tokio::test]
 async fn rule_19_writing_a_suivi_subscribes_agents_but_not_super_admins_nor_refusals() {
     let world = World::new().await;
-    let rt = world.actor(&world.people.rt);
     let case = world.accepted_case().await;
     let id = case.signalement.id;
     let schs_agent = world.people.agent_schs.id;
@@ -1235,12 +1150,7 @@ async fn rule_19_writing_a_suivi_subscribes_agents_but_not_super_admins_nor_refu
         "super admins are not subscribed"
     );
 
-    let c = world
-        .app
-        .affect_partners(&rt, id, &[world.partners.caf.id])
-        .await
-        .expect("affected");
-    let a = c.affectation_of(world.partners.caf.id).expect("a").id;
+    let [a] = world.affect_all(id, [world.partners.caf.id]).await;
     let c = world
         .app
         .refuse_affectation(

@@ -6,7 +6,7 @@ mod common;
 
 use common::{World, form};
 use histologe_core::actor::{Actor, ApiClient};
-use histologe_core::enums::{CreationSource, MotifCloture, SuiviCategory};
+use histologe_core::enums::{CreationSource, SuiviCategory};
 use histologe_core::ids::UserId;
 use histologe_core::model::Membership;
 use histologe_core::policy::Refusal;
@@ -74,23 +74,7 @@ async fn an_api_client_sees_no_access_code_and_nothing_archived() {
         .expect("its partner's case");
     assert!(seen.signalement.code_suivi.is_empty() && seen.signalement.login_bailleur.is_empty());
 
-    let rt = world.actor(&world.people.rt);
-    world
-        .app
-        .close_signalement(
-            &rt,
-            id,
-            MotifCloture::Autre,
-            "Clôture avant archivage.",
-            false,
-        )
-        .await
-        .expect("closed");
-    world
-        .app
-        .archive_signalement(&rt, id)
-        .await
-        .expect("archived");
+    world.close_and_archive(id).await;
     let refused = world.app.view_case(&api, id).await.expect_err("archived");
     assert!(refused.hides_existence(), "{refused:?}");
 }

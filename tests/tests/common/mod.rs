@@ -18,7 +18,7 @@ use histologe_core::enums::{
     CreationSource, DebutDesordres, PartnerType, ProfileDeclarant, Qualification, Role, UsagerSide,
     UserStatus,
 };
-use histologe_core::ids::{PartnerId, SignalementId, UserId};
+use histologe_core::ids::{AffectationId, PartnerId, SignalementId, UserId};
 use histologe_core::model::{
     Adresse, Allocataire, AutoAffectationRule, Case, Declarant, GeoPoint, Logement, Membership,
     Occupant, Partner, Proprio, Territory, User,
@@ -309,6 +309,39 @@ impl World {
             )
             .await
             .expect("accepted")
+    }
+
+    /// The RT affects these partners; their affectations, in the same order.
+    pub async fn affect_all<const N: usize>(
+        &self,
+        id: SignalementId,
+        partners: [PartnerId; N],
+    ) -> [AffectationId; N] {
+        let case = self
+            .app
+            .affect_partners(&self.actor(&self.people.rt), id, &partners)
+            .await
+            .expect("affected");
+        partners.map(|p| case.affectation_of(p).expect("affectation").id)
+    }
+
+    /// The RT closes the case for all, then archives it.
+    pub async fn close_and_archive(&self, id: SignalementId) {
+        let rt = self.actor(&self.people.rt);
+        self.app
+            .close_signalement(
+                &rt,
+                id,
+                histologe_core::enums::MotifCloture::Autre,
+                "Clôture avant archivage.",
+                false,
+            )
+            .await
+            .expect("closed");
+        self.app
+            .archive_signalement(&rt, id)
+            .await
+            .expect("archived");
     }
 
     pub async fn case(&self, id: SignalementId) -> Case {
