@@ -123,6 +123,10 @@ impl JobQueue for SqlStore {
             .await
             .map_err(repo_error("claim"))?
         else {
+            // Roll back now, not on drop: sqlx rolls a dropped transaction
+            // back later, from the pool, and until then the rows this locking
+            // read went over stay locked, so the next claim would SKIP them.
+            tx.rollback().await.map_err(repo_error("claim"))?;
             return Ok(None);
         };
         let seq: i64 = row.try_get("seq").map_err(repo_error("claim"))?;
