@@ -75,6 +75,7 @@ async fn main() -> Fallible<()> {
         files: store.clone(),
         history: store.clone(),
         notifications: store.clone(),
+        drafts: store.clone(),
         jobs: store.clone(),
         shared: Arc::new(MemorySharedState::new()),
         clock: clock.clone(),

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use histologe_ports::{
-    AddressLookup, AutoAffectationRuleRepository, Clock, EnergyLookup, ErrorReporter,
-    EsaboraGateway, FileRepository, FileStore, HistoryRepository, IdGenerator, JobQueue, Mailer,
-    NotificationRepository, OilhiNotifier, PartnerRepository, SharedState, SignalementRepository,
-    TerritoryRepository, UnitOfWork, UserRepository,
+    AddressLookup, AutoAffectationRuleRepository, Clock, DraftRepository, EnergyLookup,
+    ErrorReporter, EsaboraGateway, FileRepository, FileStore, HistoryRepository, IdGenerator,
+    JobQueue, Mailer, NotificationRepository, OilhiNotifier, PartnerRepository, SharedState,
+    SignalementRepository, TerritoryRepository, UnitOfWork, UserRepository,
 };
 
 use crate::clock::FixedClock;
@@ -104,6 +104,7 @@ impl MemoryAdapters {
             files: store.clone(),
             history: store.clone(),
             notifications: store.clone(),
+            drafts: store.clone(),
             jobs: store,
             file_store: self.file_store.clone(),
             mailer: self.mailer.clone(),
@@ -133,6 +134,8 @@ pub struct DynPorts {
     pub files: Arc<dyn FileRepository>,
     pub history: Arc<dyn HistoryRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
+    /// Drafts of the public form.
+    pub drafts: Arc<dyn DraftRepository>,
     pub jobs: Arc<dyn JobQueue>,
     pub file_store: Arc<dyn FileStore>,
     pub mailer: Arc<dyn Mailer>,

@@ -6,7 +6,7 @@
 //!
 //! | Adapter | Port(s) | What it does |
 //! |---|---|---|
-//! | [`MemoryStore`] | `UnitOfWork`/`Transaction`, `SignalementRepository`, `UserRepository`, `PartnerRepository`, `TerritoryRepository`, `AutoAffectationRuleRepository`, `FileRepository`, `HistoryRepository`, `NotificationRepository`, `JobQueue` | one database: cases, suivis, subscriptions, users, partners, territories, rules, file metadata, history, notifications, jobs |
+//! | [`MemoryStore`] | `UnitOfWork`/`Transaction`, `SignalementRepository`, `UserRepository`, `PartnerRepository`, `TerritoryRepository`, `AutoAffectationRuleRepository`, `FileRepository`, `HistoryRepository`, `NotificationRepository`, `DraftRepository`, `JobQueue` | one database: cases, suivis, subscriptions, users, partners, territories, rules, file metadata, history, notifications, drafts, jobs |
 //! | [`MemoryFileStore`] | `FileStore` | bytes and content type per key; `set_unavailable`, `set_full` |
 //! | [`MemoryMailer`] | `Mailer` | outbox read with `sent()`; `fail_next(n)`, `reject_address(a)` |
 //! | [`MemorySharedState`] | `SharedState` | counters and locks of one process, timed by `Instant` or by a `Clock` |

@@ -7,18 +7,18 @@ use std::cmp::Reverse;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use histologe_core::enums::{Role, SignalementStatus, UserStatus};
-use histologe_core::ids::{FileId, PartnerId, SignalementId, SuiviId, UserId};
+use histologe_core::ids::{DraftId, FileId, PartnerId, SignalementId, SuiviId, UserId};
 use histologe_core::model::{
     AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner, RuleStatus,
-    Signalement, Territory, User,
+    Signalement, SignalementDraft, Territory, User,
 };
 use histologe_core::policy::ListScope;
 use histologe_core::reference::{Reference, is_reference_query};
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{
-    AutoAffectationRuleRepository, FileRepository, HistoryRepository, NotificationRepository, Page,
-    PartnerRepository, RepoError, SignalementFilter, SignalementRepository, TerritoryRepository,
-    UserRepository,
+    AutoAffectationRuleRepository, DraftRepository, FileRepository, HistoryRepository,
+    NotificationRepository, Page, PartnerRepository, RepoError, SignalementFilter,
+    SignalementRepository, TerritoryRepository, UserRepository,
 };
 
 use crate::store::MemoryStore;
@@ -504,5 +504,19 @@ impl NotificationRepository for MemoryStore {
                 .iter()
                 .filter(|n| n.signalement_id == Some(id)),
         ))
+    }
+}
+
+#[async_trait]
+impl DraftRepository for MemoryStore {
+    async fn save(&self, draft: &SignalementDraft) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        state.drafts.insert(draft.id, draft.clone());
+        Ok(())
+    }
+
+    async fn get(&self, id: DraftId) -> Result<Option<SignalementDraft>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.drafts.get(&id).cloned())
     }
 }

@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use histologe_core::ids::{PartnerId, SignalementId, SuiviId, UserId};
+use histologe_core::ids::{DraftId, PartnerId, SignalementId, SuiviId, UserId};
 use histologe_core::model::{
-    AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner, Territory, User,
+    AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner, SignalementDraft,
+    Territory, User,
 };
 use histologe_core::reference::{Reference, is_temporary_reference};
 use histologe_core::territory_code::TerritoryCode;
@@ -44,6 +45,8 @@ pub(crate) struct State {
     /// Insertion order; `seq` breaks ties between jobs due at once.
     pub(crate) jobs: Vec<StoredJob>,
     pub(crate) next_job_seq: u64,
+    /// Drafts of the public form.
+    pub(crate) drafts: HashMap<DraftId, SignalementDraft>,
 }
 
 impl State {

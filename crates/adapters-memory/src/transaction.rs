@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use histologe_core::ids::{SignalementId, SuiviId, UserId};
-use histologe_core::model::{Case, HistoryEntry, Notification, Suivi};
+use histologe_core::ids::{DraftId, SignalementId, SuiviId, UserId};
+use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi};
 use histologe_core::reference::Reference;
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{Job, JobStatus, NewJob, RepoError, Transaction};
@@ -40,6 +40,8 @@ pub(crate) struct MemoryTransaction {
     notifications: Vec<NotificationOp>,
     history: Vec<HistoryEntry>,
     jobs: Vec<Job>,
+    /// Drafts saved here, in their last version.
+    drafts: HashMap<DraftId, SignalementDraft>,
 }
 
 impl MemoryTransaction {
@@ -51,6 +53,7 @@ impl MemoryTransaction {
             notifications: Vec::new(),
             history: Vec::new(),
             jobs: Vec::new(),
+            drafts: HashMap::new(),
         }
     }
 
@@ -365,6 +368,12 @@ impl Transaction for MemoryTransaction {
         Ok(())
     }
 
+    async fn save_draft(&mut self, draft: &SignalementDraft) -> Result<(), RepoError> {
+        self.shared.check_available()?;
+        self.drafts.insert(draft.id, draft.clone());
+        Ok(())
+    }
+
     /// Applies every staged change under one acquisition of the data lock,
     /// so a reader sees all of them or none; then releases the writer lock.
     async fn commit(self: Box<Self>) -> Result<(), RepoError> {
@@ -375,6 +384,7 @@ impl Transaction for MemoryTransaction {
             notifications,
             history,
             jobs,
+            drafts,
         } = *self;
         let mut state = shared.state().await?;
         for case in cases.into_values() {
@@ -398,6 +408,7 @@ impl Transaction for MemoryTransaction {
                 seq,
             });
         }
+        state.drafts.extend(drafts);
         drop(state);
         drop(writer);
         Ok(())

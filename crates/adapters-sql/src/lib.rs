@@ -13,6 +13,7 @@ mod backup;
 mod bulk;
 mod cases;
 mod codec;
+mod drafts;
 mod jobs;
 mod repositories;
 mod store;

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use histologe_core::ids::{SignalementId, SuiviId, UserId};
-use histologe_core::model::{Case, HistoryEntry, Notification, Suivi};
+use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi};
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{NewJob, RepoError, Transaction, UnitOfWork};
 use sqlx::{Any, Row};
@@ -212,6 +212,10 @@ impl Transaction for SqlTransaction {
 
     async fn enqueue(&mut self, job: &NewJob) -> Result<(), RepoError> {
         crate::jobs::enqueue(&mut self.tx, job).await
+    }
+
+    async fn save_draft(&mut self, draft: &SignalementDraft) -> Result<(), RepoError> {
+        crate::drafts::save(&mut self.tx, self.engine, draft).await
     }
 
     async fn commit(self: Box<Self>) -> Result<(), RepoError> {

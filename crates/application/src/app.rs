@@ -9,9 +9,10 @@ use histologe_core::upload::UploadRules;
 use histologe_core::workflow::Events;
 use histologe_core::{Actor, DomainError};
 use histologe_ports::{
-    AutoAffectationRuleRepository, Clock, FileRepository, FileStore, HistoryRepository,
-    IdGenerator, ImageProcessor, JobQueue, NotificationRepository, PartnerRepository, SharedState,
-    SignalementRepository, TerritoryRepository, UnitOfWork, UserRepository, VirusScanner,
+    AutoAffectationRuleRepository, Clock, DraftRepository, FileRepository, FileStore,
+    HistoryRepository, IdGenerator, ImageProcessor, JobQueue, NotificationRepository,
+    PartnerRepository, SharedState, SignalementRepository, TerritoryRepository, UnitOfWork,
+    UserRepository, VirusScanner,
 };
 
 use crate::error::AppError;
@@ -28,6 +29,8 @@ pub struct Ports {
     pub files: Arc<dyn FileRepository>,
     pub history: Arc<dyn HistoryRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
+    /// Drafts of the public form.
+    pub drafts: Arc<dyn DraftRepository>,
     pub jobs: Arc<dyn JobQueue>,
     pub shared: Arc<dyn SharedState>,
     pub clock: Arc<dyn Clock>,

@@ -16,6 +16,12 @@ pub enum AppError {
     /// Too many attempts (identity check, login): try again later.
     #[error("Trop de tentatives. Réessayez dans quelques minutes.")]
     TooManyAttempts,
+    /// The draft was sent as a signalement, or archived: it can no longer
+    /// be changed nor sent.
+    #[error(
+        "Ce brouillon a déjà été envoyé ou archivé : il ne peut plus être modifié ni envoyé. Pour signaler un autre problème, commencez un nouveau signalement."
+    )]
+    DraftNotEditable,
     /// The file store (or the antivirus) is down or full: the upload can
     /// be retried, and nothing else the person did is lost.
     #[error(

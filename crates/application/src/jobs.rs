@@ -10,7 +10,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use histologe_core::enums::{NotificationType, SuiviCategory};
 use histologe_core::ids::{
-    AffectationId, FileId, JobId, NotificationId, PartnerId, SignalementId, SuiviId, UserId,
+    AffectationId, DraftId, FileId, JobId, NotificationId, PartnerId, SignalementId, SuiviId,
+    UserId,
 };
 use histologe_core::upload::{FileKind, Variant, variant_key};
 use histologe_ports::{
@@ -190,6 +191,24 @@ impl JobPayload for MakeFileVariants {
     }
 }
 
+/// E-mail with the personal link that resumes a draft of the public form.
+/// The one payload carrying an address: the link goes where the declarant
+/// asked at that moment, even if the draft's address changes afterwards.
+/// No idempotency key: each request is a new e-mail (requests are
+/// rate-limited by `App::send_draft_link`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailDraftLink {
+    pub draft_id: DraftId,
+    pub email: String,
+}
+
+impl JobPayload for EmailDraftLink {
+    const KIND: &'static str = "email.draft_link";
+    fn idempotency_key(&self) -> Option<String> {
+        None
+    }
+}
+
 /// After this many attempts (about 20 hours of retries with the backoff
 /// below) a job is dead and shown to administrators.
 pub const MAX_ATTEMPTS: u32 = 12;
@@ -282,6 +301,7 @@ impl Runner {
             EmailToPartner::KIND => self.email_partner(payload(job)?).await,
             EmailToUsager::KIND => self.email_usager(payload(job)?).await,
             MakeFileVariants::KIND => self.file_variants(payload(job)?).await,
+            EmailDraftLink::KIND => self.email_draft_link(payload(job)?).await,
             // The Esabora adapter arrives with its issue; until then the
             // job stays visible as dead rather than silently dropped.
             other => Err(Failure::Permanent(format!(
@@ -416,6 +436,36 @@ impl Runner {
                 .map_err(store_failure)?;
         }
         Ok(())
+    }
+
+    /// A draft gone or sent since has nothing left to resume: no e-mail.
+    async fn email_draft_link(&self, p: EmailDraftLink) -> Result<(), Failure> {
+        let draft = self
+            .app
+            .ports
+            .drafts
+            .get(p.draft_id)
+            .await
+            .map_err(|e| Failure::Transient(e.to_string()))?;
+        if !draft.is_some_and(|d| d.is_editable()) {
+            return Ok(());
+        }
+        let link = format!("{}/signalement/brouillon/{}", self.base_url, p.draft_id);
+        self.send(OutgoingEmail {
+            to: vec![p.email],
+            subject: "Reprendre votre signalement".to_string(),
+            text: format!(
+                "Bonjour,\n\n\
+                 Vous avez commencé un signalement sur un logement. Ce que vous avez saisi est enregistré : \
+                 pour reprendre votre signalement là où vous l'avez laissé, ouvrez ce lien :\n\n\
+                 {link}\n\n\
+                 Ce lien est personnel : il donne accès à ce que vous avez saisi, ne le transmettez à personne.\n\n\
+                 Si vous n'avez pas demandé ce message, vous pouvez l'ignorer.\n"
+            ),
+            html: None,
+            template: "draft_link".to_string(),
+        })
+        .await
     }
 
     /// Never to a vacant dwelling's usagers (§1.1).

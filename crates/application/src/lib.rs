@@ -15,4 +15,5 @@ mod use_cases;
 pub use app::{App, Ports, Settings};
 pub use error::AppError;
 pub use use_cases::files::{Download, UploadInput};
+pub use use_cases::public_form::{Receipt, StagedPhoto};
 pub use use_cases::usager::IdentityCheck;

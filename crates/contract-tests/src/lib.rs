@@ -4,7 +4,7 @@
 //! A contract is one `pub async fn` taking a [`Backend`], grouped in one
 //! module per port ([`transaction`], [`concurrency`], [`jobs`],
 //! [`signalements`], [`users`], [`partners`], [`territories`], [`rules`],
-//! [`files`], [`history`], [`notifications`]). Each starts from
+//! [`files`], [`history`], [`notifications`], [`drafts`]). Each starts from
 //! [`Backend::fresh`] (an empty database), seeds what it needs through the
 //! ports themselves and panics with a message saying which promise of the
 //! port was broken.
@@ -68,7 +68,7 @@
 use std::sync::Arc;
 
 use histologe_ports::{
-    AutoAffectationRuleRepository, FileRepository, HistoryRepository, JobQueue,
+    AutoAffectationRuleRepository, DraftRepository, FileRepository, HistoryRepository, JobQueue,
     NotificationRepository, PartnerRepository, SignalementRepository, TerritoryRepository,
     UnitOfWork, UserRepository,
 };
@@ -81,6 +81,7 @@ pub use file_store::FileStoreBackend;
 pub use histologe_ports::RepoError;
 
 pub mod concurrency;
+pub mod drafts;
 pub mod file_store;
 pub mod files;
 pub mod fixtures;
@@ -108,6 +109,7 @@ pub struct Stores {
     pub history: Arc<dyn HistoryRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
     pub jobs: Arc<dyn JobQueue>,
+    pub drafts: Arc<dyn DraftRepository>,
 }
 
 impl Stores {
@@ -125,6 +127,7 @@ impl Stores {
             + HistoryRepository
             + NotificationRepository
             + JobQueue
+            + DraftRepository
             + 'static,
     {
         let store = Arc::new(store);
@@ -138,6 +141,7 @@ impl Stores {
             files: store.clone(),
             history: store.clone(),
             notifications: store.clone(),
+            drafts: store.clone(),
             jobs: store,
         }
     }
@@ -228,6 +232,11 @@ macro_rules! contract_suite {
             history::history_of_signalement_oldest_first,
             notifications::notifications_of_user_newest_first,
             notifications::notifications_of_signalement,
+            drafts::drafts_save_then_get_round_trips,
+            drafts::drafts_save_again_updates,
+            drafts::drafts_unknown_id_is_none,
+            drafts::drafts_dropped_transaction_leaves_nothing,
+            drafts::drafts_committed_save_draft_is_visible,
         }
     };
 }
@@ -308,6 +317,7 @@ mod tests {
         ("files", include_str!("files.rs")),
         ("history", include_str!("history.rs")),
         ("notifications", include_str!("notifications.rs")),
+        ("drafts", include_str!("drafts.rs")),
     ];
 
     /// A contract written but left out of `contract_suite!` would never

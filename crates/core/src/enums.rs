@@ -705,6 +705,16 @@ closed_list!(
     }
 );
 
+closed_list!(
+    /// Where a draft of the public form stands: being filled in, sent as a
+    /// signalement, or put away.
+    DraftStatus {
+        EnCours => ("en_cours", "En cours"),
+        Envoye => ("envoye", "Envoyé"),
+        Archive => ("archive", "Archivé"),
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -716,6 +726,9 @@ mod tests {
         }
         for c in SuiviCategory::ALL {
             assert_eq!(SuiviCategory::parse(c.as_str()), Some(*c));
+        }
+        for d in DraftStatus::ALL {
+            assert_eq!(DraftStatus::parse(d.as_str()), Some(*d));
         }
         assert_eq!(AffectationStatus::Accepted.as_str(), "EN_COURS");
         assert_eq!(AffectationStatus::parse("ACCEPTED"), None);

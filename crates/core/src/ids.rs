@@ -46,4 +46,5 @@ id_type!(
     AutoAffectationRuleId,
     HistoryEntryId,
     JobId,
+    DraftId,
 );

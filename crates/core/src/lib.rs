@@ -14,6 +14,7 @@ pub mod desordres;
 pub mod enums;
 pub mod error;
 pub mod events;
+pub mod form;
 pub mod history;
 pub mod ids;
 pub mod model;

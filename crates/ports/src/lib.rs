@@ -30,9 +30,9 @@ pub use lookups::{
 };
 pub use mail::{MailError, Mailer, OutgoingEmail};
 pub use repositories::{
-    AutoAffectationRuleRepository, CommuneRepository, FileRepository, HistoryRepository,
-    NotificationRepository, Page, PartnerRepository, SignalementFilter, SignalementRepository,
-    TerritoryRepository, UserRepository,
+    AutoAffectationRuleRepository, CommuneRepository, DraftRepository, FileRepository,
+    HistoryRepository, NotificationRepository, Page, PartnerRepository, SignalementFilter,
+    SignalementRepository, TerritoryRepository, UserRepository,
 };
 pub use shared_state::{SharedState, SharedStateError};
 pub use transaction::{Transaction, UnitOfWork};

@@ -5,10 +5,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use histologe_core::enums::SignalementStatus;
-use histologe_core::ids::{FileId, PartnerId, SignalementId, UserId};
+use histologe_core::ids::{DraftId, FileId, PartnerId, SignalementId, UserId};
 use histologe_core::model::{
     AutoAffectationRule, Case, Commune, FileMeta, HistoryEntry, Notification, Partner, Signalement,
-    Territory, User,
+    SignalementDraft, Territory, User,
 };
 use histologe_core::policy::ListScope;
 use histologe_core::territory_code::TerritoryCode;
@@ -149,4 +149,16 @@ pub trait CommuneRepository: Send + Sync {
     /// Postal codes of this commune.
     async fn by_insee(&self, code_insee: &str) -> Result<Vec<Commune>, RepoError>;
     async fn count(&self) -> Result<u64, RepoError>;
+}
+
+/// Drafts of the public form, saved at every step. A submission marks its
+/// draft sent through `Transaction::save_draft`, with the signalement.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait DraftRepository: Send + Sync {
+    /// Inserts the draft, or replaces the one with its id (answers, step,
+    /// e-mail, status, signalement, dates: everything but the id).
+    async fn save(&self, draft: &SignalementDraft) -> Result<(), RepoError>;
+    /// `None` when no draft has this id.
+    async fn get(&self, id: DraftId) -> Result<Option<SignalementDraft>, RepoError>;
 }

@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use histologe_core::ids::{SignalementId, SuiviId, UserId};
-use histologe_core::model::{Case, HistoryEntry, Notification, Suivi};
+use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi};
 use histologe_core::territory_code::TerritoryCode;
 
 use crate::error::RepoError;
@@ -79,6 +79,11 @@ pub trait Transaction: Send {
 
     /// Enqueues a job; a job whose idempotency key exists is ignored.
     async fn enqueue(&mut self, job: &NewJob) -> Result<(), RepoError>;
+
+    /// Inserts or replaces a draft of the public form, like
+    /// `DraftRepository::save`, but with the rest of the transaction: a
+    /// submission marks its draft sent together with the new case.
+    async fn save_draft(&mut self, draft: &SignalementDraft) -> Result<(), RepoError>;
 
     async fn commit(self: Box<Self>) -> Result<(), RepoError>;
 }

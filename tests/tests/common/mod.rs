@@ -143,6 +143,7 @@ impl World {
             files: store.clone(),
             history: store.clone(),
             notifications: store.clone(),
+            drafts: store.clone(),
             jobs: store.clone(),
             shared: Arc::new(MemorySharedState::new()),
             clock: clock.clone(),

@@ -254,6 +254,26 @@ impl App {
         }
     }
 
+    /// The files of a case that `actor` may see (an usager: the ones shown
+    /// to him), oldest first.
+    pub async fn visible_files(
+        &self,
+        actor: &Actor,
+        signalement_id: SignalementId,
+    ) -> Result<Vec<FileMeta>, AppError> {
+        let case = self.view_case(actor, signalement_id).await?;
+        let mut files: Vec<FileMeta> = self
+            .ports
+            .files
+            .of_signalement(signalement_id)
+            .await?
+            .into_iter()
+            .filter(|f| can(actor, Action::ViewFile, Resource::File(&case, f)).is_ok())
+            .collect();
+        files.sort_by_key(|f| f.created_at);
+        Ok(files)
+    }
+
     /// A file, for an actor the policy lets see it: a partner agent sees
     /// the files of the cases he sees; an usager only the files visible to
     /// him. A refusal looks like "not found" ([`AppError::hides_existence`]).

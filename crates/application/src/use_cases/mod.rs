@@ -1,7 +1,9 @@
 //! One file per group of use cases of the core loop.
 
 pub mod affectation;
+pub mod drafts;
 pub mod files;
+pub mod public_form;
 pub mod signalement;
 pub mod submit;
 pub mod suivi;

@@ -1,14 +1,15 @@
 //! Submitting a signalement: public form, back-office professional form,
 //! API (§3.1). The case is numbered, stored, auto-affected or announced to
-//! the territory's admins, and acknowledged, in one transaction.
+//! the territory's admins, and acknowledged, in one transaction (with the
+//! draft it comes from marked sent, for `App::submit_draft`).
 
 use chrono::{DateTime, Datelike, Utc};
 use histologe_core::auto_affectation::matching_partners;
 use histologe_core::creation::{self, NewSignalement, Secrets};
-use histologe_core::enums::{NotificationType, SignalementStatus};
+use histologe_core::enums::{DraftStatus, NotificationType, SignalementStatus};
 use histologe_core::events::{Audience, DomainEvent};
 use histologe_core::ids::{AffectationId, SignalementId};
-use histologe_core::model::Case;
+use histologe_core::model::{Case, SignalementDraft};
 use histologe_core::reference::{next_injonction_number, next_reference};
 use histologe_core::territory_code::{
     normalize_insee_for_postcode, territory_accepts, territory_for_insee,
@@ -25,8 +26,22 @@ impl App {
     pub async fn submit_signalement(
         &self,
         actor: &Actor,
+        input: NewSignalement,
+        wants_injonction: bool,
+    ) -> Result<Case, AppError> {
+        self.file_signalement(actor, input, wants_injonction, None)
+            .await
+    }
+
+    /// The one path of every submission. With `draft`, the draft it comes
+    /// from is marked sent (with the new signalement's id) in the same
+    /// transaction as the case: both are written, or neither.
+    pub(crate) async fn file_signalement(
+        &self,
+        actor: &Actor,
         mut input: NewSignalement,
         wants_injonction: bool,
+        draft: Option<&SignalementDraft>,
     ) -> Result<Case, AppError> {
         let insee = input
             .adresse
@@ -91,7 +106,15 @@ impl App {
         loop {
             attempt += 1;
             match self
-                .store_new_case(actor, case.clone(), injonction, &rules, &partners, now)
+                .store_new_case(
+                    actor,
+                    case.clone(),
+                    injonction,
+                    &rules,
+                    &partners,
+                    draft,
+                    now,
+                )
                 .await
             {
                 Err(AppError::Repo(RepoError::Conflict)) if attempt < 5 => continue,
@@ -100,6 +123,7 @@ impl App {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn store_new_case(
         &self,
         actor: &Actor,
@@ -107,6 +131,7 @@ impl App {
         injonction: bool,
         rules: &[histologe_core::model::AutoAffectationRule],
         partners: &[histologe_core::model::Partner],
+        draft: Option<&SignalementDraft>,
         now: DateTime<Utc>,
     ) -> Result<Case, AppError> {
         let territory = case.signalement.territory.clone();
@@ -129,6 +154,15 @@ impl App {
                 .await?;
         }
         tx.save_case(&case).await?;
+        if let Some(draft) = draft {
+            tx.save_draft(&SignalementDraft {
+                status: DraftStatus::Envoye,
+                signalement_id: Some(case.signalement.id),
+                updated_at: now,
+                ..draft.clone()
+            })
+            .await?;
+        }
         tx.commit().await?;
         Ok(case)
     }

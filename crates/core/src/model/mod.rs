@@ -2,6 +2,7 @@
 
 mod affectation;
 mod case;
+mod draft;
 mod file;
 mod intervention;
 mod misc;
@@ -12,6 +13,7 @@ mod user;
 
 pub use affectation::Affectation;
 pub use case::Case;
+pub use draft::SignalementDraft;
 pub use file::FileMeta;
 pub use intervention::Intervention;
 pub use misc::{

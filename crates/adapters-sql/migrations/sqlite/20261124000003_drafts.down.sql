@@ -1,0 +1,2 @@
+DROP INDEX idx_drafts_email;
+DROP TABLE drafts;
