@@ -23,16 +23,22 @@ use crate::{backup, bench, generate};
     about = "Histologe : signalement et traitement du mal-logement.",
     long_about = "Histologe : signalement et traitement du mal-logement.\n\n\
         Configuration par variables d'environnement : DATABASE_URL \
-        (défaut sqlite://var/histologe.db), INJONCTION_BAILLEUR_DEPTS, \
-        HISTOLOGE_DEMO_PASSWORD. Journaux sur la sortie d'erreur, filtrés par RUST_LOG (défaut info)."
+        (défaut sqlite://var/histologe.db), HISTOLOGE_LISTEN (défaut 127.0.0.1:8080), \
+        HISTOLOGE_BASE_URL, HISTOLOGE_SECRET_KEY, HISTOLOGE_ASSETS_DIR (défaut node_modules), \
+        HISTOLOGE_OUTBOX_DIR (défaut var/outbox), STORAGE_URL, CLAMAV_HOST, \
+        INJONCTION_BAILLEUR_DEPTS, UPLOAD_MAX_BYTES, HISTOLOGE_DEMO_PASSWORD. Journaux sur la sortie d'erreur, filtrés par RUST_LOG (défaut info)."
 )]
 pub struct Cli {
+    /// Sans sous-commande : `serve`.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Démarre le site (formulaire public, suivi usager) avec le traitement
+    /// des tâches en arrière-plan ; c'est la commande par défaut.
+    Serve,
     /// Applique les migrations en attente, ou annule les N dernières avec --down N.
     Migrate {
         /// Nombre de migrations à annuler (les plus récentes d'abord).
@@ -79,7 +85,8 @@ pub enum Command {
 /// Runs the subcommand with the configuration of the environment.
 pub async fn run(cli: Cli) -> Result<(), StartError> {
     let config = Config::from_env()?;
-    match cli.command {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => crate::serve::serve(&config).await,
         Command::Migrate { down: Some(steps) } => migrate_down(&config, steps).await,
         Command::Migrate { down: None } => migrate(&config).await,
         Command::DemoData => demo_data(&config).await,

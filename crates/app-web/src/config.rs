@@ -14,6 +14,15 @@ pub const DATABASE_URL: &str = "DATABASE_URL";
 pub const DEMO_PASSWORD: &str = "HISTOLOGE_DEMO_PASSWORD";
 pub const INJONCTION_BAILLEUR_DEPTS: &str = "INJONCTION_BAILLEUR_DEPTS";
 pub const UPLOAD_MAX_BYTES: &str = "UPLOAD_MAX_BYTES";
+pub const LISTEN: &str = "HISTOLOGE_LISTEN";
+pub const BASE_URL: &str = "HISTOLOGE_BASE_URL";
+pub const SECRET_KEY: &str = "HISTOLOGE_SECRET_KEY";
+pub const ASSETS_DIR: &str = "HISTOLOGE_ASSETS_DIR";
+pub const OUTBOX_DIR: &str = "HISTOLOGE_OUTBOX_DIR";
+
+/// Where the embedded default listens: loopback only, so a laptop does not
+/// publish a development database to its network.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 /// The embedded default: one SQLite file under `./var`, relative to the
 /// working directory, created on first start.
@@ -117,6 +126,18 @@ pub struct Config {
     pub injonction_territories: Vec<TerritoryCode>,
     /// Largest file accepted per upload (10 MB by default).
     pub upload_max_bytes: u64,
+    /// Address and port the web server binds.
+    pub listen: std::net::SocketAddr,
+    /// Public address of the site, for links in e-mails (no trailing slash).
+    pub base_url: String,
+    /// Key of the signed and encrypted cookies (at least 64 bytes). Every
+    /// web process of a deployment must share it; the embedded default
+    /// draws one at start when it is unset.
+    pub secret_key: Option<Secret>,
+    /// Where `npm ci` put the front-end packages (DSFR, htmx).
+    pub assets_dir: std::path::PathBuf,
+    /// Where the local outbox mailer writes e-mails.
+    pub outbox_dir: std::path::PathBuf,
 }
 
 impl Config {
@@ -165,11 +186,53 @@ impl Config {
                 })?,
             None => histologe_core::upload::UploadRules::default().max_bytes,
         };
+        let listen: std::net::SocketAddr = match get(LISTEN)? {
+            Some(value) => value.trim().parse().map_err(|_| {
+                ConfigError::new(
+                    LISTEN,
+                    format!(
+                        "« {value} » n'est pas une adresse et un port (exemple : 0.0.0.0:8080)"
+                    ),
+                )
+            })?,
+            None => DEFAULT_LISTEN
+                .parse()
+                .map_err(|_| ConfigError::new(LISTEN, "adresse par défaut invalide"))?,
+        };
+        let base_url = match get(BASE_URL)? {
+            Some(value) if value.starts_with("http://") || value.starts_with("https://") => {
+                value.trim().trim_end_matches('/').to_string()
+            }
+            Some(value) => {
+                return Err(ConfigError::new(
+                    BASE_URL,
+                    format!("« {value} » doit commencer par http:// ou https://"),
+                ));
+            }
+            None => format!("http://{listen}"),
+        };
+        let secret_key = match get(SECRET_KEY)? {
+            Some(value) if value.trim().len() >= 64 => Some(Secret(value.trim().to_string())),
+            Some(_) => {
+                return Err(ConfigError::new(
+                    SECRET_KEY,
+                    "la clé doit compter au moins 64 caractères (par exemple : openssl rand -hex 32)",
+                ));
+            }
+            None => None,
+        };
+        let assets_dir = get(ASSETS_DIR)?.map_or_else(|| "node_modules".into(), Into::into);
+        let outbox_dir = get(OUTBOX_DIR)?.map_or_else(|| "var/outbox".into(), Into::into);
         Ok(Config {
             database_url,
             demo_password,
             injonction_territories,
             upload_max_bytes,
+            listen,
+            base_url,
+            secret_key,
+            assets_dir,
+            outbox_dir,
         })
     }
 }

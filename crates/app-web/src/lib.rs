@@ -1,7 +1,6 @@
 //! The `histologe-web` binary's library: configuration from the
 //! environment, wiring of the adapters into the application, reference and
-//! demo data, and the command line. The web app itself (axum, templates)
-//! arrives with its own issue.
+//! demo data, the command line, and the web app (`web`, served by `serve`).
 //!
 //! Only this crate and the worker's know every adapter (design.md).
 
@@ -13,4 +12,6 @@ pub mod demo;
 pub mod error;
 pub mod generate;
 pub mod reference_data;
+pub mod serve;
+pub mod web;
 pub mod wiring;

@@ -13,9 +13,9 @@ use histologe_adapters_sql::SqlStore;
 use histologe_application::{App, Ports, Settings};
 use histologe_core::territory_code::{LYON_METROPOLE, TerritoryCode};
 use histologe_ports::{
-    AutoAffectationRuleRepository, CommuneRepository, FileRepository, HistoryRepository, JobQueue,
-    NotificationRepository, PartnerRepository, RepoError, SignalementRepository,
-    TerritoryRepository, UnitOfWork, UserRepository,
+    AutoAffectationRuleRepository, CommuneRepository, DraftRepository, FileRepository,
+    HistoryRepository, JobQueue, NotificationRepository, PartnerRepository, RepoError,
+    SignalementRepository, TerritoryRepository, UnitOfWork, UserRepository,
 };
 
 use crate::config::Config;
@@ -35,6 +35,7 @@ pub trait Store:
     + FileRepository
     + HistoryRepository
     + NotificationRepository
+    + DraftRepository
     + JobQueue
     + 'static
 {
@@ -51,6 +52,7 @@ impl<S> Store for S where
         + FileRepository
         + HistoryRepository
         + NotificationRepository
+        + DraftRepository
         + JobQueue
         + 'static
 {
@@ -130,6 +132,7 @@ pub fn ports<S: Store>(store: Arc<S>, outside: Outside) -> Ports {
         files: store.clone(),
         history: store.clone(),
         notifications: store.clone(),
+        drafts: store.clone(),
         jobs: store,
         shared: Arc::new(MemorySharedState::new()),
         clock: Arc::new(SystemClock),

@@ -34,7 +34,26 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use thiserror::Error;
 
-pub use organisations::{DemoAccount, SUPER_ADMIN_EMAIL};
+pub use organisations::{DemoAccount, SUPER_ADMIN_EMAIL, role_account_emails};
+
+/// The demo accounts' password when `HISTOLOGE_DEMO_PASSWORD` is unset.
+pub const DEFAULT_DEMO_PASSWORD: &str = "Histologe-demo-2026";
+
+/// The demo's accounts of each role (one per role and territory) as the
+/// database holds them: printed at every start of the embedded default.
+pub async fn accounts(stores: &Stores) -> Result<Vec<DemoAccount>, RepoError> {
+    let mut accounts = Vec::new();
+    for email in role_account_emails() {
+        if let Some(user) = stores.users.by_email(&email).await? {
+            accounts.push(DemoAccount {
+                email: user.email,
+                role: user.role,
+                partner: None,
+            });
+        }
+    }
+    Ok(accounts)
+}
 
 use crate::wiring::Stores;
 

@@ -241,6 +241,18 @@ const TERRITORIES: &[TerritorySpec] = &[
 /// The e-mail of the super admin account.
 pub const SUPER_ADMIN_EMAIL: &str = "admin@histologe.test";
 
+/// The e-mails of the accounts made for each role: the super admin, then
+/// per territory its admin, a partner admin and an agent.
+pub fn role_account_emails() -> Vec<String> {
+    let mut emails = vec![SUPER_ADMIN_EMAIL.to_string()];
+    for spec in TERRITORIES {
+        for prefix in ["rt", "partenaire", "agent"] {
+            emails.push(format!("{prefix}{}@histologe.test", spec.suffix));
+        }
+    }
+    emails
+}
+
 /// A partner of the demo with the agent who answers for it.
 #[derive(Debug, Clone)]
 pub struct DemoPartner {

@@ -1,0 +1,75 @@
+//! The web app: axum routes over the application's use cases, HTML
+//! rendered on the server with askama templates and the State's design
+//! system (DSFR). Handlers stay thin: read the request, call one use case,
+//! render; errors become pages in one place (`errors`).
+
+pub mod assets;
+pub mod errors;
+pub mod multipart;
+pub mod pages;
+pub mod security;
+pub mod signalement;
+pub mod suivi;
+pub mod usager_session;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::FromRef;
+use axum_extra::extract::cookie::Key;
+use histologe_application::App;
+use histologe_core::form::Form;
+use histologe_ports::CommuneRepository;
+
+/// What every handler may reach.
+#[derive(Clone)]
+pub struct WebState {
+    pub app: App,
+    pub communes: Arc<dyn CommuneRepository>,
+    pub form: &'static Form,
+    /// Signs and encrypts the usager's session cookie.
+    pub cookie_key: Key,
+    pub settings: Arc<WebSettings>,
+}
+
+impl std::fmt::Debug for WebState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebState")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The part of the configuration the pages need.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    pub platform_name: String,
+    pub base_url: String,
+    /// Cookies get `Secure` when the site is served over TLS.
+    pub secure_cookies: bool,
+    pub assets_dir: std::path::PathBuf,
+    pub upload_max_bytes: u64,
+}
+
+impl FromRef<WebState> for Key {
+    fn from_ref(state: &WebState) -> Key {
+        state.cookie_key.clone()
+    }
+}
+
+/// Every route of the public site.
+pub fn router(state: WebState) -> Router {
+    let assets = assets::router(&state.settings.assets_dir);
+    Router::new()
+        .merge(pages::routes())
+        .merge(signalement::routes())
+        .merge(suivi::routes())
+        .nest("/static", assets)
+        .fallback(errors::not_found)
+        .layer(axum::middleware::from_fn(
+            security::refuse_cross_origin_writes,
+        ))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,74 @@
+//! Headers every answer carries, and the refusal of cross-site writes.
+//!
+//! Cross-site request forgery: every POST must come from a page of this
+//! site. Browsers say where a request comes from (`Sec-Fetch-Site`, and
+//! `Origin` on every POST); a write whose origin is another site is refused
+//! before any handler runs, whatever the form. Session cookies are also
+//! `SameSite=Lax`, so a forged request would not carry them anyway
+//! (docs/decisions/0017-web-stack.md).
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// What the pages may load: only this site, plus the national address
+/// base (BAN) that the address autocomplete asks from the browser.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self'; connect-src 'self' https://api-adresse.data.gouv.fr; frame-ancestors 'none'; \
+     form-action 'self'; base-uri 'self'; object-src 'none'";
+
+pub async fn headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // Tracking and draft links hold secrets in their path: never send them on.
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    response
+}
+
+pub async fn refuse_cross_origin_writes(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) || is_same_origin(&request)
+    {
+        return next.run(request).await;
+    }
+    tracing::warn!(uri = %request.uri(), "cross-site write refused");
+    (
+        StatusCode::FORBIDDEN,
+        "Requête refusée : elle ne vient pas d'une page de ce site.",
+    )
+        .into_response()
+}
+
+fn is_same_origin(request: &Request) -> bool {
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    // Older browsers: compare Origin with Host. No Origin at all is a
+    // non-browser client (curl, tests), which carries no victim's cookies.
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+    matches!((origin_host, host), (Some(o), Some(h)) if o == h)
+}
