@@ -46,3 +46,17 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace --locked
+
+# End-to-end: the real binary, real headless Chromium (Debian's package,
+# installed when missing) driven by playwright-core, axe-core on each page.
+echo "== end-to-end (Chromium)"
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing Debian's chromium"
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -q chromium >/dev/null \
+    || { $apt_get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $apt_get install -y -q chromium >/dev/null; }
+fi
+npm ci --no-audit --no-fund --loglevel=error
+cargo build --locked -p histologe-web
+HISTOLOGE_BIN="$CARGO_TARGET_DIR/debug/histologe-web" CHROMIUM="$(command -v chromium)" \
+  node --test --test-concurrency=1 e2e/
