@@ -66,6 +66,10 @@ pub fn router(state: WebState) -> Router {
         .merge(suivi::routes())
         .nest("/static", assets)
         .fallback(errors::not_found)
+        // A GET on a URL that only takes a form (the address bar after a
+        // posted message: `/suivre-mon-signalement/{code}/messages`) gets
+        // the French page too, not an empty 405.
+        .method_not_allowed_fallback(errors::not_found)
         .layer(axum::middleware::from_fn(
             security::refuse_cross_origin_writes,
         ))

@@ -1,0 +1,552 @@
+//! The site in process for the route tests: `web::router` over the memory
+//! adapters with the real reference data (territories and communes), the
+//! reference form, a fresh cookie key and an empty assets directory; and
+//! what a browser does with it (GET, posted forms, multipart bodies,
+//! following redirects, reading what the page shows).
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum_extra::extract::cookie::Key;
+use chrono::NaiveDate;
+use histologe_adapters_memory::MemoryAdapters;
+use histologe_application::jobs::Runner;
+use histologe_application::{App, Ports, Settings};
+use histologe_core::desordres::DesordreGrid;
+use histologe_core::enums::DesordreZone;
+use histologe_core::form::{Answers, Form, Question, QuestionKind, REVIEW_SLUG, precision_key};
+use histologe_core::ids::DraftId;
+use histologe_core::territory_code::{LYON_METROPOLE, TerritoryCode};
+use histologe_web::reference_data::{self, Reload};
+use histologe_web::web::{self, WebSettings, WebState};
+use histologe_web::wiring::Stores;
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub const BASE_URL: &str = "https://signal-logement.test";
+pub const HOST: &str = "signal-logement.test";
+
+/// The tenant's payload of the reference platform (as in core's form tests).
+pub const LOCATAIRE_JSON: &str = include_str!("../../../core/src/form/testdata/locataire.json");
+
+/// The public site, and the handles to look behind it.
+pub struct Site {
+    pub router: Router,
+    pub state: WebState,
+    pub adapters: MemoryAdapters,
+    pub runner: Runner,
+    _assets: tempfile::TempDir,
+}
+
+impl std::fmt::Debug for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Site")
+    }
+}
+
+impl Site {
+    pub async fn new() -> Site {
+        let adapters = MemoryAdapters::new();
+        let store = Arc::new(adapters.store.clone());
+        // `MemoryStore` serves every repository port: wiring's `Store` bound.
+        let stores = Stores::of(store.clone());
+        reference_data::load(&stores, Reload::IfChanged)
+            .await
+            .expect("reference data loads into the memory store");
+        let lyon = TerritoryCode::parse(LYON_METROPOLE).expect("69A");
+        let lyon_metropole_insee = stores
+            .territories
+            .get(&lyon)
+            .await
+            .expect("territories")
+            .map(|t| t.authorized_insee)
+            .unwrap_or_default();
+        let p = adapters.ports();
+        let ports = Ports {
+            uow: p.uow,
+            signalements: p.signalements,
+            users: p.users,
+            partners: p.partners,
+            territories: p.territories,
+            rules: p.rules,
+            files: p.files,
+            history: p.history,
+            notifications: p.notifications,
+            drafts: p.drafts,
+            jobs: p.jobs,
+            shared: p.shared,
+            clock: p.clock,
+            ids: p.ids,
+            file_store: p.file_store,
+            images: Arc::new(histologe_adapters_images::Images),
+            scanner: None,
+        };
+        let app = App::new(
+            ports,
+            Settings {
+                injonction_territories: Vec::new(),
+                lyon_metropole_insee,
+            },
+        );
+        let assets = tempfile::tempdir().expect("assets dir");
+        let state = WebState {
+            app: app.clone(),
+            communes: store,
+            form: Form::reference(),
+            cookie_key: Key::generate(),
+            settings: Arc::new(WebSettings {
+                platform_name: "Signal Logement".into(),
+                base_url: BASE_URL.into(),
+                secure_cookies: true,
+                assets_dir: assets.path().to_path_buf(),
+                upload_max_bytes: 10 * 1024 * 1024,
+            }),
+        };
+        let runner = Runner {
+            app,
+            mailer: adapters.mailer.clone(),
+            base_url: BASE_URL.into(),
+        };
+        Site {
+            router: web::router(state.clone()),
+            state,
+            adapters,
+            runner,
+            _assets: assets,
+        }
+    }
+
+    pub fn app(&self) -> &App {
+        &self.state.app
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router always answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024)
+            .await
+            .expect("body");
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.get_with(path, None).await
+    }
+
+    /// A GET, with the `Cookie` header a browser would send.
+    pub async fn get_with(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path).header(header::HOST, HOST);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// A form posted from a page of the site (`application/x-www-form-urlencoded`).
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Reply {
+        let mut request = same_origin_post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(
+            request
+                .body(Body::from(urlencode(fields)))
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// A form posted from a page of the site as `multipart/form-data`.
+    pub async fn post_multipart(&self, path: &str, body: Multipart, cookie: Option<&str>) -> Reply {
+        let (content_type, bytes) = body.finish();
+        let mut request = same_origin_post(path).header(header::CONTENT_TYPE, content_type);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(bytes)).expect("request"))
+            .await
+    }
+
+    /// "Faire un signalement" as `profil`: the draft and the step the
+    /// redirect names.
+    pub async fn start_draft(&self, profil: &str) -> (DraftId, String) {
+        let reply = self
+            .post_form("/signalement", &[("profil", profil)], None)
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        let location = reply.location();
+        (draft_of(&location), location)
+    }
+
+    /// Posts the answers of `slug` taken from `answers` (the questions the
+    /// form shows for them), with the button `action`.
+    pub async fn post_step(
+        &self,
+        draft: DraftId,
+        slug: &str,
+        answers: &Answers,
+        action: &str,
+    ) -> Reply {
+        let form = Form::reference();
+        let screen = form.screen(slug).expect("screen of the form");
+        let mut body = Multipart::new();
+        for question in form.visible_questions(screen, answers) {
+            if !question.takes_answer() || question.kind == QuestionKind::Photos {
+                continue;
+            }
+            for value in answers.values(&question.key) {
+                body = body.text(&question.key, value);
+            }
+        }
+        self.post_multipart(&step_path(draft, slug), body.text("_action", action), None)
+            .await
+    }
+
+    /// The jobs queued so far.
+    pub async fn jobs(&self) -> Vec<histologe_ports::Job> {
+        histologe_ports::JobQueue::all(&self.adapters.store)
+            .await
+            .expect("jobs")
+    }
+}
+
+fn same_origin_post(path: &str) -> axum::http::request::Builder {
+    Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("https://{HOST}"))
+        .header("sec-fetch-site", "same-origin")
+}
+
+pub fn step_path(draft: DraftId, slug: &str) -> String {
+    format!("/signalement/brouillon/{draft}/etape/{slug}")
+}
+
+/// The draft named in a form URL.
+pub fn draft_of(location: &str) -> DraftId {
+    location
+        .strip_prefix("/signalement/brouillon/")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no draft in {location}"))
+}
+
+/// The step named in a form URL.
+pub fn slug_of(location: &str) -> &str {
+    location
+        .split_once("/etape/")
+        .map(|(_, slug)| slug)
+        .unwrap_or_else(|| panic!("no step in {location}"))
+}
+
+/// An answer as the site sent it.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn location(&self) -> String {
+        self.header("location")
+            .unwrap_or_else(|| panic!("no Location ({}): {}", self.status, self.body))
+            .to_string()
+    }
+
+    /// The page with its entities decoded: what a reader sees (and the
+    /// markup around it).
+    pub fn text(&self) -> String {
+        unescape(&self.body)
+    }
+
+    /// The `value` of the `<input name="…">`, decoded.
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let wanted = format!(" name=\"{name}\"");
+        self.body
+            .split("<input")
+            .skip(1)
+            .filter_map(|tag| tag.split_once('>').map(|(attributes, _)| attributes))
+            .find(|attributes| attributes.contains(&wanted))
+            .map(|attributes| {
+                attributes
+                    .split_once(" value=\"")
+                    .and_then(|(_, rest)| rest.split_once('"'))
+                    .map_or_else(String::new, |(value, _)| unescape(value))
+            })
+    }
+
+    /// The text of the `<textarea name="…">`, decoded.
+    pub fn textarea(&self, name: &str) -> Option<String> {
+        let at = self.body.find(&format!("name=\"{name}\""))?;
+        let rest = &self.body[at..];
+        let (_, rest) = rest.split_once('>')?;
+        rest.split_once("</textarea>")
+            .map(|(value, _)| unescape(value))
+    }
+
+    /// The `Set-Cookie` headers.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect()
+    }
+
+    /// The `name=value` pair of the first `Set-Cookie`, as a browser sends it back.
+    pub fn cookie(&self) -> String {
+        let set = self
+            .set_cookies()
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no Set-Cookie ({}): {}", self.status, self.body));
+        set.split(';').next().unwrap_or_default().to_string()
+    }
+}
+
+/// Decodes the entities askama writes (`&#39;`, `&#34;`, `&#38;`…) and
+/// the named ones of the templates.
+pub fn unescape(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|end| *end <= 8).and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => entity
+                    .strip_prefix("#x")
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            }?;
+            Some((c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn urlencode(fields: &[(&str, &str)]) -> String {
+    fn encode(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A `multipart/form-data` body, as a browser builds it from a form.
+#[derive(Debug, Clone)]
+pub struct Multipart {
+    boundary: String,
+    body: Vec<u8>,
+}
+
+impl Default for Multipart {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Multipart {
+    pub fn new() -> Self {
+        Multipart {
+            boundary: "----histologe-route-tests-7d1f3a".into(),
+            body: Vec::new(),
+        }
+    }
+
+    /// A body of text fields.
+    pub fn of(fields: &[(&str, &str)]) -> Self {
+        fields.iter().fold(Multipart::new(), |body, (name, value)| {
+            body.text(name, value)
+        })
+    }
+
+    pub fn text(mut self, name: &str, value: &str) -> Self {
+        self.body.extend_from_slice(
+            format!(
+                "--{}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n",
+                self.boundary
+            )
+            .as_bytes(),
+        );
+        self
+    }
+
+    pub fn file(mut self, name: &str, file_name: &str, content_type: &str, bytes: &[u8]) -> Self {
+        self.body.extend_from_slice(
+            format!(
+                "--{}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n",
+                self.boundary
+            )
+            .as_bytes(),
+        );
+        self.body.extend_from_slice(bytes);
+        self.body.extend_from_slice(b"\r\n");
+        self
+    }
+
+    /// The `Content-Type` header and the bytes.
+    pub fn finish(mut self) -> (String, Vec<u8>) {
+        self.body
+            .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        (
+            format!("multipart/form-data; boundary={}", self.boundary),
+            self.body,
+        )
+    }
+}
+
+/// The payload as answers of this form, as core's form tests read it:
+/// scalar values as they are, its `categorieDisorders` and `<critère> = 1`
+/// as catégorie and critère checkboxes, the précision deduced from the
+/// `<critère>_details_*` answers or else the first one.
+pub fn payload_answers(json: &str) -> Answers {
+    let grid = DesordreGrid::reference();
+    let payload: serde_json::Map<String, Value> = serde_json::from_str(json).expect("payload");
+    let mut answers = Answers::new();
+    for (key, value) in &payload {
+        match value {
+            Value::String(s) => answers.set_one(key.clone(), s.clone()),
+            Value::Number(n) => answers.set_one(key.clone(), n.to_string()),
+            _ => {}
+        }
+    }
+    if let Some(Value::Object(zones)) = payload.get("categorieDisorders") {
+        for (zone, categories) in zones {
+            for category in categories.as_array().into_iter().flatten() {
+                if let Some(slug) = category.as_str() {
+                    answers.push(format!("desordres_categories_{zone}"), slug);
+                }
+            }
+        }
+    }
+    for critere in grid.criteres() {
+        if payload.get(&critere.slug).and_then(Value::as_i64) != Some(1) {
+            continue;
+        }
+        let list = match critere.zone {
+            DesordreZone::Batiment => "desordres_categories_batiment",
+            DesordreZone::Logement => "desordres_categories_logement",
+        };
+        if !answers.has(list, &critere.categorie_slug) {
+            answers.push(list, critere.categorie_slug.clone());
+        }
+        answers.push(critere.categorie_slug.clone(), critere.slug.clone());
+        if critere.precisions.len() > 1 {
+            let deduced = payload.iter().find_map(|(key, value)| {
+                let value = value.as_str()?;
+                key.starts_with(&format!("{}_", critere.slug))
+                    .then(|| format!("{key}_{value}"))
+                    .filter(|slug| critere.precisions.iter().any(|p| &p.slug == slug))
+            });
+            let chosen = deduced.unwrap_or_else(|| critere.precisions[0].slug.clone());
+            answers.set_one(precision_key(&critere.slug), chosen);
+        }
+    }
+    answers
+}
+
+/// A plausible answer for a question the (unfinished) payload left out.
+fn default_answer(question: &Question) -> String {
+    match question.kind {
+        QuestionKind::Radio | QuestionKind::Select | QuestionKind::Checkboxes => {
+            question.choices[0].value.clone()
+        }
+        QuestionKind::Email => format!("{}@exemple.fr", question.key.replace('_', "-")),
+        QuestionKind::Phone => "0612345678".into(),
+        QuestionKind::Integer if question.key.contains("enfants") => "0".into(),
+        QuestionKind::Integer => "2".into(),
+        QuestionKind::Decimal => "30".into(),
+        QuestionKind::Date => "2020-01-15".into(),
+        QuestionKind::MonthYear => "01/2024".into(),
+        QuestionKind::Consent => "1".into(),
+        QuestionKind::Textarea => "Le logement a plusieurs problèmes.".into(),
+        _ => "Valeur de test".into(),
+    }
+}
+
+/// Completes the payload the way a person would go on, checked on `today`:
+/// every missing or refused answer is replaced by a default one (or
+/// dropped when optional), the review's consents included.
+pub fn complete(answers: &mut Answers, today: NaiveDate) {
+    let form = Form::reference();
+    for _ in 0..60 {
+        let (slug, errors) = match form.validate_all_on(answers, Some(today)) {
+            Ok(()) => {
+                let review = form.screen(REVIEW_SLUG).expect("review");
+                let errors = form.validate_screen_on(review, answers, Some(today));
+                if errors.is_empty() {
+                    return;
+                }
+                (REVIEW_SLUG.to_string(), errors)
+            }
+            Err(e) => e,
+        };
+        let screen = form.screen(&slug).expect("screen");
+        for (key, _) in errors.iter() {
+            let question = form
+                .visible_questions(screen, answers)
+                .into_iter()
+                .find(|q| q.key == key)
+                .expect("question of the error");
+            if question.required || answers.get(key).is_none() {
+                answers.set_one(key, default_answer(question));
+            } else {
+                answers.remove(key);
+            }
+        }
+    }
+    panic!("the payload does not complete: {answers:?}");
+}
