@@ -5,11 +5,15 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
+use std::collections::HashMap;
+
+use axum::extract::{DefaultBodyLimit, Form, FromRequestParts, Multipart, Path, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::PrivateCookieJar;
+use axum_extra::extract::cookie::Key;
 use histologe_application::{AppError, IdentityCheck, UploadInput};
 use histologe_core::enums::{DocumentType, MotifClotureUsager, SignalementStatus, UsagerSide};
 use histologe_core::ids::FileId;
@@ -139,6 +143,22 @@ struct Notice<'a> {
     flash: Option<&'a str>,
     error: Option<&'a str>,
     message: &'a str,
+}
+
+impl<'a> Notice<'a> {
+    fn error(text: &'a str) -> Self {
+        Notice {
+            error: Some(text),
+            ..Notice::default()
+        }
+    }
+
+    fn flash(text: &'a str) -> Self {
+        Notice {
+            flash: Some(text),
+            ..Notice::default()
+        }
+    }
 }
 
 async fn show_dossier(
@@ -351,16 +371,33 @@ async fn identity_check(
     }
 }
 
-/// The session of this dossier, or the identity check again.
-fn require(state: &WebState, jar: &PrivateCookieJar, code: &str) -> Result<Actor, Redirect> {
-    session(state, jar, code)
-        .ok_or_else(|| Redirect::to(&format!("/suivre-mon-signalement/{code}")))
+/// The usager's session on the dossier named by the URL's code. Without
+/// one, the request is sent to the identity check instead.
+struct Dossier {
+    code: String,
+    actor: Actor,
+    id: histologe_core::ids::SignalementId,
 }
 
-fn signalement_of(actor: &Actor) -> Result<histologe_core::ids::SignalementId, WebError> {
-    match actor {
-        Actor::Usager(s) => Ok(s.signalement_id),
-        _ => Err(WebError(AppError::NotFound("Signalement"))),
+impl FromRequestParts<WebState> for Dossier {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let code = params.get("code").cloned().unwrap_or_default();
+        let jar = PrivateCookieJar::<Key>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match session(state, &jar, &code) {
+            Some(Actor::Usager(session)) => Ok(Dossier {
+                code,
+                id: session.signalement_id,
+                actor: Actor::Usager(session),
+            }),
+            _ => Err(Redirect::to(&format!("/suivre-mon-signalement/{code}")).into_response()),
+        }
     }
 }
 
@@ -379,15 +416,10 @@ fn invalid_message(e: &AppError) -> Option<String> {
 
 async fn post_message(
     State(state): State<WebState>,
-    Path(code): Path<String>,
-    jar: PrivateCookieJar,
+    dossier: Dossier,
     body: Multipart,
 ) -> Result<Response, WebError> {
-    let actor = match require(&state, &jar, &code) {
-        Ok(actor) => actor,
-        Err(redirect) => return Ok(redirect.into_response()),
-    };
-    let id = signalement_of(&actor)?;
+    let Dossier { code, actor, id } = dossier;
     let (fields, uploads) = match multipart::read(body).await {
         Ok(read) => read,
         Err(_) => return Err(WebError(AppError::UploadFailed)),
@@ -474,15 +506,10 @@ fn is_image_name(name: &str) -> bool {
 
 async fn post_documents(
     State(state): State<WebState>,
-    Path(code): Path<String>,
-    jar: PrivateCookieJar,
+    dossier: Dossier,
     body: Multipart,
 ) -> Result<Response, WebError> {
-    let actor = match require(&state, &jar, &code) {
-        Ok(actor) => actor,
-        Err(redirect) => return Ok(redirect.into_response()),
-    };
-    let id = signalement_of(&actor)?;
+    let Dossier { code, actor, id } = dossier;
     let Ok((fields, uploads)) = multipart::read(body).await else {
         return Err(WebError(AppError::UploadFailed));
     };
@@ -492,22 +519,13 @@ async fn post_documents(
         .filter(|t| USAGER_DOCUMENT_TYPES.contains(t))
         .unwrap_or(DocumentType::Autre);
     if uploads.is_empty() {
-        let notice = Notice {
-            error: Some("Choisissez au moins un fichier à ajouter."),
-            ..Notice::default()
-        };
+        let notice = Notice::error("Choisissez au moins un fichier à ajouter.");
         return show_dossier(&state, &code, &actor, notice).await;
     }
     let failed = upload_all(&state, &actor, id, uploads, document_type).await;
     let notice = match &failed {
-        None => Notice {
-            flash: Some("Vos documents ont été ajoutés au dossier."),
-            ..Notice::default()
-        },
-        Some(e) => Notice {
-            error: Some(e),
-            ..Notice::default()
-        },
+        None => Notice::flash("Vos documents ont été ajoutés au dossier."),
+        Some(e) => Notice::error(e),
     };
     show_dossier(&state, &code, &actor, notice).await
 }
@@ -522,27 +540,16 @@ struct AbandonForm {
 
 async fn ask_abandon(
     State(state): State<WebState>,
-    Path(code): Path<String>,
-    jar: PrivateCookieJar,
+    dossier: Dossier,
     Form(form): Form<AbandonForm>,
 ) -> Result<Response, WebError> {
-    let actor = match require(&state, &jar, &code) {
-        Ok(actor) => actor,
-        Err(redirect) => return Ok(redirect.into_response()),
-    };
-    let id = signalement_of(&actor)?;
+    let Dossier { code, actor, id } = dossier;
     let Some(motif) = MotifClotureUsager::parse(&form.motif) else {
-        let notice = Notice {
-            error: Some("Choisissez la raison de votre demande d'arrêt."),
-            ..Notice::default()
-        };
+        let notice = Notice::error("Choisissez la raison de votre demande d'arrêt.");
         return show_dossier(&state, &code, &actor, notice).await;
     };
     if form.details.trim().chars().count() < 10 {
-        let notice = Notice {
-            error: Some("Expliquez votre demande en au moins 10 caractères."),
-            ..Notice::default()
-        };
+        let notice = Notice::error("Expliquez votre demande en au moins 10 caractères.");
         return show_dossier(&state, &code, &actor, notice).await;
     }
     let notice = match state
@@ -550,22 +557,12 @@ async fn ask_abandon(
         .ask_abandon_procedure(&actor, id, motif, form.details.trim())
         .await
     {
-        Ok(_) => Notice {
-            flash: Some("Votre demande d'arrêt de la procédure a été transmise aux services."),
-            ..Notice::default()
-        },
+        Ok(_) => {
+            Notice::flash("Votre demande d'arrêt de la procédure a été transmise aux services.")
+        }
         Err(e) => match invalid_message(&e) {
             Some(text) => {
-                return show_dossier(
-                    &state,
-                    &code,
-                    &actor,
-                    Notice {
-                        error: Some(&text),
-                        ..Notice::default()
-                    },
-                )
-                .await;
+                return show_dossier(&state, &code, &actor, Notice::error(&text)).await;
             }
             None => return Err(e.into()),
         },
@@ -581,15 +578,10 @@ struct PoursuiteForm {
 
 async fn ask_poursuite(
     State(state): State<WebState>,
-    Path(code): Path<String>,
-    jar: PrivateCookieJar,
+    dossier: Dossier,
     Form(form): Form<PoursuiteForm>,
 ) -> Result<Response, WebError> {
-    let actor = match require(&state, &jar, &code) {
-        Ok(actor) => actor,
-        Err(redirect) => return Ok(redirect.into_response()),
-    };
-    let id = signalement_of(&actor)?;
+    let Dossier { code, actor, id } = dossier;
     match state
         .app
         .ask_poursuite_procedure(&actor, id, form.commentaire.trim())
@@ -605,18 +597,7 @@ async fn ask_poursuite(
             show_dossier(&state, &code, &actor, notice).await
         }
         Err(e) => match invalid_message(&e) {
-            Some(text) => {
-                show_dossier(
-                    &state,
-                    &code,
-                    &actor,
-                    Notice {
-                        error: Some(&text),
-                        ..Notice::default()
-                    },
-                )
-                .await
-            }
+            Some(text) => show_dossier(&state, &code, &actor, Notice::error(&text)).await,
             None => Err(e.into()),
         },
     }
@@ -632,13 +613,9 @@ async fn logout(Path(code): Path<String>, jar: PrivateCookieJar) -> Response {
 
 async fn download(
     State(state): State<WebState>,
-    Path((code, file)): Path<(String, String)>,
-    jar: PrivateCookieJar,
+    Path((_, file)): Path<(String, String)>,
+    Dossier { actor, .. }: Dossier,
 ) -> Result<Response, WebError> {
-    let actor = match require(&state, &jar, &code) {
-        Ok(actor) => actor,
-        Err(redirect) => return Ok(redirect.into_response()),
-    };
     let file_id = file
         .parse::<FileId>()
         .map_err(|_| WebError(AppError::NotFound("Fichier")))?;
