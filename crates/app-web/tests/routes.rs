@@ -196,6 +196,16 @@ async fn public_pages_answer_in_french_with_the_security_headers() {
     let css = site.get("/static/app/app.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert_security_headers(&css, "static asset");
+    assert_eq!(css.header("cache-control"), Some("public, max-age=86400"));
+    // The DSFR is not installed in this test's assets directory: a browser
+    // must not keep that 404 once `npm ci` has run.
+    let missing = site.get("/static/dsfr/dsfr.min.css").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        missing.header("cache-control"),
+        None,
+        "a missing asset is not cached"
+    );
     let no_draft = site
         .get("/signalement/brouillon/pas-un-identifiant/etape/adresse_logement")
         .await;

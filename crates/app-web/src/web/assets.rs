@@ -5,7 +5,7 @@ use std::path::Path;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -24,11 +24,14 @@ pub fn router(assets_dir: &Path) -> Router<WebState> {
             "DSFR not found: run `npm ci` at the root of the repository (pages will be unstyled)"
         );
     }
-    // A day: assets change with a new install, which restarts the app.
-    let cache = SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=86400"),
-    );
+    // A day: assets change with a new install, which restarts the app. A
+    // missing file is not cached: it may be there after `npm ci`.
+    let cache = SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, |response: &Response| {
+        response
+            .status()
+            .is_success()
+            .then(|| HeaderValue::from_static("public, max-age=86400"))
+    });
     Router::new()
         .nest_service("/dsfr", ServeDir::new(dsfr))
         .nest_service("/htmx", ServeDir::new(assets_dir.join("htmx.org/dist")))
