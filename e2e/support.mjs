@@ -12,7 +12,8 @@ import { chromium } from "playwright-core";
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, "..");
 const AXE = path.join(root, "node_modules/axe-core/axe.min.js");
-export const PAYLOADS = process.env.HISTOLOGE_PAYLOADS ?? path.resolve(root, "../shared/data/form-payloads");
+// Copies of ../shared/data/form-payloads kept in the repository (CI has only the clone).
+export const PAYLOADS = process.env.HISTOLOGE_PAYLOADS ?? path.join(root, "crates/core/src/form/testdata");
 
 function freePort() {
   return new Promise((resolve, reject) => {
