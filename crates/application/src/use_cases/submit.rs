@@ -11,9 +11,7 @@ use histologe_core::events::{Audience, DomainEvent};
 use histologe_core::ids::{AffectationId, SignalementId};
 use histologe_core::model::{Case, SignalementDraft};
 use histologe_core::reference::{next_injonction_number, next_reference};
-use histologe_core::territory_code::{
-    normalize_insee_for_postcode, territory_accepts, territory_for_insee,
-};
+use histologe_core::territory_code::normalize_insee_for_postcode;
 use histologe_core::{Action, Actor, DomainError, Resource, can, workflow};
 use histologe_ports::{RepoError, Transaction};
 
@@ -53,28 +51,7 @@ impl App {
                 DomainError::invalid("adresse", "Choisissez l'adresse du logement dans la liste proposée, ou indiquez sa commune.")
             })?;
         input.adresse.insee = Some(insee.clone());
-        let lyon: Vec<&str> = self
-            .settings
-            .lyon_metropole_insee
-            .iter()
-            .map(String::as_str)
-            .collect();
-        let territory = territory_for_insee(&insee, &lyon).ok_or_else(|| {
-            DomainError::invalid("adresse", "Le code de la commune n'est pas reconnu.")
-        })?;
-        let open = self
-            .ports
-            .territories
-            .get(&territory)
-            .await?
-            .is_some_and(|t| territory_accepts(t.is_active, &t.authorized_insee, &insee));
-        if !open {
-            return Err(DomainError::invalid(
-                "adresse",
-                "Le signalement en ligne n'est pas encore ouvert pour cette commune. Contactez la mairie ou l'Agence régionale de santé (ARS) de votre département.",
-            )
-            .into());
-        }
+        let territory = self.open_territory_for(&insee).await?;
         let action = match actor {
             Actor::Staff(_) | Actor::Api(_) => Action::CreateSignalementPro,
             _ => Action::SubmitPublicForm,
