@@ -261,5 +261,7 @@ impl Form {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod payloads;
 #[cfg(test)]
 mod tests;
