@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Router;
 use std::collections::HashMap;
 
-use axum::extract::{DefaultBodyLimit, Form, FromRequestParts, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Form, FromRequestParts, Multipart, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -118,9 +118,37 @@ fn session(state: &WebState, jar: &PrivateCookieJar, code: &str) -> Option<Actor
     usager_session::actor_for(jar, code, state.app.ports().clock.now())
 }
 
+/// What a post did, said by the page it redirects to (so that reloading
+/// that page sends nothing again).
+#[derive(Debug, Deserialize)]
+struct Done {
+    fait: Option<String>,
+}
+
+const DONE: &[(&str, &str)] = &[
+    (
+        "message",
+        "Votre message a été envoyé. Vous serez prévenu par e-mail de la réponse.",
+    ),
+    ("documents", "Vos documents ont été ajoutés au dossier."),
+    (
+        "arret",
+        "Votre demande d'arrêt de la procédure a été transmise aux services.",
+    ),
+    (
+        "poursuite",
+        "Votre souhait de poursuivre la procédure a été transmis aux services.",
+    ),
+];
+
+fn done(code: &str, what: &str) -> Response {
+    Redirect::to(&format!("/suivre-mon-signalement/{code}?fait={what}")).into_response()
+}
+
 async fn dossier(
     State(state): State<WebState>,
     Path(code): Path<String>,
+    Query(done): Query<Done>,
     jar: PrivateCookieJar,
 ) -> Result<Response, WebError> {
     let Some(actor) = session(&state, &jar, &code) else {
@@ -134,7 +162,12 @@ async fn dossier(
             code_postal: "",
         }));
     };
-    show_dossier(&state, &code, &actor, Notice::default()).await
+    let flash = DONE
+        .iter()
+        .find(|(what, _)| done.fait.as_deref() == Some(*what))
+        .map(|(_, text)| *text);
+    let notice = flash.map_or_else(Notice::default, Notice::flash);
+    show_dossier(&state, &code, &actor, notice).await
 }
 
 /// What the page says above its forms after a post.
@@ -445,16 +478,15 @@ async fn post_message(
         return show_dossier(&state, &code, &actor, notice).await;
     }
     // The message is saved: a failed attachment only says so.
-    let failed = upload_all(&state, &actor, id, uploads, DocumentType::Autre).await;
-    let flash = match failed {
-        None => "Votre message a été envoyé. Vous serez prévenu par e-mail de la réponse.",
-        Some(_) => {
-            "Votre message a été envoyé, mais une pièce jointe n'a pas pu être ajoutée : réessayez depuis « Ajouter des documents »."
-        }
+    let Some(failed) = upload_all(&state, &actor, id, uploads, DocumentType::Autre).await else {
+        return Ok(done(&code, "message"));
     };
+    // The refusal's reason is shown here, not carried in a redirect.
     let notice = Notice {
-        flash: Some(flash),
-        error: failed.as_deref(),
+        flash: Some(
+            "Votre message a été envoyé, mais une pièce jointe n'a pas pu être ajoutée : réessayez depuis « Ajouter des documents ».",
+        ),
+        error: Some(&failed),
         ..Notice::default()
     };
     show_dossier(&state, &code, &actor, notice).await
@@ -522,12 +554,10 @@ async fn post_documents(
         let notice = Notice::error("Choisissez au moins un fichier à ajouter.");
         return show_dossier(&state, &code, &actor, notice).await;
     }
-    let failed = upload_all(&state, &actor, id, uploads, document_type).await;
-    let notice = match &failed {
-        None => Notice::flash("Vos documents ont été ajoutés au dossier."),
-        Some(e) => Notice::error(e),
-    };
-    show_dossier(&state, &code, &actor, notice).await
+    match upload_all(&state, &actor, id, uploads, document_type).await {
+        None => Ok(done(&code, "documents")),
+        Some(e) => show_dossier(&state, &code, &actor, Notice::error(&e)).await,
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -552,22 +582,17 @@ async fn ask_abandon(
         let notice = Notice::error("Expliquez votre demande en au moins 10 caractères.");
         return show_dossier(&state, &code, &actor, notice).await;
     }
-    let notice = match state
+    match state
         .app
         .ask_abandon_procedure(&actor, id, motif, form.details.trim())
         .await
     {
-        Ok(_) => {
-            Notice::flash("Votre demande d'arrêt de la procédure a été transmise aux services.")
-        }
+        Ok(_) => Ok(done(&code, "arret")),
         Err(e) => match invalid_message(&e) {
-            Some(text) => {
-                return show_dossier(&state, &code, &actor, Notice::error(&text)).await;
-            }
-            None => return Err(e.into()),
+            Some(text) => show_dossier(&state, &code, &actor, Notice::error(&text)).await,
+            None => Err(e.into()),
         },
-    };
-    show_dossier(&state, &code, &actor, notice).await
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -587,15 +612,7 @@ async fn ask_poursuite(
         .ask_poursuite_procedure(&actor, id, form.commentaire.trim())
         .await
     {
-        Ok(_) => {
-            let notice = Notice {
-                flash: Some(
-                    "Votre souhait de poursuivre la procédure a été transmis aux services.",
-                ),
-                ..Notice::default()
-            };
-            show_dossier(&state, &code, &actor, notice).await
-        }
+        Ok(_) => Ok(done(&code, "poursuite")),
         Err(e) => match invalid_message(&e) {
             Some(text) => show_dossier(&state, &code, &actor, Notice::error(&text)).await,
             None => Err(e.into()),
