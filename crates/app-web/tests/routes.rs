@@ -399,6 +399,26 @@ async fn an_unknown_postal_code_is_said_next_to_the_field_and_nothing_typed_is_l
     );
     assert_eq!(reply.input_value(COMMUNE).as_deref(), Some("Lyon"));
     assert_eq!(reply.input_value(POSTAL_CODE).as_deref(), Some("13100"));
+
+    // A postal code of one commune does not swallow another commune's name.
+    let reply = site
+        .post_step(
+            draft,
+            ADDRESS,
+            &address("33 rue des Phocéens", "13002", "Lyon"),
+            "suivant",
+        )
+        .await;
+    assert_page(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Cette commune ne correspond pas au code postal 13002",
+            "Marseille",
+        ],
+        "commune not of the single-commune postal code",
+    );
+    assert_eq!(reply.input_value(COMMUNE).as_deref(), Some("Lyon"));
 }
 
 #[tokio::test]
@@ -771,6 +791,10 @@ async fn tracking_opens_a_session_and_the_usager_writes_to_the_services() {
             Some(&cookie),
         )
         .await;
+    // Sent, then shown by a redirect, so that a reload sends nothing again.
+    assert_eq!(posted.status, StatusCode::SEE_OTHER);
+    assert_eq!(posted.location(), format!("{path}?fait=message"));
+    let posted = site.get_with(&posted.location(), Some(&cookie)).await;
     assert_page(
         &posted,
         StatusCode::OK,

@@ -42,9 +42,20 @@ pub async fn locate(state: &WebState, answers: &mut Answers) -> Result<Located, 
         .get(INSEE)
         .and_then(|insee| communes.iter().find(|c| c.code_insee == insee));
     let wanted = fold(&commune);
+    // "Marseille" for "Marseille 2e Arrondissement": the only commune of the
+    // code whose name starts with what was typed. Anything else typed is
+    // an error listing the communes, never silently replaced.
+    let starting = |c: &&histologe_core::model::Commune| {
+        !wanted.is_empty() && fold(&c.nom).starts_with(&wanted)
+    };
     let found = hinted
         .or_else(|| communes.iter().find(|c| fold(&c.nom) == wanted))
-        .or_else(|| (communes.len() == 1).then(|| &communes[0]));
+        .or_else(
+            || match communes.iter().filter(starting).collect::<Vec<_>>()[..] {
+                [only] => Some(only),
+                _ => None,
+            },
+        );
     let Some(found) = found else {
         let names: Vec<&str> = communes.iter().map(|c| c.nom.as_str()).collect();
         return Ok(Located::Invalid(
