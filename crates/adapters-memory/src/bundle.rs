@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use histologe_ports::{
-    AddressLookup, AutoAffectationRuleRepository, Clock, DraftRepository, EnergyLookup,
-    ErrorReporter, EsaboraGateway, FileRepository, FileStore, HistoryRepository, IdGenerator,
-    JobQueue, Mailer, NotificationRepository, OilhiNotifier, PartnerRepository, SharedState,
-    SignalementRepository, TerritoryRepository, UnitOfWork, UserRepository,
+    AddressLookup, AutoAffectationRuleRepository, Clock, CredentialRepository, DraftRepository,
+    EnergyLookup, ErrorReporter, EsaboraGateway, FileRepository, FileStore, HistoryRepository,
+    IdGenerator, JobQueue, Mailer, NotificationRepository, OilhiNotifier, PartnerRepository,
+    PasswordHasher, SessionRepository, SharedState, SignalementRepository, TerritoryRepository,
+    UnitOfWork, UserRepository,
 };
 
+use crate::accounts::FakePasswordHasher;
 use crate::clock::FixedClock;
 use crate::errors::RecordingErrorReporter;
 use crate::files::MemoryFileStore;
@@ -105,7 +107,10 @@ impl MemoryAdapters {
             history: store.clone(),
             notifications: store.clone(),
             drafts: store.clone(),
+            credentials: store.clone(),
+            sessions: store.clone(),
             jobs: store,
+            passwords: Arc::new(FakePasswordHasher),
             file_store: self.file_store.clone(),
             mailer: self.mailer.clone(),
             shared: self.shared_state.clone(),
@@ -136,7 +141,14 @@ pub struct DynPorts {
     pub notifications: Arc<dyn NotificationRepository>,
     /// Drafts of the public form.
     pub drafts: Arc<dyn DraftRepository>,
+    /// Password hashes of back-office accounts.
+    pub credentials: Arc<dyn CredentialRepository>,
+    /// Back-office sessions.
+    pub sessions: Arc<dyn SessionRepository>,
     pub jobs: Arc<dyn JobQueue>,
+    /// [`FakePasswordHasher`]: instant, for tests. Wire
+    /// `histologe-adapters-argon2` anywhere real passwords are kept.
+    pub passwords: Arc<dyn PasswordHasher>,
     pub file_store: Arc<dyn FileStore>,
     pub mailer: Arc<dyn Mailer>,
     pub shared: Arc<dyn SharedState>,

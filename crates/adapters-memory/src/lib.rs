@@ -6,7 +6,8 @@
 //!
 //! | Adapter | Port(s) | What it does |
 //! |---|---|---|
-//! | [`MemoryStore`] | `UnitOfWork`/`Transaction`, `SignalementRepository`, `UserRepository`, `PartnerRepository`, `TerritoryRepository`, `AutoAffectationRuleRepository`, `FileRepository`, `HistoryRepository`, `NotificationRepository`, `DraftRepository`, `JobQueue` | one database: cases, suivis, subscriptions, users, partners, territories, rules, file metadata, history, notifications, drafts, jobs |
+//! | [`MemoryStore`] | `UnitOfWork`/`Transaction`, `SignalementRepository`, `UserRepository`, `PartnerRepository`, `TerritoryRepository`, `AutoAffectationRuleRepository`, `FileRepository`, `HistoryRepository`, `NotificationRepository`, `DraftRepository`, `CredentialRepository`, `SessionRepository`, `JobQueue` | one database: cases, suivis, subscriptions, users, partners, territories, rules, file metadata, history, notifications, drafts, password hashes, staff sessions, jobs |
+//! | [`FakePasswordHasher`] | `PasswordHasher` | instant and readable (not a hash): tests and demos only |
 //! | [`MemoryFileStore`] | `FileStore` | bytes and content type per key; `set_unavailable`, `set_full` |
 //! | [`MemoryMailer`] | `Mailer` | outbox read with `sent()`; `fail_next(n)`, `reject_address(a)` |
 //! | [`MemorySharedState`] | `SharedState` | counters and locks of one process, timed by `Instant` or by a `Clock` |
@@ -66,6 +67,7 @@
 //! tests, demos and small embedded deployments, not for production data:
 //! use the SQLite or MySQL adapters there.
 
+mod accounts;
 mod bundle;
 mod clock;
 mod errors;
@@ -84,6 +86,7 @@ mod transaction;
 #[cfg(test)]
 mod tests;
 
+pub use accounts::FakePasswordHasher;
 pub use bundle::{DynPorts, MemoryAdapters};
 pub use clock::{FixedClock, SystemClock};
 pub use errors::{ErrorReport, RecordingErrorReporter};

@@ -115,6 +115,17 @@ impl SharedState for MemorySharedState {
         Ok(counter.0)
     }
 
+    async fn count(&self, key: &str) -> Result<u64, SharedStateError> {
+        self.check_available()?;
+        let now = self.time.now();
+        let entries = lock(&self.entries);
+        Ok(entries
+            .counters
+            .get(key)
+            .filter(|(_, expiry)| *expiry > now)
+            .map_or(0, |(n, _)| *n))
+    }
+
     async fn try_lock(&self, key: &str, ttl: Duration) -> Result<bool, SharedStateError> {
         self.check_available()?;
         let now = self.time.now();

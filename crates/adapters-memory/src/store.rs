@@ -47,6 +47,10 @@ pub(crate) struct State {
     pub(crate) next_job_seq: u64,
     /// Drafts of the public form.
     pub(crate) drafts: HashMap<DraftId, SignalementDraft>,
+    /// Password hash and when it was set, per account.
+    pub(crate) credentials: HashMap<UserId, (String, chrono::DateTime<chrono::Utc>)>,
+    /// Staff sessions by the hash of their token.
+    pub(crate) sessions: HashMap<String, histologe_core::model::StaffSession>,
 }
 
 impl State {

@@ -193,6 +193,24 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     ("counters", &[("name", Text), ("value", Int)]),
+    (
+        "user_credentials",
+        &[
+            ("user_id", Text),
+            ("password_hash", Text),
+            ("updated_at", Int),
+        ],
+    ),
+    (
+        "sessions",
+        &[
+            ("id_hash", Text),
+            ("user_id", Text),
+            ("created_at", Int),
+            ("expires_at", Int),
+            ("last_seen_at", Int),
+        ],
+    ),
 ];
 
 /// First line of a backup.
@@ -494,6 +512,7 @@ mod tests {
         let mysql = [
             include_str!("../migrations/mysql/20261124000001_core_loop.up.sql"),
             include_str!("../migrations/mysql/20261124000003_drafts.up.sql"),
+            include_str!("../migrations/mysql/20261124000004_accounts.up.sql"),
         ];
         let created: Vec<&str> = mysql
             .iter()

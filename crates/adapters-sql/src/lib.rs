@@ -9,6 +9,7 @@
 //! value as JSON in a `data` column; the other columns exist for the
 //! queries that filter, sort, join or constrain on them.
 
+mod accounts;
 mod backup;
 mod bulk;
 mod cases;

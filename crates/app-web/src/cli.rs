@@ -167,7 +167,11 @@ async fn demo_data(config: &Config) -> Result<(), StartError> {
         return Ok(());
     }
     let started = Instant::now();
-    let summary = demo::load_demo_data(&app, &stores).await?;
+    let password = config
+        .demo_password
+        .as_ref()
+        .map_or(demo::DEFAULT_DEMO_PASSWORD, |p| p.expose());
+    let summary = demo::load_demo_data(&app, &stores, password).await?;
     let elapsed = started.elapsed();
     tracing::info!(
         signalements = summary.signalements,

@@ -35,10 +35,21 @@ pub async fn serve(config: &Config) -> Result<(), StartError> {
             .await
             .map_err(database_error(config))?
     {
-        let summary = demo::load_demo_data(&app, &stores).await?;
+        let summary = demo::load_demo_data(&app, &stores, demo_password(config)).await?;
         tracing::info!(signalements = summary.signalements, "demo data loaded");
     }
     if embedded {
+        // A database loaded before accounts had passwords gets them now.
+        let set = demo::set_demo_passwords(
+            &app,
+            &demo::role_account_emails(),
+            demo_password(config),
+            true,
+        )
+        .await?;
+        if set > 0 {
+            tracing::info!(accounts = set, "demo password given to the demo accounts");
+        }
         print_demo_accounts(config, &stores).await?;
     }
     let cookie_key = match &config.secret_key {
@@ -88,12 +99,17 @@ pub async fn serve(config: &Config) -> Result<(), StartError> {
         .map_err(|e| StartError::Refused(format!("serveur arrêté : {e}")))
 }
 
-/// One line per demo account, as the README promises.
-async fn print_demo_accounts(config: &Config, stores: &Stores) -> Result<(), StartError> {
-    let password = config
+/// `DEMO_PASSWORD`, or the default one.
+fn demo_password(config: &Config) -> &str {
+    config
         .demo_password
         .as_ref()
-        .map_or(demo::DEFAULT_DEMO_PASSWORD, |p| p.expose());
+        .map_or(demo::DEFAULT_DEMO_PASSWORD, |p| p.expose())
+}
+
+/// One line per demo account, as the README promises.
+async fn print_demo_accounts(config: &Config, stores: &Stores) -> Result<(), StartError> {
+    let password = demo_password(config);
     for account in demo::accounts(stores)
         .await
         .map_err(database_error(config))?

@@ -13,9 +13,10 @@ use histologe_adapters_sql::SqlStore;
 use histologe_application::{App, Ports, Settings};
 use histologe_core::territory_code::{LYON_METROPOLE, TerritoryCode};
 use histologe_ports::{
-    AutoAffectationRuleRepository, CommuneRepository, DraftRepository, FileRepository,
-    HistoryRepository, JobQueue, NotificationRepository, PartnerRepository, RepoError,
-    SignalementRepository, TerritoryRepository, UnitOfWork, UserRepository,
+    AutoAffectationRuleRepository, CommuneRepository, CredentialRepository, DraftRepository,
+    FileRepository, HistoryRepository, JobQueue, NotificationRepository, PartnerRepository,
+    RepoError, SessionRepository, SignalementRepository, TerritoryRepository, UnitOfWork,
+    UserRepository,
 };
 
 use crate::config::Config;
@@ -36,6 +37,8 @@ pub trait Store:
     + HistoryRepository
     + NotificationRepository
     + DraftRepository
+    + CredentialRepository
+    + SessionRepository
     + JobQueue
     + 'static
 {
@@ -53,6 +56,8 @@ impl<S> Store for S where
         + HistoryRepository
         + NotificationRepository
         + DraftRepository
+        + CredentialRepository
+        + SessionRepository
         + JobQueue
         + 'static
 {
@@ -133,6 +138,9 @@ pub fn ports<S: Store>(store: Arc<S>, outside: Outside) -> Ports {
         history: store.clone(),
         notifications: store.clone(),
         drafts: store.clone(),
+        credentials: store.clone(),
+        sessions: store.clone(),
+        passwords: Arc::new(histologe_adapters_argon2::Argon2Hasher::owasp()),
         jobs: store,
         shared: Arc::new(MemorySharedState::new()),
         clock: Arc::new(SystemClock),

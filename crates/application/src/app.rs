@@ -9,10 +9,10 @@ use histologe_core::upload::UploadRules;
 use histologe_core::workflow::Events;
 use histologe_core::{Actor, DomainError};
 use histologe_ports::{
-    AutoAffectationRuleRepository, Clock, DraftRepository, FileRepository, FileStore,
-    HistoryRepository, IdGenerator, ImageProcessor, JobQueue, NotificationRepository,
-    PartnerRepository, SharedState, SignalementRepository, TerritoryRepository, UnitOfWork,
-    UserRepository, VirusScanner,
+    AutoAffectationRuleRepository, Clock, CredentialRepository, DraftRepository, FileRepository,
+    FileStore, HistoryRepository, IdGenerator, ImageProcessor, JobQueue, NotificationRepository,
+    PartnerRepository, PasswordHasher, SessionRepository, SharedState, SignalementRepository,
+    TerritoryRepository, UnitOfWork, UserRepository, VirusScanner,
 };
 
 use crate::error::AppError;
@@ -31,6 +31,12 @@ pub struct Ports {
     pub notifications: Arc<dyn NotificationRepository>,
     /// Drafts of the public form.
     pub drafts: Arc<dyn DraftRepository>,
+    /// Password hashes of back-office accounts.
+    pub credentials: Arc<dyn CredentialRepository>,
+    /// Back-office sessions.
+    pub sessions: Arc<dyn SessionRepository>,
+    /// argon2id in production.
+    pub passwords: Arc<dyn PasswordHasher>,
     pub jobs: Arc<dyn JobQueue>,
     pub shared: Arc<dyn SharedState>,
     pub clock: Arc<dyn Clock>,

@@ -16,6 +16,10 @@ pub enum AppError {
     /// Too many attempts (identity check, login): try again later.
     #[error("Trop de tentatives. Réessayez dans quelques minutes.")]
     TooManyAttempts,
+    /// Login refused: unknown e-mail, wrong password or inactive account
+    /// all get this same answer, so that the page reveals no account.
+    #[error("Identifiants incorrects.")]
+    BadCredentials,
     /// The draft was sent as a signalement, or archived: it can no longer
     /// be changed nor sent.
     #[error(

@@ -14,6 +14,10 @@ mod use_cases;
 
 pub use app::{App, Ports, Settings};
 pub use error::AppError;
+pub use use_cases::auth::{
+    LOGIN_MAX_FAILURES, LOGIN_WINDOW, SESSION_LIFETIME, SESSION_TOUCH_EVERY, session_id_hash,
+};
+pub use use_cases::back_office::{DashboardCounts, PAGE_SIZE};
 pub use use_cases::files::{Download, UploadInput};
 pub use use_cases::public_form::{Receipt, StagedPhoto};
 pub use use_cases::usager::IdentityCheck;

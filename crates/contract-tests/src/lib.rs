@@ -68,9 +68,9 @@
 use std::sync::Arc;
 
 use histologe_ports::{
-    AutoAffectationRuleRepository, DraftRepository, FileRepository, HistoryRepository, JobQueue,
-    NotificationRepository, PartnerRepository, SignalementRepository, TerritoryRepository,
-    UnitOfWork, UserRepository,
+    AutoAffectationRuleRepository, CredentialRepository, DraftRepository, FileRepository,
+    HistoryRepository, JobQueue, NotificationRepository, PartnerRepository, SessionRepository,
+    SignalementRepository, TerritoryRepository, UnitOfWork, UserRepository,
 };
 
 #[doc(no_inline)]
@@ -80,6 +80,7 @@ pub use file_store::FileStoreBackend;
 #[doc(no_inline)]
 pub use histologe_ports::RepoError;
 
+pub mod accounts;
 pub mod concurrency;
 pub mod drafts;
 pub mod file_store;
@@ -110,6 +111,8 @@ pub struct Stores {
     pub notifications: Arc<dyn NotificationRepository>,
     pub jobs: Arc<dyn JobQueue>,
     pub drafts: Arc<dyn DraftRepository>,
+    pub credentials: Arc<dyn CredentialRepository>,
+    pub sessions: Arc<dyn SessionRepository>,
 }
 
 impl Stores {
@@ -128,6 +131,8 @@ impl Stores {
             + NotificationRepository
             + JobQueue
             + DraftRepository
+            + CredentialRepository
+            + SessionRepository
             + 'static,
     {
         let store = Arc::new(store);
@@ -142,6 +147,8 @@ impl Stores {
             history: store.clone(),
             notifications: store.clone(),
             drafts: store.clone(),
+            credentials: store.clone(),
+            sessions: store.clone(),
             jobs: store,
         }
     }
@@ -237,6 +244,11 @@ macro_rules! contract_suite {
             drafts::drafts_unknown_id_is_none,
             drafts::drafts_dropped_transaction_leaves_nothing,
             drafts::drafts_committed_save_draft_is_visible,
+            accounts::accounts_password_hash_set_replace_and_unknown,
+            accounts::accounts_password_hash_of_unknown_user_is_refused,
+            accounts::accounts_session_round_trips_and_touch_moves_expiry,
+            accounts::accounts_session_id_is_unique,
+            accounts::accounts_session_delete_and_delete_for_user,
         }
     };
 }
@@ -318,6 +330,7 @@ mod tests {
         ("history", include_str!("history.rs")),
         ("notifications", include_str!("notifications.rs")),
         ("drafts", include_str!("drafts.rs")),
+        ("accounts", include_str!("accounts.rs")),
     ];
 
     /// A contract written but left out of `contract_suite!` would never

@@ -984,10 +984,57 @@ fn join_french(items: &[String]) -> String {
     }
 }
 
+/// Passwords too common to be accepted, whatever their length
+/// (`data/common-passwords.txt`, one a line, `#` comments).
+const COMMON_PASSWORDS: &str = include_str!("../../../data/common-passwords.txt");
+
+/// Whether `password` is one of the common passwords (case ignored).
+pub fn is_common_password(password: &str) -> bool {
+    let lowered = password.trim().to_lowercase();
+    COMMON_PASSWORDS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .any(|l| l.to_lowercase() == lowered)
+}
+
+/// The whole password policy of back-office accounts: [`Password::parse`]
+/// (§1.5: length, character classes, not the e-mail) and not one of the
+/// common passwords of `data/common-passwords.txt`.
+///
+/// # Errors
+/// The codes of [`Password::parse`], or `password.common`, each with a
+/// French message for the person choosing the password.
+pub fn check_password_policy(candidate: &str, email: &str) -> Result<Password, FieldError> {
+    let password = Password::parse(candidate, email)?;
+    if is_common_password(candidate) {
+        return Err(FieldError::new(
+            "password.common",
+            "Ce mot de passe est trop courant : choisissez-en un autre, par exemple une phrase de plusieurs mots avec un chiffre et un caractère spécial",
+        ));
+    }
+    Ok(password)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn password_policy_refuses_common_passwords() {
+        let code = |p: &str| {
+            check_password_policy(p, "a@b.fr")
+                .map(|_| ())
+                .map_err(|e| e.code)
+        };
+        assert_eq!(code("court"), Err("password.too_weak"));
+        assert_eq!(code("P@ssw0rd1234"), Err("password.common"));
+        assert_eq!(code("Motdepasse2026!"), Err("password.common"));
+        assert!(is_common_password(" AZERTY "));
+        assert_eq!(code("Tr0mbone-Vert!"), Ok(()));
+        assert_eq!(code("Histologe-demo-2026"), Ok(()));
+    }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")

@@ -6,6 +6,7 @@
 //! failures to the same variants. With the `mock` feature every trait gets
 //! a mockall mock (`MockClock`, `MockMailer`…) for use-case unit tests.
 
+pub mod accounts;
 pub mod antivirus;
 pub mod clock;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod repositories;
 pub mod shared_state;
 pub mod transaction;
 
+pub use accounts::{CredentialRepository, PasswordHashError, PasswordHasher, SessionRepository};
 pub use antivirus::{ScanError, ScanVerdict, VirusScanner};
 pub use clock::{Clock, ErrorReporter, IdGenerator};
 pub use error::RepoError;

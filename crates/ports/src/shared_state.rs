@@ -16,6 +16,10 @@ pub trait SharedState: Send + Sync {
     /// expires `window` after its first increment.
     async fn hit(&self, key: &str, window: Duration) -> Result<u64, SharedStateError>;
 
+    /// The counter's current value without adding to it: 0 when it does
+    /// not exist or its window is over.
+    async fn count(&self, key: &str) -> Result<u64, SharedStateError>;
+
     /// Takes the lock `key` for `ttl` if nobody holds it; `true` when taken.
     async fn try_lock(&self, key: &str, ttl: Duration) -> Result<bool, SharedStateError>;
 

@@ -114,10 +114,55 @@ pub async fn is_empty(stores: &Stores) -> Result<bool, RepoError> {
     Ok(stores.users.super_admins().await?.is_empty())
 }
 
+/// Gives the accounts of `emails` the password `password` (the demo's:
+/// `DEMO_PASSWORD` or [`DEFAULT_DEMO_PASSWORD`]), skipping the accounts
+/// that already have one when `only_missing`. One hash serves them all
+/// (same password): argon2 is slow on purpose. Unknown e-mails are
+/// skipped. How many accounts got it.
+pub async fn set_demo_passwords(
+    app: &App,
+    emails: &[String],
+    password: &str,
+    only_missing: bool,
+) -> Result<usize, DemoError> {
+    let ports = app.ports();
+    let mut hash = None;
+    let mut set = 0;
+    for email in emails {
+        let Some(user) = ports.users.by_email(email).await? else {
+            continue;
+        };
+        if only_missing && ports.credentials.password_hash(user.id).await?.is_some() {
+            continue;
+        }
+        let hash = match &hash {
+            Some(h) => h,
+            None => hash.insert(
+                ports
+                    .passwords
+                    .hash(password)
+                    .map_err(|e| DemoError::Unexpected(e.to_string()))?,
+            ),
+        };
+        ports
+            .credentials
+            .set_password_hash(user.id, hash, ports.clock.now())
+            .await?;
+        set += 1;
+    }
+    Ok(set)
+}
+
 /// Loads the demo data set into an empty database (see [`is_empty`]) that
-/// has its reference data.
-pub async fn load_demo_data(app: &App, stores: &Stores) -> Result<DemoSummary, DemoError> {
+/// has its reference data; every demo account gets `password`.
+pub async fn load_demo_data(
+    app: &App,
+    stores: &Stores,
+    password: &str,
+) -> Result<DemoSummary, DemoError> {
     let directory = organisations::create(app, stores).await?;
+    let emails: Vec<String> = directory.accounts.iter().map(|a| a.email.clone()).collect();
+    set_demo_passwords(app, &emails, password, false).await?;
 
     let lyon = TerritoryCode::parse("69A").map_err(|e| DemoError::Unexpected(e.message))?;
     let gironde = TerritoryCode::parse(scenarios::INJONCTION_TERRITORY)
@@ -185,7 +230,9 @@ mod tests {
         let config = Config::from_lookup(|_| Ok(None)).unwrap();
         let app = wiring::app(&config, store).await.unwrap();
         assert!(is_empty(&stores).await.unwrap());
-        let summary = load_demo_data(&app, &stores).await.unwrap();
+        let summary = load_demo_data(&app, &stores, DEFAULT_DEMO_PASSWORD)
+            .await
+            .unwrap();
         (stores, summary)
     }
 

@@ -331,8 +331,8 @@ async fn insert_user(
         prenom: new.prenom.to_string(),
         nom: new.nom.to_string(),
         role: new.role,
-        // Active so that the demo can act with them; they get a password
-        // with the back-office issue.
+        // Active so that the demo can act with them; `load_demo_data`
+        // gives them the demo password.
         status: UserStatus::Active,
         has_permission_affectation: new.has_permission_affectation,
         memberships: new.partner.map(membership).into_iter().collect(),

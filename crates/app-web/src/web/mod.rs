@@ -4,6 +4,7 @@
 //! render; errors become pages in one place (`errors`).
 
 pub mod assets;
+pub mod bo;
 pub mod errors;
 pub mod multipart;
 pub mod pages;
@@ -64,6 +65,7 @@ pub fn router(state: WebState) -> Router {
         .merge(pages::routes())
         .merge(signalement::routes())
         .merge(suivi::routes())
+        .merge(bo::routes())
         .nest("/static", assets)
         .fallback(errors::not_found)
         // A GET on a URL that only takes a form (the address bar after a

@@ -313,7 +313,9 @@ fn public_suivis(case: &Case) -> Vec<SuiviView> {
     let mut suivis: Vec<SuiviView> = case
         .suivis
         .iter()
-        .filter(|s| s.is_visible_for_usager && !s.is_deleted() && !s.waiting_notification)
+        // Rule 21 holds the e-mail of a partner's message for its edit
+        // window, not the message itself.
+        .filter(|s| s.is_visible_for_usager && !s.is_deleted())
         .map(|s| SuiviView {
             date: s.created_at.format("%d/%m/%Y à %H:%M").to_string(),
             author: s.author_label.clone(),

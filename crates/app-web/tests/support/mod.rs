@@ -72,6 +72,9 @@ impl Site {
             history: p.history,
             notifications: p.notifications,
             drafts: p.drafts,
+            credentials: p.credentials,
+            sessions: p.sessions,
+            passwords: p.passwords,
             jobs: p.jobs,
             shared: p.shared,
             clock: p.clock,
@@ -447,3 +450,48 @@ impl Multipart {
 /// The payload as answers and its completion: core's own test support,
 /// shared with core's form tests.
 pub use histologe_core::form::payloads::{complete, payload_answers};
+
+impl Site {
+    /// A back-office account (super admin, active) with `password`, set
+    /// through the application (policy included).
+    pub async fn staff_account(&self, email: &str, password: &str) -> histologe_core::ids::UserId {
+        use histologe_core::enums::{Role, UserStatus};
+        use histologe_core::ids::UserId;
+        use histologe_core::model::User;
+        let user = User {
+            id: UserId(uuid::Uuid::new_v4()),
+            email: email.to_string(),
+            prenom: "Camille".into(),
+            nom: "Martin".into(),
+            role: Role::SuperAdmin,
+            status: UserStatus::Active,
+            has_permission_affectation: true,
+            memberships: Vec::new(),
+            is_mailing_active: true,
+            is_mailing_summary: false,
+            last_login_at: None,
+            created_at: chrono::Utc::now(),
+        };
+        histologe_ports::UserRepository::insert(&self.adapters.store, &user)
+            .await
+            .expect("user inserted");
+        self.app()
+            .set_password(user.id, password)
+            .await
+            .expect("password set");
+        user.id
+    }
+
+    /// Logs in through `/connexion`; the session cookie as a browser sends it back.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let reply = self
+            .post_form(
+                "/connexion",
+                &[("email", email), ("password", password)],
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        reply.cookie()
+    }
+}

@@ -7,6 +7,7 @@ mod file;
 mod intervention;
 mod misc;
 mod partner;
+mod session;
 mod signalement;
 mod suivi;
 mod user;
@@ -21,6 +22,7 @@ pub use misc::{
     RuleProfile, RuleStatus, Subscription, Tag, Territory,
 };
 pub use partner::{GeoPoint, Partner, Zone};
+pub use session::StaffSession;
 pub use signalement::{Adresse, Allocataire, Declarant, Logement, Occupant, Proprio, Signalement};
 pub use suivi::Suivi;
 pub use user::{Membership, User};

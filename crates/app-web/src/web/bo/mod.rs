@@ -1,0 +1,32 @@
+//! The back-office, `/bo`: what agents, partner admins, territory admins
+//! and super admins work in. Every page takes the `Staff` extractor (a
+//! valid session, or the login page) and every action is one use case,
+//! whose policy check decides; pages show a form only where `can` allows.
+
+pub mod dossier;
+pub mod pages;
+pub mod session;
+
+use axum::Router;
+use histologe_core::Actor;
+use histologe_core::enums::Role;
+
+use super::WebState;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .merge(session::routes())
+        .merge(pages::routes())
+        .merge(dossier::routes())
+}
+
+/// What the header says of who is logged in.
+pub fn role_label(actor: &Actor) -> &'static str {
+    match actor.as_staff().map(|s| s.role) {
+        Some(Role::SuperAdmin) => "Super administrateur",
+        Some(Role::TerritoryAdmin) => "Responsable de territoire",
+        Some(Role::PartnerAdmin) => "Administrateur partenaire",
+        Some(_) => "Agent",
+        None => "",
+    }
+}
