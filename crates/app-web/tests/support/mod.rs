@@ -495,3 +495,151 @@ impl Site {
         reply.cookie()
     }
 }
+
+impl Site {
+    /// A partner of `territory` (opened for reports if it was not), with
+    /// the default competences of its type, written through the repository
+    /// (no use case creates partners yet), as the demo does.
+    pub async fn partner(
+        &self,
+        territory: &str,
+        nom: &str,
+        partner_type: histologe_core::enums::PartnerType,
+        insee: &[&str],
+    ) -> histologe_core::model::Partner {
+        use histologe_core::ids::PartnerId;
+        use histologe_core::model::Partner;
+        use histologe_ports::{PartnerRepository, TerritoryRepository};
+        let code = TerritoryCode::parse(territory).expect("territory code");
+        let store = &self.adapters.store;
+        let mut open = TerritoryRepository::get(store, &code)
+            .await
+            .expect("territories")
+            .expect("a territory of the reference data");
+        if !open.is_active {
+            open.is_active = true;
+            TerritoryRepository::upsert(store, &open)
+                .await
+                .expect("territory opened");
+        }
+        let partner = Partner {
+            id: PartnerId(uuid::Uuid::new_v4()),
+            nom: nom.to_string(),
+            partner_type,
+            territory: code,
+            is_archive: false,
+            email: None,
+            email_notifiable: false,
+            competences: partner_type.default_competences().to_vec(),
+            insee: insee.iter().map(|s| s.to_string()).collect(),
+            zones: Vec::new(),
+            excluded_zones: Vec::new(),
+            epci_insee: Vec::new(),
+            bailleur_id: None,
+            esabora_active: false,
+        };
+        PartnerRepository::insert(store, &partner)
+            .await
+            .expect("partner inserted");
+        partner
+    }
+
+    /// An active back-office account of `role`, member of `partner` (none
+    /// for a super admin), with `password`; the user and the actor it is.
+    pub async fn staff_member(
+        &self,
+        email: &str,
+        password: &str,
+        role: histologe_core::enums::Role,
+        partner: Option<&histologe_core::model::Partner>,
+        has_permission_affectation: bool,
+    ) -> (histologe_core::model::User, histologe_core::Actor) {
+        use histologe_core::enums::UserStatus;
+        use histologe_core::ids::UserId;
+        use histologe_core::model::{Membership, User};
+        let user = User {
+            id: UserId(uuid::Uuid::new_v4()),
+            email: email.to_string(),
+            prenom: "Camille".into(),
+            nom: "Martin".into(),
+            role,
+            status: UserStatus::Active,
+            has_permission_affectation,
+            memberships: partner
+                .map(|p| Membership {
+                    partner_id: p.id,
+                    territory: p.territory.clone(),
+                    partner_type: p.partner_type,
+                    competences: p.competences.clone(),
+                })
+                .into_iter()
+                .collect(),
+            is_mailing_active: true,
+            is_mailing_summary: false,
+            last_login_at: None,
+            created_at: chrono::Utc::now(),
+        };
+        histologe_ports::UserRepository::insert(&self.adapters.store, &user)
+            .await
+            .expect("user inserted");
+        self.app()
+            .set_password(user.id, password)
+            .await
+            .expect("password set");
+        let actor = histologe_core::Actor::from_user(&user).expect("an active staff account");
+        (user, actor)
+    }
+
+    /// Files `answers` as the public form does when "Envoyer" is pressed:
+    /// a draft, then the draft sent (the use cases of the form's routes,
+    /// without walking every screen). The sent draft and the new case.
+    pub async fn file_through_a_draft(
+        &self,
+        answers: &Answers,
+    ) -> (DraftId, histologe_core::model::Case) {
+        let today = self.app().ports().clock.now().date_naive();
+        let draft = self
+            .app()
+            .save_draft(
+                None,
+                answers.clone(),
+                histologe_core::form::REVIEW_SLUG.into(),
+                None,
+            )
+            .await
+            .expect("draft saved");
+        let outcome = Form::reference()
+            .to_new_signalement_on(answers, Some(today))
+            .unwrap_or_else(|e| panic!("answers of a complete form: {e:?}"));
+        let case = self
+            .app()
+            .submit_draft(
+                &histologe_core::Actor::Anonymous,
+                draft.id,
+                outcome.signalement,
+                outcome.wants_injonction,
+            )
+            .await
+            .expect("draft sent");
+        (draft.id, case)
+    }
+
+    /// Opens the usager's session on the dossier `code` through the
+    /// identity check; the tracking cookie as a browser sends it back.
+    pub async fn usager_login(&self, code: &str, prenom: &str, nom: &str, cp: &str) -> String {
+        let reply = self
+            .post_form(
+                &format!("/suivre-mon-signalement/{code}"),
+                &[
+                    ("side", "OCCUPANT"),
+                    ("prenom", prenom),
+                    ("nom", nom),
+                    ("code_postal", cp),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+        reply.cookie()
+    }
+}
