@@ -1472,8 +1472,8 @@ async fn rule_23_usager_login_needs_code_initials_and_postcode() {
             .hides_existence()
     );
 
-    // Rate limited per code: after five tries even the right answer waits.
-    for _ in 0..3 {
+    // Rate limited per code: after five failures even the right answer waits.
+    for _ in 0..5 {
         let _ = world.app.usager_login(check("X", "Y", "00000")).await;
     }
     assert_eq!(
@@ -1482,6 +1482,33 @@ async fn rule_23_usager_login_needs_code_initials_and_postcode() {
             .usager_login(check("L", "L", "13002"))
             .await
             .unwrap_err(),
+        AppError::TooManyAttempts
+    );
+}
+
+#[tokio::test]
+async fn rule_23_only_failed_identity_checks_count_towards_the_limit() {
+    let world = World::new().await;
+    let case = world.submit(form()).await;
+    let check = |first: &str| IdentityCheck {
+        code_suivi: case.signalement.code_suivi.clone(),
+        claim: IdentityClaim::new(UsagerSide::Occupant, first, "L", "13002"),
+    };
+    // The same person opening the dossier from several devices.
+    for _ in 0..8 {
+        world.app.usager_login(check("L")).await.expect("login");
+    }
+    for _ in 0..4 {
+        assert!(world.app.usager_login(check("X")).await.is_err());
+    }
+    world
+        .app
+        .usager_login(check("L"))
+        .await
+        .expect("four failures leave the right answer through");
+    assert!(world.app.usager_login(check("X")).await.is_err());
+    assert_eq!(
+        world.app.usager_login(check("L")).await.unwrap_err(),
         AppError::TooManyAttempts
     );
 }

@@ -26,17 +26,29 @@ impl App {
     /// Opens an usager session for one case when the code, the initials and
     /// the postal code match. A wrong code and wrong initials get the same
     /// answer, so the page reveals nothing.
+    ///
+    /// Only failures count towards the limit: an usager who opens his
+    /// dossier from his phone and then his computer is not locked out.
     pub async fn usager_login(&self, check: IdentityCheck) -> Result<Actor, AppError> {
+        let unavailable = |e: histologe_ports::SharedStateError| {
+            AppError::Repo(histologe_ports::RepoError::Unavailable(e.to_string()))
+        };
         let key = format!("usager-login:{}", check.code_suivi);
-        let attempts = self
-            .ports
-            .shared
-            .hit(&key, WINDOW)
-            .await
-            .map_err(|e| histologe_ports::RepoError::Unavailable(e.to_string()))?;
-        if attempts > MAX_ATTEMPTS {
+        if self.ports.shared.count(&key).await.map_err(unavailable)? >= MAX_ATTEMPTS {
             return Err(AppError::TooManyAttempts);
         }
+        let result = self.check_usager_identity(&check).await;
+        if matches!(result, Err(AppError::NotFound(_))) {
+            self.ports
+                .shared
+                .hit(&key, WINDOW)
+                .await
+                .map_err(unavailable)?;
+        }
+        result
+    }
+
+    async fn check_usager_identity(&self, check: &IdentityCheck) -> Result<Actor, AppError> {
         let case = self
             .ports
             .signalements
