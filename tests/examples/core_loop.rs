@@ -75,9 +75,12 @@ async fn main() -> Fallible<()> {
         files: store.clone(),
         history: store.clone(),
         notifications: store.clone(),
+        tags: store.clone(),
         drafts: store.clone(),
         credentials: store.clone(),
         sessions: store.clone(),
+        account_tokens: store.clone(),
+        saved_searches: store.clone(),
         passwords: Arc::new(histologe_adapters_memory::FakePasswordHasher),
         jobs: store.clone(),
         shared: Arc::new(MemorySharedState::new()),
@@ -86,6 +89,8 @@ async fn main() -> Fallible<()> {
         file_store: Arc::new(histologe_adapters_memory::MemoryFileStore::new()),
         images: Arc::new(histologe_adapters_images::Images),
         scanner: None,
+        platform_settings: store.clone(),
+        statistics: store.clone(),
     };
     let app = App::new(ports, Settings::default());
     let runner = Runner {

@@ -106,9 +106,14 @@ impl MemoryAdapters {
             files: store.clone(),
             history: store.clone(),
             notifications: store.clone(),
+            tags: store.clone(),
             drafts: store.clone(),
             credentials: store.clone(),
             sessions: store.clone(),
+            account_tokens: store.clone(),
+            saved_searches: store.clone(),
+            platform_settings: store.clone(),
+            statistics: store.clone(),
             jobs: store,
             passwords: Arc::new(FakePasswordHasher),
             file_store: self.file_store.clone(),
@@ -139,12 +144,22 @@ pub struct DynPorts {
     pub files: Arc<dyn FileRepository>,
     pub history: Arc<dyn HistoryRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
+    /// The territories' étiquettes.
+    pub tags: Arc<dyn histologe_ports::TagRepository>,
     /// Drafts of the public form.
     pub drafts: Arc<dyn DraftRepository>,
     /// Password hashes of back-office accounts.
     pub credentials: Arc<dyn CredentialRepository>,
     /// Back-office sessions.
     pub sessions: Arc<dyn SessionRepository>,
+    /// Activation and reset links, login codes.
+    pub account_tokens: Arc<dyn histologe_ports::AccountTokenRepository>,
+    /// Saved searches of the back-office list.
+    pub saved_searches: Arc<dyn histologe_ports::SavedSearchRepository>,
+    /// Platform settings (the maintenance mode).
+    pub platform_settings: Arc<dyn histologe_ports::SettingRepository>,
+    /// The columns of the back-office statistics.
+    pub statistics: Arc<dyn histologe_ports::StatisticsRepository>,
     pub jobs: Arc<dyn JobQueue>,
     /// [`FakePasswordHasher`]: instant, for tests. Wire
     /// `histologe-adapters-argon2` anywhere real passwords are kept.

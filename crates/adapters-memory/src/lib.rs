@@ -67,6 +67,7 @@
 //! tests, demos and small embedded deployments, not for production data:
 //! use the SQLite or MySQL adapters there.
 
+mod account_tokens;
 mod accounts;
 mod bundle;
 mod clock;
@@ -78,9 +79,13 @@ mod jobs;
 mod lookups;
 mod mail;
 mod repositories;
+mod saved_searches;
+mod settings;
 mod shared_state;
+mod statistics;
 mod store;
 mod sync;
+mod tags;
 mod transaction;
 
 #[cfg(test)]

@@ -6,19 +6,19 @@ use std::cmp::Reverse;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use histologe_core::enums::{Role, SignalementStatus, UserStatus};
+use histologe_core::enums::{AffectationStatus, Role, UserStatus};
 use histologe_core::ids::{DraftId, FileId, PartnerId, SignalementId, SuiviId, UserId};
 use histologe_core::model::{
-    AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner, RuleStatus,
-    Signalement, SignalementDraft, Territory, User,
+    Affectation, AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner,
+    RuleStatus, Signalement, SignalementDraft, Territory, User,
 };
 use histologe_core::policy::ListScope;
 use histologe_core::reference::{Reference, is_reference_query};
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{
-    AutoAffectationRuleRepository, DraftRepository, FileRepository, HistoryRepository,
-    NotificationRepository, Page, PartnerRepository, RepoError, SignalementFilter,
-    SignalementRepository, TerritoryRepository, UserRepository,
+    AutoAffectationRuleRepository, DraftRepository, FileRepository, HistoryRepository, ListOrder,
+    NotificationRepository, Page, PartnerFilter, PartnerRepository, RepoError, SignalementFilter,
+    SignalementRepository, TerritoryRepository, UserRepository, list_keys,
 };
 
 use crate::store::MemoryStore;
@@ -29,17 +29,35 @@ fn is_listed(case: &Case, scope: &ListScope, filter: &SignalementFilter) -> bool
     if s.status.is_excluded_from_lists() {
         return false;
     }
-    let in_scope = match scope {
-        ListScope::All => true,
-        ListScope::Territories(territories) => territories.contains(&s.territory),
-        ListScope::Partners(partners) => case
-            .affectations
-            .iter()
-            .any(|a| partners.contains(&a.partner_id)),
+    let on_affectations = match scope {
+        ListScope::All | ListScope::Territories(_) => case_affectations_match(case, filter),
+        // A partner's agent: one of his own affectations must pass every
+        // affectation filter at once, as the SQL store reads them.
+        ListScope::Partners(partners) => case.affectations.iter().any(|a| {
+            partners.contains(&a.partner_id)
+                && filter
+                    .status
+                    .is_none_or(|wanted| a.status == wanted.as_affectation_filter())
+                && match filter.partner {
+                    None => true,
+                    Some(PartnerFilter::AffectedTo(p)) => a.partner_id == p,
+                    Some(PartnerFilter::NoAffectation) => false,
+                }
+                && filter.affectation_status.is_none_or(|st| a.status == st)
+        }),
         ListScope::Nothing => false,
     };
+    let in_scope = match scope {
+        ListScope::Territories(territories) => territories.contains(&s.territory),
+        _ => true,
+    };
+    let own_status = match scope {
+        ListScope::Partners(_) => true,
+        _ => filter.status.is_none_or(|wanted| s.status == wanted),
+    };
     in_scope
-        && status_matches(case, scope, filter.status)
+        && on_affectations
+        && own_status
         && filter.territory.as_ref().is_none_or(|t| &s.territory == t)
         && filter
             .created_after
@@ -51,27 +69,70 @@ fn is_listed(case: &Case, scope: &ListScope, filter: &SignalementFilter) -> bool
             .text
             .as_deref()
             .is_none_or(|text| text_matches(s, text))
+        && filter
+            .commune
+            .as_deref()
+            .is_none_or(|commune| commune_matches(s, commune))
+        && filter
+            .score_min
+            .is_none_or(|min| list_keys::score_centi(s.score) >= i64::from(min) * 100)
+        && filter
+            .score_max
+            .is_none_or(|max| list_keys::score_centi(s.score) <= i64::from(max) * 100)
+        && filter.procedure.is_none_or(|q| {
+            list_keys::procedures_key(case).contains(&list_keys::procedure_needle(q))
+        })
+        && filter
+            .no_suivi_since
+            .is_none_or(|since| s.last_suivi_at.unwrap_or(s.created_at) < since)
+        && (!filter.closed_by_all_partners || closed_by_all(case))
+        && (!filter.abandon_requested || s.is_usager_abandon_procedure)
 }
 
-/// A partner's agent filters on his own affectation's status (rule 9);
-/// everyone else on the case's.
-fn status_matches(case: &Case, scope: &ListScope, wanted: Option<SignalementStatus>) -> bool {
-    let Some(wanted) = wanted else {
-        return true;
-    };
-    match scope {
-        ListScope::Partners(partners) => {
-            let status = wanted.as_affectation_filter();
-            case.affectations
-                .iter()
-                .any(|a| partners.contains(&a.partner_id) && a.status == status)
+/// The partner and affectation-status filters of an admin's list: one
+/// affectation passes both, or none exists for « sans affectation ».
+fn case_affectations_match(case: &Case, filter: &SignalementFilter) -> bool {
+    match filter.partner {
+        Some(PartnerFilter::NoAffectation) => {
+            case.affectations.is_empty() && filter.affectation_status.is_none()
         }
-        _ => case.signalement.status == wanted,
+        partner => {
+            (partner.is_none() && filter.affectation_status.is_none())
+                || case.affectations.iter().any(|a| {
+                    partner.is_none_or(|p| p == PartnerFilter::AffectedTo(a.partner_id))
+                        && filter.affectation_status.is_none_or(|st| a.status == st)
+                })
+        }
     }
 }
 
+fn closed_by_all(case: &Case) -> bool {
+    case.affectations
+        .iter()
+        .any(|a| a.status == AffectationStatus::Closed)
+        && !case.affectations.iter().any(|a| {
+            matches!(
+                a.status,
+                AffectationStatus::Wait | AffectationStatus::Accepted
+            )
+        })
+}
+
+fn commune_matches(s: &Signalement, commune: &str) -> bool {
+    let commune = commune.trim();
+    if commune.is_empty() {
+        return true;
+    }
+    if list_keys::is_five_digits(commune) {
+        return list_keys::postal_key(&s.adresse.code_postal) == commune
+            || s.adresse.insee.as_deref() == Some(commune);
+    }
+    list_keys::commune_key(&s.adresse.ville) == list_keys::commune_key(commune)
+}
+
 /// An exact reference (`2025-42`, leading zeros ignored) when the text is
-/// one, else a case-insensitive substring of the names and the address.
+/// one, the postal code when it is five digits, else a case-insensitive
+/// substring of `list_keys::search_text`.
 fn text_matches(s: &Signalement, text: &str) -> bool {
     let text = text.trim();
     if text.is_empty() {
@@ -81,21 +142,45 @@ fn text_matches(s: &Signalement, text: &str) -> bool {
         let wanted = Reference::parse(text).ok();
         return wanted.is_some() && Reference::parse(s.reference.trim()).ok() == wanted;
     }
-    let needle = histologe_core::search::fold(text);
-    let address = format!(
-        "{} {} {}",
-        s.adresse.adresse, s.adresse.code_postal, s.adresse.ville
-    );
-    [
-        s.occupant.nom.as_deref(),
-        s.occupant.prenom.as_deref(),
-        s.declarant.nom.as_deref(),
-        s.declarant.prenom.as_deref(),
-        Some(address.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .any(|field| histologe_core::search::fold(field).contains(&needle))
+    if list_keys::is_five_digits(text) {
+        return list_keys::postal_key(&s.adresse.code_postal) == text;
+    }
+    list_keys::search_text(s).contains(&histologe_core::search::fold(text))
+}
+
+/// The sort key of `order`; ties are newest first, then by id.
+fn sort_listed(listed: &mut [&Case], order: ListOrder) {
+    let newest = |a: &Signalement, b: &Signalement| (b.created_at, b.id).cmp(&(a.created_at, a.id));
+    let reference = |s: &Signalement| {
+        Reference::parse(&s.reference)
+            .ok()
+            .map(|r| (r.year(), r.number()))
+    };
+    listed.sort_by(|x, y| {
+        let (a, b) = (&x.signalement, &y.signalement);
+        match order {
+            ListOrder::CreatedDesc => newest(a, b),
+            ListOrder::CreatedAsc => newest(b, a),
+            ListOrder::ReferenceDesc => reference(b)
+                .cmp(&reference(a))
+                .then_with(|| b.id.cmp(&a.id)),
+            ListOrder::ReferenceAsc => reference(a)
+                .cmp(&reference(b))
+                .then_with(|| a.id.cmp(&b.id)),
+            ListOrder::OccupantAsc => list_keys::occupant_key(a)
+                .cmp(&list_keys::occupant_key(b))
+                .then_with(|| newest(a, b)),
+            ListOrder::OccupantDesc => list_keys::occupant_key(b)
+                .cmp(&list_keys::occupant_key(a))
+                .then_with(|| newest(a, b)),
+            ListOrder::CommuneAsc => list_keys::commune_key(&a.adresse.ville)
+                .cmp(&list_keys::commune_key(&b.adresse.ville))
+                .then_with(|| newest(a, b)),
+            ListOrder::CommuneDesc => list_keys::commune_key(&b.adresse.ville)
+                .cmp(&list_keys::commune_key(&a.adresse.ville))
+                .then_with(|| newest(a, b)),
+        }
+    });
 }
 
 #[async_trait]
@@ -114,8 +199,8 @@ impl SignalementRepository for MemoryStore {
             .cloned())
     }
 
-    /// Newest first by `created_at` (then id, for a stable order);
-    /// `created_after` is inclusive, `created_before` exclusive.
+    /// In `filter.order`; `created_after` is inclusive, `created_before`
+    /// exclusive.
     async fn list(
         &self,
         scope: &ListScope,
@@ -124,21 +209,31 @@ impl SignalementRepository for MemoryStore {
         limit: u32,
     ) -> Result<Page<Signalement>, RepoError> {
         let state = self.shared.state().await?;
-        let mut listed: Vec<&Signalement> = state
+        let mut listed: Vec<&Case> = state
             .cases
             .values()
             .filter(|case| is_listed(case, scope, filter))
-            .map(|case| &case.signalement)
             .collect();
-        listed.sort_by_key(|s| Reverse((s.created_at, s.id)));
+        sort_listed(&mut listed, filter.order);
         let total = u64::try_from(listed.len()).unwrap_or(u64::MAX);
         let items = listed
             .into_iter()
             .skip(usize::try_from(offset).unwrap_or(usize::MAX))
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .cloned()
+            .map(|case| case.signalement.clone())
             .collect();
         Ok(Page { items, total })
+    }
+
+    async fn affectations_of(&self, ids: &[SignalementId]) -> Result<Vec<Affectation>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut found: Vec<Affectation> = ids
+            .iter()
+            .filter_map(|id| state.cases.get(id))
+            .flat_map(|case| case.affectations.iter().cloned())
+            .collect();
+        found.sort_by_key(|a| (a.signalement_id, a.created_at, a.id));
+        Ok(found)
     }
 
     /// Oldest first.
@@ -504,6 +599,60 @@ impl NotificationRepository for MemoryStore {
                 .iter()
                 .filter(|n| n.signalement_id == Some(id)),
         ))
+    }
+
+    async fn page_of_user(
+        &self,
+        user: UserId,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Page<Notification>, RepoError> {
+        let all = self.of_user(user).await?;
+        let total = u64::try_from(all.len()).unwrap_or(u64::MAX);
+        let items = all
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .collect();
+        Ok(Page { items, total })
+    }
+
+    async fn unseen_count(&self, user: UserId) -> Result<u64, RepoError> {
+        let state = self.shared.state().await?;
+        let n = state
+            .notifications
+            .iter()
+            .filter(|n| n.user_id == user && !n.is_seen)
+            .count();
+        Ok(u64::try_from(n).unwrap_or(u64::MAX))
+    }
+
+    async fn mark_all_seen(&self, user: UserId) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        for n in state.notifications.iter_mut().filter(|n| n.user_id == user) {
+            n.is_seen = true;
+        }
+        Ok(())
+    }
+
+    async fn delete_of_user(
+        &self,
+        user: UserId,
+        id: histologe_core::ids::NotificationId,
+    ) -> Result<bool, RepoError> {
+        let mut state = self.shared.state().await?;
+        let before = state.notifications.len();
+        state
+            .notifications
+            .retain(|n| !(n.id == id && n.user_id == user));
+        Ok(state.notifications.len() < before)
+    }
+
+    async fn delete_all_of_user(&self, user: UserId) -> Result<u64, RepoError> {
+        let mut state = self.shared.state().await?;
+        let before = state.notifications.len();
+        state.notifications.retain(|n| n.user_id != user);
+        Ok(u64::try_from(before - state.notifications.len()).unwrap_or(u64::MAX))
     }
 }
 

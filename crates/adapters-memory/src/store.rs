@@ -51,6 +51,14 @@ pub(crate) struct State {
     pub(crate) credentials: HashMap<UserId, (String, chrono::DateTime<chrono::Utc>)>,
     /// Staff sessions by the hash of their token.
     pub(crate) sessions: HashMap<String, histologe_core::model::StaffSession>,
+    /// The territories' étiquettes, archived ones included.
+    pub(crate) tags: HashMap<histologe_core::ids::TagId, histologe_core::model::Tag>,
+    /// Activation and reset links, login codes, by the hash of their secret.
+    pub(crate) account_tokens: HashMap<String, histologe_ports::AccountToken>,
+    /// Saved searches of the back-office list, insertion order.
+    pub(crate) saved_searches: Vec<histologe_ports::SavedSearch>,
+    /// Platform settings (the maintenance mode), by key.
+    pub(crate) settings: BTreeMap<String, String>,
 }
 
 impl State {

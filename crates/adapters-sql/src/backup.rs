@@ -83,6 +83,14 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("search_text", Text),
             ("data", Text),
             ("qualifications", Text),
+            // Migration 6: the list's filter and sort columns.
+            ("code_postal", Text),
+            ("commune", Text),
+            ("occupant", Text),
+            ("score_centi", Int),
+            ("procedures", Text),
+            ("last_suivi_at", Int),
+            ("abandon_requested", Int),
         ],
     ),
     (
@@ -123,6 +131,16 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     (
         "subscriptions",
         &[("user_id", Text), ("signalement_id", Text)],
+    ),
+    (
+        "tags",
+        &[
+            ("id", Text),
+            ("territory", Text),
+            ("label", Text),
+            ("label_key", Text),
+            ("is_archive", Int),
+        ],
     ),
     (
         "notifications",
@@ -210,6 +228,31 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("expires_at", Int),
             ("last_seen_at", Int),
         ],
+    ),
+    (
+        "account_tokens",
+        &[
+            ("token_hash", Text),
+            ("kind", Text),
+            ("user_id", Text),
+            ("created_at", Int),
+            ("expires_at", Int),
+            ("used_at", Int),
+        ],
+    ),
+    (
+        "saved_searches",
+        &[
+            ("id", Text),
+            ("user_id", Text),
+            ("name", Text),
+            ("query", Text),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "settings",
+        &[("setting_key", Text), ("setting_value", Text)],
     ),
 ];
 
@@ -513,6 +556,10 @@ mod tests {
             include_str!("../migrations/mysql/20261124000001_core_loop.up.sql"),
             include_str!("../migrations/mysql/20261124000003_drafts.up.sql"),
             include_str!("../migrations/mysql/20261124000004_accounts.up.sql"),
+            include_str!("../migrations/mysql/20261202000007_tags.up.sql"),
+            include_str!("../migrations/mysql/20261202000005_account_tokens.up.sql"),
+            include_str!("../migrations/mysql/20261202000006_list_filters.up.sql"),
+            include_str!("../migrations/mysql/20261202000008_settings.up.sql"),
         ];
         let created: Vec<&str> = mysql
             .iter()

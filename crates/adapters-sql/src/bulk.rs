@@ -88,6 +88,18 @@ impl SqlStore {
                 Cell::Text(to_json(s)?),
                 Cell::Text(to_json(&case.qualifications)?),
             ]);
+            let list = crate::list_columns::ListColumns::of(case);
+            if let Some(row) = signalements.last_mut() {
+                row.extend([
+                    Cell::Text(list.code_postal),
+                    Cell::Text(list.commune),
+                    Cell::Text(list.occupant),
+                    Cell::Int(list.score_centi),
+                    Cell::Text(list.procedures),
+                    Cell::OptInt(list.last_suivi_at),
+                    Cell::Int(list.abandon_requested),
+                ]);
+            }
             for a in &case.affectations {
                 affectations.push(vec![
                     Cell::Text(a.id.to_string()),
@@ -168,6 +180,13 @@ impl SqlStore {
                 "search_text",
                 "data",
                 "qualifications",
+                crate::list_columns::NAMES[0],
+                crate::list_columns::NAMES[1],
+                crate::list_columns::NAMES[2],
+                crate::list_columns::NAMES[3],
+                crate::list_columns::NAMES[4],
+                crate::list_columns::NAMES[5],
+                crate::list_columns::NAMES[6],
             ],
             signalements,
         )

@@ -11,20 +11,13 @@ use sqlx::AnyConnection;
 use crate::codec::{flag, from_json, micros, repo_error, to_json};
 use crate::store::Engine;
 
-/// Lower-cased names and address: what the back-office search looks in.
+/// Folded names, e-mails, reference and address: what the back-office
+/// search looks in (`list_keys::search_text`, as the memory store).
 pub(crate) fn search_text(s: &Signalement) -> String {
-    let parts = [
-        s.occupant.nom.as_deref(),
-        s.occupant.prenom.as_deref(),
-        s.declarant.nom.as_deref(),
-        s.declarant.prenom.as_deref(),
-        Some(s.adresse.adresse.as_str()),
-        Some(s.adresse.code_postal.as_str()),
-        Some(s.adresse.ville.as_str()),
-    ];
-    let text =
-        histologe_core::search::fold(&parts.into_iter().flatten().collect::<Vec<_>>().join(" "));
-    text.chars().take(1000).collect()
+    histologe_ports::list_keys::search_text(s)
+        .chars()
+        .take(1000)
+        .collect()
 }
 
 /// `(year, number)` of a definitive reference; temporary ones have none.
@@ -91,6 +84,7 @@ pub(crate) async fn insert_case(conn: &mut AnyConnection, case: &Case) -> Result
     .execute(&mut *conn)
     .await
     .map_err(repo_error("signalement"))?;
+    crate::list_columns::write(conn, case).await?;
     for a in &case.affectations {
         insert_affectation(conn, s, a).await?;
     }
@@ -236,6 +230,7 @@ pub(crate) async fn save_case(conn: &mut AnyConnection, case: &Case) -> Result<(
             return Err(RepoError::NotFound(format!("signalement {}", s.id)));
         }
     }
+    crate::list_columns::write(conn, case).await?;
 
     // A case has a handful of affectations and visits: writing them again
     // is simpler than diffing, and nothing else points to their rows.

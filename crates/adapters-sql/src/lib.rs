@@ -9,6 +9,7 @@
 //! value as JSON in a `data` column; the other columns exist for the
 //! queries that filter, sort, join or constrain on them.
 
+mod account_tokens;
 mod accounts;
 mod backup;
 mod bulk;
@@ -16,8 +17,13 @@ mod cases;
 mod codec;
 mod drafts;
 mod jobs;
+mod list_columns;
 mod repositories;
+mod saved_searches;
+mod settings;
+mod statistics;
 mod store;
+mod tags;
 mod transaction;
 
 pub use backup::BackupSummary;

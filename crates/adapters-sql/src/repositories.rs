@@ -2,19 +2,19 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use histologe_core::enums::{Role, UserStatus};
+use histologe_core::enums::{AffectationStatus, Role, UserStatus};
 use histologe_core::ids::{FileId, PartnerId, SignalementId, SuiviId, UserId};
 use histologe_core::model::{
-    AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner, RuleStatus,
-    Signalement, Territory, User,
+    Affectation, AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner,
+    RuleStatus, Signalement, Territory, User,
 };
 use histologe_core::policy::ListScope;
 use histologe_core::reference::{Reference, is_reference_query};
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{
-    AutoAffectationRuleRepository, FileRepository, HistoryRepository, NotificationRepository, Page,
-    PartnerRepository, RepoError, SignalementFilter, SignalementRepository, TerritoryRepository,
-    UserRepository,
+    AutoAffectationRuleRepository, FileRepository, HistoryRepository, ListOrder,
+    NotificationRepository, Page, PartnerFilter, PartnerRepository, RepoError, SignalementFilter,
+    SignalementRepository, TerritoryRepository, UserRepository, list_keys,
 };
 use serde::de::DeserializeOwned;
 use sqlx::any::AnyArguments;
@@ -103,6 +103,161 @@ fn bind_all<'q>(
         };
     }
     query
+}
+
+/// The partner and affectation-status filters. A partner's list reads its
+/// own affectation row `a` (he never sees the others'); an admin's asks
+/// whether the case has one affectation passing both.
+fn affectation_conditions(
+    partner: bool,
+    filter: &SignalementFilter,
+    conditions: &mut Vec<String>,
+    binds: &mut Vec<Bind>,
+) {
+    if partner {
+        match filter.partner {
+            None => {}
+            Some(PartnerFilter::AffectedTo(p)) => {
+                conditions.push("a.partner_id = ?".into());
+                binds.push(Bind::Text(p.to_string()));
+            }
+            Some(PartnerFilter::NoAffectation) => conditions.push("1 = 0".into()),
+        }
+        if let Some(status) = filter.affectation_status {
+            conditions.push("a.status = ?".into());
+            binds.push(Bind::Text(status.as_str().to_string()));
+        }
+        return;
+    }
+    match (filter.partner, filter.affectation_status) {
+        (None, None) => {}
+        (Some(PartnerFilter::NoAffectation), status) => {
+            conditions.push(
+                "NOT EXISTS (SELECT 1 FROM affectations x WHERE x.signalement_id = s.id)".into(),
+            );
+            if status.is_some() {
+                conditions.push("1 = 0".into());
+            }
+        }
+        (partner, status) => {
+            let mut sub =
+                "EXISTS (SELECT 1 FROM affectations x WHERE x.signalement_id = s.id".to_string();
+            if let Some(PartnerFilter::AffectedTo(p)) = partner {
+                sub.push_str(" AND x.partner_id = ?");
+                binds.push(Bind::Text(p.to_string()));
+            }
+            if let Some(status) = status {
+                sub.push_str(" AND x.status = ?");
+                binds.push(Bind::Text(status.as_str().to_string()));
+            }
+            sub.push(')');
+            conditions.push(sub);
+        }
+    }
+}
+
+/// The filters on the case's own columns (migration 6); true when one
+/// applies.
+fn case_conditions(
+    filter: &SignalementFilter,
+    conditions: &mut Vec<String>,
+    binds: &mut Vec<Bind>,
+) -> bool {
+    let before = conditions.len();
+    if let Some(text) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        if is_reference_query(text) {
+            let reference = Reference::parse(text)
+                .map(|r| r.to_string())
+                .unwrap_or_else(|_| text.to_string());
+            conditions.push("s.reference = ?".into());
+            binds.push(Bind::Text(reference));
+        } else if list_keys::is_five_digits(text) {
+            conditions.push("s.code_postal = ?".into());
+            binds.push(Bind::Text(text.to_string()));
+        } else {
+            conditions.push("s.search_text LIKE ? ESCAPE '!'".into());
+            binds.push(Bind::Text(contains_pattern(text)));
+        }
+    }
+    if let Some(commune) = filter
+        .commune
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        if list_keys::is_five_digits(commune) {
+            conditions.push("(s.code_postal = ? OR s.insee = ?)".into());
+            binds.push(Bind::Text(commune.to_string()));
+            binds.push(Bind::Text(commune.to_string()));
+        } else {
+            conditions.push("s.commune = ?".into());
+            binds.push(Bind::Text(list_keys::commune_key(commune)));
+        }
+    }
+    if let Some(min) = filter.score_min {
+        conditions.push("s.score_centi >= ?".into());
+        binds.push(Bind::Int(i64::from(min) * 100));
+    }
+    if let Some(max) = filter.score_max {
+        conditions.push("s.score_centi <= ?".into());
+        binds.push(Bind::Int(i64::from(max) * 100));
+    }
+    if let Some(q) = filter.procedure {
+        conditions.push("INSTR(s.procedures, ?) > 0".into());
+        binds.push(Bind::Text(list_keys::procedure_needle(q)));
+    }
+    if let Some(since) = filter.no_suivi_since {
+        conditions.push("COALESCE(s.last_suivi_at, s.created_at) < ?".into());
+        binds.push(Bind::Int(micros(since)));
+    }
+    if filter.closed_by_all_partners {
+        conditions.push(
+            "EXISTS (SELECT 1 FROM affectations x WHERE x.signalement_id = s.id AND x.status = ?) \
+             AND NOT EXISTS (SELECT 1 FROM affectations x WHERE x.signalement_id = s.id AND x.status IN (?, ?))"
+                .into(),
+        );
+        for status in [
+            AffectationStatus::Closed,
+            AffectationStatus::Wait,
+            AffectationStatus::Accepted,
+        ] {
+            binds.push(Bind::Text(status.as_str().to_string()));
+        }
+    }
+    if filter.abandon_requested {
+        conditions.push("s.abandon_requested = 1".into());
+    }
+    conditions.len() > before
+}
+
+/// `ORDER BY` of `order`: ties newest first, then by id (as the memory
+/// store). A partner's dates come from his affectation rows (their index).
+fn order_by(order: ListOrder, partner: bool) -> String {
+    let (created, id) = if partner {
+        ("a.signalement_created_at", "a.signalement_id")
+    } else {
+        ("s.created_at", "s.id")
+    };
+    let newest = format!("{created} DESC, {id} DESC");
+    match order {
+        ListOrder::CreatedDesc => newest,
+        ListOrder::CreatedAsc => format!("{created} ASC, {id} ASC"),
+        ListOrder::ReferenceDesc => {
+            format!("s.reference_year DESC, s.reference_number DESC, {id} DESC")
+        }
+        ListOrder::ReferenceAsc => {
+            format!("s.reference_year ASC, s.reference_number ASC, {id} ASC")
+        }
+        ListOrder::OccupantAsc => format!("s.occupant ASC, {newest}"),
+        ListOrder::OccupantDesc => format!("s.occupant DESC, {newest}"),
+        ListOrder::CommuneAsc => format!("s.commune ASC, {newest}"),
+        ListOrder::CommuneDesc => format!("s.commune DESC, {newest}"),
+    }
 }
 
 #[async_trait]
@@ -202,29 +357,13 @@ impl SignalementRepository for SqlStore {
                 binds.push(Bind::Text(status.as_str().to_string()));
             }
         }
+        affectation_conditions(partner, filter, &mut conditions, &mut binds);
         if let Some(territory) = &filter.territory {
             on_case = true;
             conditions.push("s.territory = ?".into());
             binds.push(Bind::Text(territory.as_str().to_string()));
         }
-        if let Some(text) = filter
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            on_case = true;
-            if is_reference_query(text) {
-                let reference = Reference::parse(text)
-                    .map(|r| r.to_string())
-                    .unwrap_or_else(|_| text.to_string());
-                conditions.push("s.reference = ?".into());
-                binds.push(Bind::Text(reference));
-            } else {
-                conditions.push("s.search_text LIKE ? ESCAPE '!'".into());
-                binds.push(Bind::Text(contains_pattern(text)));
-            }
-        }
+        on_case |= case_conditions(filter, &mut conditions, &mut binds);
         if let Some(after) = filter.created_after {
             conditions.push(format!("{created} >= ?"));
             binds.push(Bind::Int(micros(after)));
@@ -234,7 +373,7 @@ impl SignalementRepository for SqlStore {
             binds.push(Bind::Int(micros(before)));
         }
         let where_clause = conditions.join(" AND ");
-        let (count_from, page_from, order) = if partner {
+        let (count_from, page_from) = if partner {
             let joined = "FROM affectations a JOIN signalements s ON s.id = a.signalement_id";
             (
                 // Counting a partner's cases needs the case rows only when a
@@ -245,15 +384,11 @@ impl SignalementRepository for SqlStore {
                     "FROM affectations a"
                 },
                 joined,
-                "a.signalement_created_at DESC, a.signalement_id DESC",
             )
         } else {
-            (
-                "FROM signalements s",
-                "FROM signalements s",
-                "s.created_at DESC, s.id DESC",
-            )
+            ("FROM signalements s", "FROM signalements s")
         };
+        let order = order_by(filter.order, partner);
         let count_sql = format!("SELECT COUNT(*) AS n {count_from} WHERE {where_clause}");
         let total: i64 = bind_all(sqlx::query(&count_sql), &binds)
             .fetch_one(&self.read)
@@ -273,6 +408,23 @@ impl SignalementRepository for SqlStore {
             items: decode_all(&rows, "signalements")?,
             total: u64::try_from(total).unwrap_or_default(),
         })
+    }
+
+    /// One query for the whole page (no read per case).
+    async fn affectations_of(&self, ids: &[SignalementId]) -> Result<Vec<Affectation>, RepoError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT data FROM affectations WHERE signalement_id IN ({}) \
+             ORDER BY signalement_id, created_at, id",
+            placeholders(ids.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in ids {
+            query = query.bind(id.to_string());
+        }
+        self.fetch_data(query, "affectations").await
     }
 
     async fn suivis_to_release(
@@ -645,6 +797,97 @@ impl NotificationRepository for SqlStore {
             "notifications",
         )
         .await
+    }
+    async fn page_of_user(
+        &self,
+        user: UserId,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Page<Notification>, RepoError> {
+        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM notifications WHERE user_id = ?")
+            .bind(user.to_string())
+            .fetch_one(&self.read)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(repo_error("notifications"))?;
+        let items = self
+            .fetch_data(
+                sqlx::query(
+                    "SELECT data FROM notifications WHERE user_id = ? \
+                     ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?",
+                )
+                .bind(user.to_string())
+                .bind(i64::from(limit))
+                .bind(i64::try_from(offset).unwrap_or(i64::MAX)),
+                "notifications",
+            )
+            .await?;
+        Ok(Page {
+            items,
+            total: u64::try_from(total).unwrap_or_default(),
+        })
+    }
+
+    /// Counted on the decoded rows of the user (seen is in `data` only:
+    /// notifications are purged after 30 days, so a user has few).
+    async fn unseen_count(&self, user: UserId) -> Result<u64, RepoError> {
+        let unseen = self
+            .of_user(user)
+            .await?
+            .iter()
+            .filter(|n| !n.is_seen)
+            .count();
+        Ok(u64::try_from(unseen).unwrap_or(u64::MAX))
+    }
+
+    async fn mark_all_seen(&self, user: UserId) -> Result<(), RepoError> {
+        let mut tx = self
+            .write
+            .begin()
+            .await
+            .map_err(repo_error("notifications"))?;
+        let rows = sqlx::query("SELECT data FROM notifications WHERE user_id = ?")
+            .bind(user.to_string())
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(repo_error("notifications"))?;
+        let unseen: Vec<Notification> = decode_all::<Notification>(&rows, "notifications")?
+            .into_iter()
+            .filter(|n| !n.is_seen)
+            .collect();
+        for mut n in unseen {
+            n.is_seen = true;
+            sqlx::query("UPDATE notifications SET data = ? WHERE id = ?")
+                .bind(to_json(&n)?)
+                .bind(n.id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(repo_error("notifications"))?;
+        }
+        tx.commit().await.map_err(repo_error("notifications"))
+    }
+
+    async fn delete_of_user(
+        &self,
+        user: UserId,
+        id: histologe_core::ids::NotificationId,
+    ) -> Result<bool, RepoError> {
+        let done = sqlx::query("DELETE FROM notifications WHERE id = ? AND user_id = ?")
+            .bind(id.to_string())
+            .bind(user.to_string())
+            .execute(&self.write)
+            .await
+            .map_err(repo_error("notifications"))?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn delete_all_of_user(&self, user: UserId) -> Result<u64, RepoError> {
+        let done = sqlx::query("DELETE FROM notifications WHERE user_id = ?")
+            .bind(user.to_string())
+            .execute(&self.write)
+            .await
+            .map_err(repo_error("notifications"))?;
+        Ok(done.rows_affected())
     }
 }
 

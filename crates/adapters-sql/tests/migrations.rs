@@ -115,3 +115,107 @@ async fn mariadb_migration_2_fills_the_partner_list_columns() {
     }
     partner_list_survives_migration_2(support::mysql_store().await).await;
 }
+
+/// Migration 6 fills the list's filter columns of the cases already
+/// there: postal code, commune, score, last suivi and the usager's
+/// request to stop are filtered on as soon as it has run.
+async fn list_filters_survive_migration_6(store: SqlStore) {
+    use histologe_contract_tests::fixtures::{bouches_du_rhone, case, days, suivi};
+    use histologe_core::enums::SignalementStatus;
+    use histologe_core::policy::ListScope;
+    use histologe_ports::{
+        SignalementFilter, SignalementRepository, TerritoryRepository, UnitOfWork,
+    };
+
+    let territory = bouches_du_rhone();
+    store.upsert(&territory).await.expect("territory");
+    let mut tx = store.begin().await.expect("begin");
+    let mut stale = case(&territory.code, "2025-1", days(-60));
+    stale.signalement.status = SignalementStatus::Active;
+    stale.signalement.score = 64.5;
+    stale.signalement.is_usager_abandon_procedure = true;
+    let mut recent = case(&territory.code, "2025-2", days(-60));
+    recent.signalement.status = SignalementStatus::Active;
+    recent.signalement.adresse.code_postal = "13100".into();
+    recent.signalement.adresse.ville = "Aix-en-Provence".into();
+    recent.signalement.score = 12.0;
+    tx.insert_case(&stale).await.expect("case");
+    tx.insert_case(&recent).await.expect("case");
+    tx.insert_suivi(&suivi(&recent, days(-1)))
+        .await
+        .expect("suivi");
+    tx.commit().await.expect("commit");
+
+    // Back to the schema before migration 6, then up.
+    let applied = store.applied_migrations().await.expect("applied");
+    let since_6 = applied.iter().filter(|v| **v >= 20261202000006).count();
+    store.migrate_down(since_6).await.expect("down to 5");
+    store.migrate().await.expect("up again");
+
+    let ids = |filter: SignalementFilter| {
+        let store = store.clone();
+        async move {
+            store
+                .list(&ListScope::All, &filter, 0, 10)
+                .await
+                .expect("list")
+                .items
+                .into_iter()
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let (stale, recent) = (stale.signalement.id, recent.signalement.id);
+    for (filter, expected) in [
+        (
+            SignalementFilter {
+                commune: Some("13100".into()),
+                ..SignalementFilter::default()
+            },
+            vec![recent],
+        ),
+        (
+            SignalementFilter {
+                commune: Some("Marseille".into()),
+                ..SignalementFilter::default()
+            },
+            vec![stale],
+        ),
+        (
+            SignalementFilter {
+                score_min: Some(60),
+                ..SignalementFilter::default()
+            },
+            vec![stale],
+        ),
+        (
+            SignalementFilter {
+                abandon_requested: true,
+                ..SignalementFilter::default()
+            },
+            vec![stale],
+        ),
+        (
+            SignalementFilter {
+                no_suivi_since: Some(days(-30)),
+                ..SignalementFilter::default()
+            },
+            vec![stale],
+        ),
+    ] {
+        assert_eq!(ids(filter.clone()).await, expected, "{filter:?}");
+    }
+}
+
+#[tokio::test]
+async fn sqlite_migration_6_fills_the_list_filter_columns() {
+    list_filters_survive_migration_6(support::sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn mariadb_migration_6_fills_the_list_filter_columns() {
+    if !support::mysql_available().await {
+        return;
+    }
+    list_filters_survive_migration_6(support::mysql_store().await).await;
+}

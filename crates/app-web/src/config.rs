@@ -19,6 +19,7 @@ pub const BASE_URL: &str = "HISTOLOGE_BASE_URL";
 pub const SECRET_KEY: &str = "HISTOLOGE_SECRET_KEY";
 pub const ASSETS_DIR: &str = "HISTOLOGE_ASSETS_DIR";
 pub const OUTBOX_DIR: &str = "HISTOLOGE_OUTBOX_DIR";
+pub const EMAIL_2FA: &str = "HISTOLOGE_2FA";
 
 /// Where the embedded default listens: loopback only, so a laptop does not
 /// publish a development database to its network.
@@ -138,6 +139,9 @@ pub struct Config {
     pub assets_dir: std::path::PathBuf,
     /// Where the local outbox mailer writes e-mails.
     pub outbox_dir: std::path::PathBuf,
+    /// Whether super admins need a code e-mailed at login (`HISTOLOGE_2FA`,
+    /// on unless `off`).
+    pub email_2fa: bool,
 }
 
 impl Config {
@@ -223,6 +227,16 @@ impl Config {
         };
         let assets_dir = get(ASSETS_DIR)?.map_or_else(|| "node_modules".into(), Into::into);
         let outbox_dir = get(OUTBOX_DIR)?.map_or_else(|| "var/outbox".into(), Into::into);
+        let email_2fa = match get(EMAIL_2FA)?.map(|v| v.trim().to_lowercase()).as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    EMAIL_2FA,
+                    format!("« {other} » : attendu on ou off"),
+                ));
+            }
+        };
         Ok(Config {
             database_url,
             demo_password,
@@ -233,6 +247,7 @@ impl Config {
             secret_key,
             assets_dir,
             outbox_dir,
+            email_2fa,
         })
     }
 }
@@ -289,6 +304,16 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+
+    #[test]
+    fn the_e_mailed_second_factor_is_on_unless_off() {
+        assert!(config(&[]).unwrap().email_2fa);
+        assert!(config(&[(EMAIL_2FA, "on")]).unwrap().email_2fa);
+        assert!(!config(&[(EMAIL_2FA, "off")]).unwrap().email_2fa);
+        assert!(!config(&[(EMAIL_2FA, " OFF ")]).unwrap().email_2fa);
+        let refused = config(&[(EMAIL_2FA, "non")]).unwrap_err();
+        assert_eq!(refused.variable, EMAIL_2FA);
+    }
 
     #[test]
     fn the_upload_limit_is_a_positive_number_of_bytes() {

@@ -120,6 +120,14 @@ async fn print_demo_accounts(config: &Config, stores: &Stores) -> Result<(), Sta
             account.email
         );
     }
+    if config.email_2fa {
+        // The demo's e-mails go to the outbox, the login code too; file
+        // names sort by sending time, so the last match is the newest code.
+        println!(
+            "super admin: after the password, a login code is e-mailed (HISTOLOGE_2FA=off to skip it); read it with: grep -ho 'Votre code de connexion : [0-9]*' {}/*.json | tail -1",
+            config.outbox_dir.display()
+        );
+    }
     Ok(())
 }
 
@@ -145,6 +153,9 @@ fn spawn_clock(app: App) {
             tick.tick().await;
             if let Err(e) = app.release_held_suivis().await {
                 tracing::error!(error = %e, "clock: releasing held suivis failed");
+            }
+            if let Err(e) = app.purge_account_tokens().await {
+                tracing::error!(error = %e, "clock: purging account tokens failed");
             }
         }
     });

@@ -39,6 +39,11 @@ pub trait Store:
     + DraftRepository
     + CredentialRepository
     + SessionRepository
+    + histologe_ports::AccountTokenRepository
+    + histologe_ports::TagRepository
+    + histologe_ports::SettingRepository
+    + histologe_ports::StatisticsRepository
+    + histologe_ports::SavedSearchRepository
     + JobQueue
     + 'static
 {
@@ -58,6 +63,11 @@ impl<S> Store for S where
         + DraftRepository
         + CredentialRepository
         + SessionRepository
+        + histologe_ports::AccountTokenRepository
+        + histologe_ports::TagRepository
+        + histologe_ports::SettingRepository
+        + histologe_ports::StatisticsRepository
+        + histologe_ports::SavedSearchRepository
         + JobQueue
         + 'static
 {
@@ -137,10 +147,15 @@ pub fn ports<S: Store>(store: Arc<S>, outside: Outside) -> Ports {
         files: store.clone(),
         history: store.clone(),
         notifications: store.clone(),
+        tags: store.clone(),
         drafts: store.clone(),
         credentials: store.clone(),
         sessions: store.clone(),
+        account_tokens: store.clone(),
+        saved_searches: store.clone(),
         passwords: Arc::new(histologe_adapters_argon2::Argon2Hasher::owasp()),
+        platform_settings: store.clone(),
+        statistics: store.clone(),
         jobs: store,
         shared: Arc::new(MemorySharedState::new()),
         clock: Arc::new(SystemClock),
@@ -181,13 +196,11 @@ pub async fn app<S: Store>(config: &Config, store: Arc<S>) -> Result<App, StartE
     let settings = settings(config, store.as_ref())
         .await
         .map_err(database_error(config))?;
-    Ok(
-        App::new(ports(store, Outside::from_env()?), settings).with_upload_rules(
-            histologe_core::upload::UploadRules {
-                max_bytes: config.upload_max_bytes,
-            },
-        ),
-    )
+    Ok(App::new(ports(store, Outside::from_env()?), settings)
+        .with_upload_rules(histologe_core::upload::UploadRules {
+            max_bytes: config.upload_max_bytes,
+        })
+        .with_email_2fa(config.email_2fa))
 }
 
 /// Names the database (without credentials) in a failure of its adapter.

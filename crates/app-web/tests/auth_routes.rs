@@ -196,3 +196,311 @@ async fn without_a_session_the_extractor_redirects_to_login() {
         .await;
     assert_eq!(forged.location(), "/connexion?suite=/deconnexion-partout");
 }
+
+// ---------------------------------------------------------------------------
+// Lost password, activation links and the second factor of super admins.
+
+/// The `name=value` of the `Set-Cookie` named `name` that sets a value.
+fn set_cookie(reply: &support::Reply, name: &str) -> Option<String> {
+    reply
+        .set_cookies()
+        .into_iter()
+        .filter(|c| c.starts_with(&format!("{name}=")) && !c.contains("Max-Age=0"))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+        .next()
+}
+
+/// Runs the queued jobs; the e-mails sent (forgotten afterwards).
+async fn mails(site: &Site) -> Vec<histologe_ports::OutgoingEmail> {
+    site.runner.drain().await.expect("jobs run");
+    let sent = site.adapters.mailer.sent();
+    site.adapters.mailer.clear();
+    sent
+}
+
+/// The path of the password link in the e-mail.
+fn link_path(mail: &histologe_ports::OutgoingEmail) -> String {
+    let prefix = format!("{}/nouveau-mot-de-passe/", support::BASE_URL);
+    let (_, rest) = mail.text.split_once(&prefix).expect("a password link");
+    let token: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
+    format!("/nouveau-mot-de-passe/{token}")
+}
+
+#[tokio::test]
+async fn the_login_page_links_to_the_lost_password_page() {
+    let site = site().await;
+    let page = site.get("/connexion").await;
+    assert!(page.body.contains("href=\"/mot-de-passe-perdu\""));
+    assert!(page.text().contains("Mot de passe oublié ?"));
+    let lost = site.get("/mot-de-passe-perdu").await;
+    assert_eq!(lost.status, StatusCode::OK);
+    assert!(
+        lost.body
+            .contains("<label class=\"fr-label\" for=\"email\"")
+    );
+    let empty = site
+        .post_form("/mot-de-passe-perdu", &[("email", "")], None)
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("fr-input-group--error"));
+    assert!(empty.body.contains("aria-describedby=\"email-erreur\""));
+}
+
+#[tokio::test]
+async fn a_user_following_the_e_mailed_link_sets_a_new_password_and_logs_in_with_it() {
+    let site = site().await;
+    let old_session = site.login(EMAIL, PASSWORD).await;
+    // Known and unknown addresses get the same answer.
+    let asked = site
+        .post_form("/mot-de-passe-perdu", &[("email", EMAIL)], None)
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    assert_eq!(asked.location(), "/mot-de-passe-perdu?envoye=1");
+    let unknown = site
+        .post_form(
+            "/mot-de-passe-perdu",
+            &[("email", "personne@exemple.fr")],
+            None,
+        )
+        .await;
+    assert_eq!(unknown.status, asked.status);
+    assert_eq!(unknown.location(), asked.location());
+    let sent_page = site.get("/mot-de-passe-perdu?envoye=1").await;
+    assert!(sent_page.text().contains("Si un compte correspond"));
+
+    let sent = mails(&site).await;
+    assert_eq!(sent.len(), 1, "only the existing account gets an e-mail");
+    assert_eq!(sent[0].to, vec![EMAIL.to_string()]);
+    let link = link_path(&sent[0]);
+
+    let page = site.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    assert!(page.text().contains(EMAIL));
+    assert!(page.body.contains("autocomplete=\"new-password\""));
+
+    let mismatch = site
+        .post_form(
+            &link,
+            &[
+                ("password", "Nouveau-Chemin-42"),
+                ("confirmation", "Nouveau-Chemin-43"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(mismatch.text().contains("identiques"), "{}", mismatch.body);
+    assert!(mismatch.body.contains("href=\"#confirmation\""));
+    assert!(!mismatch.body.contains("Nouveau-Chemin-42"), "never echoed");
+
+    let done = site
+        .post_form(
+            &link,
+            &[
+                ("password", "Nouveau-Chemin-42"),
+                ("confirmation", "Nouveau-Chemin-42"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/connexion?mot-de-passe=change");
+    let info = site.get(&done.location()).await;
+    assert!(info.text().contains("nouveau mot de passe est enregistré"));
+
+    // The old session is gone; the new password opens a new one.
+    let old = site.get_with("/bo", Some(&old_session)).await;
+    assert_eq!(old.location(), "/connexion?suite=/bo");
+    let refused = site
+        .post_form(
+            "/connexion",
+            &[("email", EMAIL), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    let cookie = site.login(EMAIL, "Nouveau-Chemin-42").await;
+    assert_eq!(
+        site.get_with("/bo", Some(&cookie)).await.status,
+        StatusCode::OK
+    );
+
+    // A second use, and an unknown link, read alike.
+    let reused = site.get(&link).await;
+    assert_eq!(reused.status, StatusCode::GONE);
+    assert!(reused.text().contains("Ce lien n'est plus valide"));
+    assert!(reused.body.contains("href=\"/mot-de-passe-perdu\""));
+    let unknown = site
+        .get(&format!("/nouveau-mot-de-passe/{}", "ab".repeat(32)))
+        .await;
+    assert_eq!(unknown.status, reused.status);
+    assert_eq!(unknown.body, reused.body);
+    let post_again = site
+        .post_form(
+            &link,
+            &[
+                ("password", "Encore-Autre-9!x"),
+                ("confirmation", "Encore-Autre-9!x"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(post_again.body, reused.body);
+}
+
+#[tokio::test]
+async fn the_activation_page_asks_a_new_link_without_revealing_accounts() {
+    let site = site().await;
+    let page = site.get("/activation").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for email in [EMAIL, "personne@exemple.fr"] {
+        let reply = site
+            .post_form("/activation", &[("email", email)], None)
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        assert_eq!(reply.location(), "/activation?envoye=1");
+    }
+    // The account is active already: no activation e-mail.
+    assert!(mails(&site).await.is_empty());
+    for _ in 0..2 {
+        site.post_form("/activation", &[("email", EMAIL)], None)
+            .await;
+    }
+    let limited = site
+        .post_form("/activation", &[("email", EMAIL)], None)
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.text().contains("Trop de demandes"));
+    assert_eq!(limited.input_value("email").as_deref(), Some(EMAIL));
+}
+
+/// The site with the second factor on, as `HISTOLOGE_2FA` leaves it.
+async fn site_with_2fa() -> Site {
+    let mut site = site().await;
+    site.state.app = site.state.app.clone().with_email_2fa(true);
+    site.router = histologe_web::web::router(site.state.clone());
+    site
+}
+
+#[tokio::test]
+async fn a_super_admin_needs_the_e_mailed_code_to_open_a_session() {
+    let site = site_with_2fa().await;
+    let reply = site
+        .post_form(
+            "/connexion",
+            &[
+                ("email", EMAIL),
+                ("password", PASSWORD),
+                ("suite", "/bo/signalements"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.location(), "/connexion/code?suite=/bo/signalements");
+    assert_eq!(set_cookie(&reply, "histologe_session"), None);
+    let pending = set_cookie(&reply, "histologe_connexion").expect("pending cookie");
+    assert!(reply.set_cookies().join(" ").contains("HttpOnly"));
+
+    let page = site.get_with(&reply.location(), Some(&pending)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("autocomplete=\"one-time-code\""));
+    assert!(page.body.contains("action=\"/connexion/code/renvoyer\""));
+
+    let sent = mails(&site).await;
+    assert_eq!(sent.len(), 1);
+    let code = sent[0]
+        .subject
+        .rsplit(' ')
+        .next()
+        .expect("the code")
+        .to_string();
+    let wrong = format!(
+        "{:06}",
+        (code.parse::<u32>().expect("digits") + 1) % 1_000_000
+    );
+    let refused = site
+        .post_form(
+            "/connexion/code",
+            &[("code", &wrong), ("suite", "/bo/signalements")],
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("Il vous reste 4 essais"));
+    assert_eq!(refused.input_value("code").as_deref(), Some(wrong.as_str()));
+
+    let opened = site
+        .post_form(
+            "/connexion/code",
+            &[("code", &code), ("suite", "/bo/signalements")],
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    assert_eq!(opened.location(), "/bo/signalements");
+    let session = set_cookie(&opened, "histologe_session").expect("session cookie");
+    assert_eq!(
+        site.get_with("/bo", Some(&session)).await.status,
+        StatusCode::OK
+    );
+    // The pending login is over.
+    let again = site.get_with("/connexion/code", Some(&pending)).await;
+    assert_eq!(again.location(), "/connexion?code=expire");
+}
+
+#[tokio::test]
+async fn five_wrong_codes_send_the_super_admin_back_to_the_password() {
+    let site = site_with_2fa().await;
+    let reply = site
+        .post_form(
+            "/connexion",
+            &[("email", EMAIL), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    let pending = set_cookie(&reply, "histologe_connexion").expect("pending cookie");
+    let code = mails(&site).await[0]
+        .subject
+        .rsplit(' ')
+        .next()
+        .expect("code")
+        .to_string();
+    let wrong = format!(
+        "{:06}",
+        (code.parse::<u32>().expect("digits") + 1) % 1_000_000
+    );
+    for _ in 0..4 {
+        let reply = site
+            .post_form("/connexion/code", &[("code", &wrong)], Some(&pending))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let blocked = site
+        .post_form("/connexion/code", &[("code", &wrong)], Some(&pending))
+        .await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.text().contains("Trop de codes erronés"));
+    assert!(!blocked.body.contains("name=\"code\""), "no form any more");
+    let late = site
+        .post_form("/connexion/code", &[("code", &code)], Some(&pending))
+        .await;
+    assert_eq!(set_cookie(&late, "histologe_session"), None);
+}
+
+#[tokio::test]
+async fn the_code_page_without_a_pending_login_sends_back_to_the_password() {
+    let site = site_with_2fa().await;
+    let page = site.get("/connexion/code").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), "/connexion?code=expire");
+    let login = site.get(&page.location()).await;
+    assert!(
+        login
+            .text()
+            .contains("saisissez à nouveau votre mot de passe")
+    );
+    let resend = site.post_form("/connexion/code/renvoyer", &[], None).await;
+    assert_eq!(resend.location(), "/connexion?code=expire");
+}

@@ -95,8 +95,21 @@ enum Stage {
     Waiting,
     /// … and the SCHS accepted.
     Accepted,
+    /// … and the SCHS closed its affectation (the case stays open).
+    PartnerClosed,
+    /// … and the RT closed the case for all partners.
+    Closed,
+    /// Accepted, with a visit by the SCHS planned for tomorrow (`{visite}`).
+    Planned,
+    /// Accepted, with a visit by the SCHS whose time has passed (`{visite}`).
+    Due,
+    /// Accepted, with a message of the agent still in its 20 minutes (`{suivi}`).
+    Written,
 }
 use Stage::{Accepted as ACC, New as NEW, Waiting as WAIT};
+use Stage::{
+    Closed as CLOSED, Due as DUE, PartnerClosed as PCLOSED, Planned as PLAN, Written as WRIT,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Method {
@@ -161,9 +174,25 @@ const MATRIX: &[Line] = &[
     line(POST, "/connexion",                                           ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(POST, "/deconnexion",                                         ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(POST, "/deconnexion-partout",                                 ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    // Anonymous pages: no pending login → back to the password; a dead
+    // link → the same « Ce lien n'est plus valide » page for everyone.
+    line(GET,  "/connexion/code",                                      ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    line(POST, "/connexion/code",                                      ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    line(POST, "/connexion/code/renvoyer",                             ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    line(GET,  "/mot-de-passe-perdu",                                  ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    line(POST, "/mot-de-passe-perdu",                                  ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    line(GET,  "/activation",                                          ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    line(POST, "/activation",                                          ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    line(GET,  "/nouveau-mot-de-passe/{token}",                        ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    line(POST, "/nouveau-mot-de-passe/{token}",                        ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     // Back-office pages, scoped by the policy.
     line(GET,  "/bo",                                                  ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/bo/signalements",                                     ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    // Without a filter a super admin may not export (no national dumps).
+    line(GET,  "/bo/signalements/export.csv",                          ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    FORB]),
+    // Saved searches: each user's own; `{id}` is nobody's search.
+    line(POST, "/bo/recherches",                                       ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    line(POST, "/bo/recherches/{id}/supprimer",                        ACC, [LOGIN, LOGIN, NF,    NF,    NF,    NF,    NF]),
     line(GET,  "/bo/signalements/{id}",                                ACC, [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
     line(POST, "/bo/signalements/{id}/valider",                        NEW, [LOGIN, LOGIN, NF,    NF,    NF,    OK,    OK]),
     line(POST, "/bo/signalements/{id}/refuser",                        NEW, [LOGIN, LOGIN, NF,    NF,    NF,    OK,    OK]),
@@ -174,6 +203,50 @@ const MATRIX: &[Line] = &[
     line(POST, "/bo/signalements/{id}/affectations/{affectation}/accepter", WAIT, [LOGIN, LOGIN, OK, OK,    NF,    FORB,  FORB]),
     line(POST, "/bo/signalements/{id}/affectations/{affectation}/refuser",  WAIT, [LOGIN, LOGIN, OK, OK,    NF,    FORB,  FORB]),
     line(POST, "/bo/signalements/{id}/affectations/{affectation}/fermer",   ACC,  [LOGIN, LOGIN, OK, OK,    NF,    FORB,  FORB]),
+    // Visits: the RT, a super admin, or the accepted partner competent
+    // for visits (the SCHS) plans; the visit's partner edits it.
+    line(POST, "/bo/signalements/{id}/visites",                        ACC,  [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
+    line(POST, "/bo/signalements/{id}/visites/{visite}/reprogrammer",  PLAN, [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
+    line(POST, "/bo/signalements/{id}/visites/{visite}/annuler",       PLAN, [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
+    line(POST, "/bo/signalements/{id}/visites/{visite}/conclure",      DUE,  [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
+    // Documents: whoever sees the case downloads and (affected) adds.
+    line(POST, "/bo/signalements/{id}/documents",                      ACC,  [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
+    line(GET,  "/bo/signalements/{id}/fichiers/{file}",                ACC,  [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
+    // Reopen for all and archive: RT and super admin, closed case.
+    line(POST, "/bo/signalements/{id}/rouvrir",                        CLOSED, [LOGIN, LOGIN, FORB, FORB,  NF,    OK,    OK]),
+    line(GET,  "/bo/signalements/{id}/archiver",                       CLOSED, [LOGIN, LOGIN, FORB, FORB,  NF,    OK,    OK]),
+    line(POST, "/bo/signalements/{id}/archiver",                       CLOSED, [LOGIN, LOGIN, FORB, FORB,  NF,    OK,    OK]),
+    // Reopen one's affectation: its members; reinit and unaffect: admins
+    // (the fixture's agents lack the affectation permission).
+    line(POST, "/bo/signalements/{id}/affectations/{affectation}/rouvrir",       PCLOSED, [LOGIN, LOGIN, OK, OK, NF, FORB, FORB]),
+    line(POST, "/bo/signalements/{id}/affectations/{affectation}/reinitialiser", PCLOSED, [LOGIN, LOGIN, FORB, FORB, NF, OK, OK]),
+    line(POST, "/bo/signalements/{id}/affectations/{affectation}/desaffecter",   ACC,     [LOGIN, LOGIN, FORB, FORB, NF, OK, OK]),
+    // A suivi: its author for 20 minutes; a super admin also deletes.
+    line(POST, "/bo/signalements/{id}/suivis/{suivi}/modifier",        WRIT, [LOGIN, LOGIN, OK,    FORB,  NF,    FORB,  FORB]),
+    line(POST, "/bo/signalements/{id}/suivis/{suivi}/supprimer",       WRIT, [LOGIN, LOGIN, OK,    FORB,  NF,    FORB,  OK]),
+    // Étiquettes: RT and super admin put them on cases and keep the
+    // territory's list; `{tag}` is a tag of the 13.
+    line(POST, "/bo/signalements/{id}/etiquettes",                     ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
+    line(POST, "/bo/signalements/{id}/etiquettes/{tag}/retirer",       ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
+    line(GET,  "/bo/etiquettes",                                       ACC, [LOGIN, LOGIN, FORB,  FORB,  OK,    OK,    OK]),
+    line(POST, "/bo/etiquettes",                                       ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  OK,    OK]),
+    line(POST, "/bo/etiquettes/{tag}/renommer",                        ACC, [LOGIN, LOGIN, NF,    NF,    NF,    OK,    OK]),
+    line(POST, "/bo/etiquettes/{tag}/supprimer",                       ACC, [LOGIN, LOGIN, NF,    NF,    NF,    OK,    OK]),
+    // Following: whoever sees the case; the agent is the last of his
+    // accepted partner to follow it, so he may not leave.
+    line(POST, "/bo/signalements/{id}/suivre",                         ACC, [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
+    line(POST, "/bo/signalements/{id}/ne-plus-suivre",                 ACC, [LOGIN, LOGIN, FORB,  OK,    NF,    OK,    OK]),
+    // Notifications: one's own only; `{notification}` is the RT 13's.
+    line(GET,  "/bo/notifications",                                    ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    line(POST, "/bo/notifications/lues",                               ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    line(POST, "/bo/notifications/supprimer",                          ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    line(POST, "/bo/notifications/{notification}/supprimer",           ACC, [LOGIN, LOGIN, NF,    NF,    NF,    OK,    NF]),
+    // The maintenance switch: super admins only (the post turns it off).
+    line(GET,  "/bo/maintenance",                                      ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
+    line(POST, "/bo/maintenance",                                      ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
+    // Statistics: every staff member, on his own list scope.
+    line(GET,  "/bo/statistiques",                                     ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    line(GET,  "/bo/statistiques/export.csv",                          ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
 ];
 
 // ---------------------------------------------------------------------------
@@ -211,6 +284,16 @@ struct Fixture {
     c: SignalementId,
     affectation_c: AffectationId,
     caf13: Partner,
+    /// The SCHS de Marseille, the partner affected to A.
+    schs13: Partner,
+    /// A visit of A by the SCHS (an unknown id before `Planned`).
+    visite_a: histologe_core::ids::InterventionId,
+    /// The agent's message on A (an unknown id before `Written`).
+    suivi_a: histologe_core::ids::SuiviId,
+    /// A tag of the 13 (`{tag}`).
+    tag_13: histologe_core::ids::TagId,
+    /// A notification of the RT 13 (`{notification}`).
+    notification_rt13: histologe_core::ids::NotificationId,
 }
 
 fn usager(id: SignalementId) -> Actor {
@@ -363,12 +446,76 @@ async fn fixture(stage: Stage) -> Fixture {
             .expect("internal document");
         internal_file_a = Some(internal.id);
     }
-    if stage == Stage::Accepted {
+    if !matches!(stage, Stage::New | Stage::Waiting) {
         app.accept_affectation(&agent, id, affectation_a, Vec::new())
             .await
             .expect("A accepted");
     }
+    let mut visite_a = histologe_core::ids::InterventionId(uuid::Uuid::new_v4());
+    let mut suivi_a = histologe_core::ids::SuiviId(uuid::Uuid::new_v4());
+    let closing = || histologe_core::workflow::affectation::ClosingForm {
+        motif: histologe_core::enums::MotifCloture::parse("TRAVAUX_FAITS_OU_EN_COURS")
+            .expect("a motif"),
+        travaux: histologe_core::enums::TravauxMiseEnConformite::parse("OUI"),
+        precisions: "Les travaux ont été faits par le propriétaire.".into(),
+    };
+    match stage {
+        Stage::PartnerClosed => {
+            app.close_affectation(&agent, id, affectation_a, closing())
+                .await
+                .expect("A closed for the SCHS");
+        }
+        Stage::Closed => {
+            app.close_signalement(&rt13, id, closing().motif, "Travaux faits.", false)
+                .await
+                .expect("A closed for all");
+        }
+        Stage::Planned | Stage::Due => {
+            let now = app.ports().clock.now();
+            let ahead = if stage == Stage::Planned {
+                chrono::TimeDelta::days(1)
+            } else {
+                chrono::TimeDelta::hours(1)
+            };
+            visite_a = app
+                .plan_visite(&rt13, id, schs.id, now + ahead, None)
+                .await
+                .expect("a visit of A")
+                .1;
+            if stage == Stage::Due {
+                site.adapters.clock.advance(chrono::TimeDelta::hours(2));
+            }
+        }
+        Stage::Written => {
+            let text = "Rendez-vous pris avec le bailleur pour jeudi.";
+            suivi_a = app
+                // Notified, so held for its author's window (rule 21).
+                .add_suivi(&agent, id, text, false, true)
+                .await
+                .expect("the agent's message")
+                .suivis
+                .iter()
+                .find(|s| s.description == text)
+                .expect("the message")
+                .id;
+        }
+        _ => {}
+    }
 
+    let tag_13 = app
+        .create_tag(&rt13, &a.signalement.territory, "Péril")
+        .await
+        .expect("a tag of the 13")
+        .id;
+    let notification_rt13 = app
+        .ports()
+        .notifications
+        .of_user(rt13.user_id().expect("a user"))
+        .await
+        .expect("notifications")
+        .first()
+        .expect("the RT 13 was told of the new cases")
+        .id;
     let (draft_open, location) = site.start_draft("locataire").await;
     let slug = support::slug_of(&location).to_string();
 
@@ -397,6 +544,11 @@ async fn fixture(stage: Stage) -> Fixture {
         c: c.signalement.id,
         affectation_c,
         caf13,
+        schs13: schs,
+        visite_a,
+        suivi_a,
+        tag_13,
+        notification_rt13,
         site,
     }
 }
@@ -419,8 +571,12 @@ impl Fixture {
             .replace("{affectation}", &self.affectation_a.to_string())
             .replace("{code}", &self.code_a)
             .replace("{file}", &self.file_a.to_string())
+            .replace("{visite}", &self.visite_a.to_string())
+            .replace("{suivi}", &self.suivi_a.to_string())
             .replace("{draft}", &draft.to_string())
-            .replace("{slug}", &self.slug);
+            .replace("{slug}", &self.slug)
+            .replace("{tag}", &self.tag_13.to_string())
+            .replace("{notification}", &self.notification_rt13.to_string());
         if path.starts_with("/app/") {
             format!("/static{url}")
         } else {
@@ -495,6 +651,12 @@ impl Fixture {
                 ))
             }
             "/connexion" => form(&[("email", "agent13@histologe.test"), ("password", PASSWORD)]),
+            "/mot-de-passe-perdu" | "/activation" => form(&[("email", "agent13@histologe.test")]),
+            "/nouveau-mot-de-passe/{token}" => form(&[
+                ("password", "Nouveau-Chemin-42"),
+                ("confirmation", "Nouveau-Chemin-42"),
+            ]),
+            "/connexion/code" => form(&[("code", "123456")]),
             "/bo/signalements/{id}/refuser" => form(&[
                 ("motif", "DOUBLON"),
                 (
@@ -515,6 +677,45 @@ impl Fixture {
                 ("motif", "HORS_COMPETENCE"),
                 ("message", "Ce dossier ne relève pas de notre compétence."),
             ]),
+            "/bo/signalements/{id}/etiquettes" => form(&[("etiquette", &self.tag_13.to_string())]),
+            // A label of its own at each post: creating one twice is refused.
+            "/bo/etiquettes" => form(&[
+                ("territoire", "13"),
+                ("label", &format!("Étiquette {}", uuid::Uuid::new_v4())),
+            ]),
+            "/bo/etiquettes/{tag}/renommer" => form(&[("label", "Péril imminent")]),
+            "/bo/maintenance" => form(&[("mode", "off"), ("message", "")]),
+            "/bo/recherches" => form(&[("nom", "Dossiers en cours"), ("query", "statut=ACTIVE")]),
+            "/bo/signalements/{id}/visites" => form(&[
+                ("date", "2025-03-03"),
+                ("heure", "10:00"),
+                ("operateur", &self.schs13.id.to_string()),
+                ("commentaire", "Merci de prévoir l'accès à la cave."),
+            ]),
+            "/bo/signalements/{id}/visites/{visite}/reprogrammer" => {
+                form(&[("date", "2025-03-10"), ("heure", "14:00")])
+            }
+            "/bo/signalements/{id}/visites/{visite}/annuler" => {
+                form(&[("motif", "Le locataire a demandé un report.")])
+            }
+            "/bo/signalements/{id}/visites/{visite}/conclure" => form(&[
+                ("resultat", "faite"),
+                ("procedures", "NON_DECENCE"),
+                ("occupant_present", "oui"),
+                ("details", "Humidité constatée dans la chambre."),
+            ]),
+            "/bo/signalements/{id}/documents" => Body::Multipart(
+                Multipart::of(&[("type", "PROCEDURE_MISE_EN_DEMEURE")]).file(
+                    "fichier",
+                    "mise-en-demeure.pdf",
+                    "application/pdf",
+                    PDF,
+                ),
+            ),
+            "/bo/signalements/{id}/suivis/{suivi}/modifier" => form(&[(
+                "message",
+                "Rendez-vous pris avec le bailleur pour vendredi.",
+            )]),
             _ => form(&[]),
         }
     }
@@ -552,9 +753,14 @@ impl Fixture {
             StatusCode::OK if text.contains("Accéder à mon dossier") => Answer::Identity,
             StatusCode::NOT_FOUND if text.contains("Page introuvable") => Answer::NotFound,
             StatusCode::FORBIDDEN if text.contains("Accès refusé") => Answer::Forbidden,
+            // The page of a dead account link (the matrix has no live one).
+            StatusCode::GONE if text.contains("Ce lien n'est plus valide") => Answer::Allowed,
             // A back-office action leads back to the case, saying what it did.
             StatusCode::SEE_OTHER if path.starts_with("/bo/signalements/{id}/") => {
-                if location.starts_with(&format!("/bo/signalements/{}?fait=", self.a)) {
+                // An archived case leaves the view: back to the list.
+                if location.starts_with(&format!("/bo/signalements/{}?fait=", self.a))
+                    || location == "/bo/signalements?fait=archive"
+                {
                     Answer::Allowed
                 } else {
                     Answer::Other
@@ -701,6 +907,9 @@ fn changes_the_case(line: &Line) -> bool {
 fn needs_own_fixture(line: &Line) -> bool {
     changes_the_case(line)
         || (line.method == Method::Post && line.path == "/suivre-mon-signalement/{code}")
+        // Link requests: three per address and hour.
+        || (line.method == Method::Post
+            && matches!(line.path, "/mot-de-passe-perdu" | "/activation"))
 }
 
 #[tokio::test]

@@ -55,7 +55,7 @@ async fn round_trip(source: &str, target: &str, file: &Path) {
     assert!(restore.contains("restaurée"), "{restore}");
 
     let (before, after) = (dump(source).await, dump(target).await);
-    assert_eq!(before.len(), 19, "every table is compared");
+    assert_eq!(before.len(), 23, "every table is compared");
     for ((table, rows), (table_after, rows_after)) in before.iter().zip(&after) {
         assert_eq!(table, table_after);
         assert_eq!(rows.len(), rows_after.len(), "rows of {table}");

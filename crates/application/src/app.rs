@@ -29,12 +29,18 @@ pub struct Ports {
     pub files: Arc<dyn FileRepository>,
     pub history: Arc<dyn HistoryRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
+    /// The territories' étiquettes.
+    pub tags: Arc<dyn histologe_ports::TagRepository>,
     /// Drafts of the public form.
     pub drafts: Arc<dyn DraftRepository>,
     /// Password hashes of back-office accounts.
     pub credentials: Arc<dyn CredentialRepository>,
     /// Back-office sessions.
     pub sessions: Arc<dyn SessionRepository>,
+    /// Activation and reset links, pending logins and login codes.
+    pub account_tokens: Arc<dyn histologe_ports::AccountTokenRepository>,
+    /// Saved searches of the back-office list.
+    pub saved_searches: Arc<dyn histologe_ports::SavedSearchRepository>,
     /// argon2id in production.
     pub passwords: Arc<dyn PasswordHasher>,
     pub jobs: Arc<dyn JobQueue>,
@@ -48,6 +54,10 @@ pub struct Ports {
     /// The antivirus, when `CLAMAV_HOST` is set: every upload is scanned
     /// before it is kept.
     pub scanner: Option<Arc<dyn VirusScanner>>,
+    /// Platform settings every process shares (the maintenance mode).
+    pub platform_settings: Arc<dyn histologe_ports::SettingRepository>,
+    /// The columns the back-office statistics read.
+    pub statistics: Arc<dyn histologe_ports::StatisticsRepository>,
 }
 
 impl std::fmt::Debug for Ports {
@@ -74,6 +84,12 @@ pub struct App {
     pub(crate) settings: Settings,
     /// Upload limits: 10 Mo per file unless [`App::with_upload_rules`].
     pub(crate) upload: UploadRules,
+    /// Whether super admins also need a code e-mailed at login
+    /// (`HISTOLOGE_2FA`; off unless [`App::with_email_2fa`]).
+    pub(crate) email_2fa: bool,
+    /// The maintenance mode as last read, shared by the clones of this
+    /// application (see `use_cases::maintenance`).
+    pub(crate) maintenance_cache: crate::use_cases::maintenance::Cache,
 }
 
 impl App {
@@ -89,12 +105,20 @@ impl App {
             grid,
             settings,
             upload: UploadRules::default(),
+            email_2fa: false,
+            maintenance_cache: crate::use_cases::maintenance::Cache::default(),
         }
     }
 
     /// Another size limit per uploaded file (`UPLOAD_MAX_BYTES`).
     pub fn with_upload_rules(mut self, rules: UploadRules) -> Self {
         self.upload = rules;
+        self
+    }
+
+    /// Super admins need a code e-mailed at login when `on`.
+    pub fn with_email_2fa(mut self, on: bool) -> Self {
+        self.email_2fa = on;
         self
     }
 

@@ -20,6 +20,15 @@ pub enum AppError {
     /// all get this same answer, so that the page reveals no account.
     #[error("Identifiants incorrects.")]
     BadCredentials,
+    /// The password was right, and this account also needs the code
+    /// e-mailed at login (super admins): use `App::sign_in`.
+    #[error("Un code de connexion envoyé par e-mail est nécessaire.")]
+    LoginCodeRequired,
+    /// An e-mailed link (activation, new password) or a pending login that
+    /// was used, revoked, has expired or never existed: the same answer
+    /// for all, so that nothing is revealed.
+    #[error("Ce lien n'est plus valide.")]
+    NoLongerValid,
     /// The draft was sent as a signalement, or archived: it can no longer
     /// be changed nor sent.
     #[error(

@@ -23,6 +23,9 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use crate::app::App;
 use crate::error::AppError;
 
+mod accounts;
+pub use accounts::{EmailAccountLink, EmailLoginCode};
+
 /// A payload that knows its job kind.
 pub trait JobPayload: Serialize + DeserializeOwned {
     const KIND: &'static str;
@@ -302,6 +305,8 @@ impl Runner {
             EmailToUsager::KIND => self.email_usager(payload(job)?).await,
             MakeFileVariants::KIND => self.file_variants(payload(job)?).await,
             EmailDraftLink::KIND => self.email_draft_link(payload(job)?).await,
+            EmailAccountLink::KIND => self.email_account_link(payload(job)?).await,
+            EmailLoginCode::KIND => self.email_login_code(payload(job)?).await,
             // The Esabora adapter arrives with its issue; until then the
             // job stays visible as dead rather than silently dropped.
             other => Err(Failure::Permanent(format!(

@@ -374,6 +374,7 @@ pub fn intervention(case: &Case, partner: &Partner, scheduled_at: DateTime<Utc>)
         occupant_present: None,
         proprietaire_present: None,
         notify_usager: true,
+        external_operator: None,
     }
 }
 

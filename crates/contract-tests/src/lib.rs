@@ -80,6 +80,7 @@ pub use file_store::FileStoreBackend;
 #[doc(no_inline)]
 pub use histologe_ports::RepoError;
 
+pub mod account_tokens;
 pub mod accounts;
 pub mod concurrency;
 pub mod drafts;
@@ -88,11 +89,17 @@ pub mod files;
 pub mod fixtures;
 pub mod history;
 pub mod jobs;
+pub mod list_filters;
 pub mod notifications;
 pub mod partners;
 pub mod rules;
+pub mod same_address;
+pub mod saved_searches;
+pub mod settings;
 pub mod signalements;
+pub mod statistics;
 pub mod support;
+pub mod tags;
 pub mod territories;
 pub mod transaction;
 pub mod users;
@@ -109,10 +116,15 @@ pub struct Stores {
     pub files: Arc<dyn FileRepository>,
     pub history: Arc<dyn HistoryRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
+    pub tags: Arc<dyn histologe_ports::TagRepository>,
     pub jobs: Arc<dyn JobQueue>,
     pub drafts: Arc<dyn DraftRepository>,
     pub credentials: Arc<dyn CredentialRepository>,
     pub sessions: Arc<dyn SessionRepository>,
+    pub account_tokens: Arc<dyn histologe_ports::AccountTokenRepository>,
+    pub saved_searches: Arc<dyn histologe_ports::SavedSearchRepository>,
+    pub settings: Arc<dyn histologe_ports::SettingRepository>,
+    pub statistics: Arc<dyn histologe_ports::StatisticsRepository>,
 }
 
 impl Stores {
@@ -129,10 +141,15 @@ impl Stores {
             + FileRepository
             + HistoryRepository
             + NotificationRepository
+            + histologe_ports::TagRepository
             + JobQueue
             + DraftRepository
             + CredentialRepository
             + SessionRepository
+            + histologe_ports::AccountTokenRepository
+            + histologe_ports::SavedSearchRepository
+            + histologe_ports::SettingRepository
+            + histologe_ports::StatisticsRepository
             + 'static,
     {
         let store = Arc::new(store);
@@ -146,9 +163,14 @@ impl Stores {
             files: store.clone(),
             history: store.clone(),
             notifications: store.clone(),
+            tags: store.clone(),
             drafts: store.clone(),
             credentials: store.clone(),
             sessions: store.clone(),
+            account_tokens: store.clone(),
+            saved_searches: store.clone(),
+            settings: store.clone(),
+            statistics: store.clone(),
             jobs: store,
         }
     }
@@ -224,6 +246,20 @@ macro_rules! contract_suite {
             signalements::signalements_list_territory_and_date_filters,
             signalements::signalements_list_newest_first_with_total_before_paging,
             signalements::signalements_suivis_to_release,
+            list_filters::list_filters_partner_and_affectation_status,
+            list_filters::list_filters_partner_scope_reads_its_own_affectations,
+            list_filters::list_filters_commune_postal_code_or_insee,
+            list_filters::list_filters_text_postal_code_and_email,
+            list_filters::list_filters_criticite_and_procedure,
+            list_filters::list_filters_dashboard_flags,
+            list_filters::list_filters_orders,
+            list_filters::list_filters_follow_a_saved_case,
+            list_filters::list_filters_affectations_of_a_page,
+            saved_searches::saved_searches_are_each_users_own,
+            saved_searches::saved_searches_refuse_an_unknown_user_and_a_taken_id,
+            settings::settings_put_replace_and_remove,
+            settings::settings_keep_long_unicode_values,
+            statistics::statistics_rows_follow_the_scope_and_filters,
             users::users_round_trip_and_unknown,
             users::users_email_is_unique_whatever_the_case,
             users::users_of_partner_lists_active_and_inactive,
@@ -239,6 +275,10 @@ macro_rules! contract_suite {
             history::history_of_signalement_oldest_first,
             notifications::notifications_of_user_newest_first,
             notifications::notifications_of_signalement,
+            notifications::notifications_page_count_mark_and_delete_are_per_user,
+            tags::tags_round_trip_and_list_by_territory,
+            tags::tags_live_label_is_unique_per_territory,
+            same_address::same_address_lists_the_other_cases_in_scope,
             drafts::drafts_save_then_get_round_trips,
             drafts::drafts_save_again_updates,
             drafts::drafts_unknown_id_is_none,
@@ -249,6 +289,12 @@ macro_rules! contract_suite {
             accounts::accounts_session_round_trips_and_touch_moves_expiry,
             accounts::accounts_session_id_is_unique,
             accounts::accounts_session_delete_and_delete_for_user,
+            account_tokens::account_tokens_valid_until_expiry_and_for_its_kind,
+            account_tokens::account_tokens_consume_is_single_use,
+            account_tokens::account_tokens_concurrent_consume_only_one_wins,
+            account_tokens::account_tokens_revoke_by_user_and_kind,
+            account_tokens::account_tokens_duplicate_and_unknown_user_are_refused,
+            account_tokens::account_tokens_purge_keeps_only_working_tokens,
         }
     };
 }
@@ -322,6 +368,10 @@ mod tests {
         ("concurrency", include_str!("concurrency.rs")),
         ("jobs", include_str!("jobs.rs")),
         ("signalements", include_str!("signalements.rs")),
+        ("list_filters", include_str!("list_filters.rs")),
+        ("saved_searches", include_str!("saved_searches.rs")),
+        ("settings", include_str!("settings.rs")),
+        ("statistics", include_str!("statistics.rs")),
         ("users", include_str!("users.rs")),
         ("partners", include_str!("partners.rs")),
         ("territories", include_str!("territories.rs")),
@@ -329,8 +379,11 @@ mod tests {
         ("files", include_str!("files.rs")),
         ("history", include_str!("history.rs")),
         ("notifications", include_str!("notifications.rs")),
+        ("tags", include_str!("tags.rs")),
+        ("same_address", include_str!("same_address.rs")),
         ("drafts", include_str!("drafts.rs")),
         ("accounts", include_str!("accounts.rs")),
+        ("account_tokens", include_str!("account_tokens.rs")),
     ];
 
     /// A contract written but left out of `contract_suite!` would never

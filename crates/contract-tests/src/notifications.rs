@@ -84,3 +84,85 @@ pub async fn notifications_of_signalement(backend: &dyn Backend) {
         Ok(Vec::new())
     );
 }
+
+/// The back-office page of notifications: `page_of_user` pages a user's
+/// notifications newest first with his total, `unseen_count` counts what
+/// he has not seen, `mark_all_seen` marks his only, and the deletions touch
+/// his notifications only (someone else's id deletes nothing).
+pub async fn notifications_page_count_mark_and_delete_are_per_user(backend: &dyn Backend) {
+    let w = world(backend).await;
+    let s = &w.stores;
+    let one = case(&w.bdr.code, "2025-1", days(-2));
+    commit_cases(s, &[&one]).await;
+    let first = notification(&one, &w.agent, minutes(-40));
+    let second = notification(&one, &w.agent, minutes(-30));
+    let mut third = notification(&one, &w.agent, minutes(-20));
+    third.is_seen = true;
+    let for_rt = notification(&one, &w.rt, minutes(-10));
+    let mut tx = begin(s).await;
+    for n in [&first, &second, &third, &for_rt] {
+        tx.insert_notification(n)
+            .await
+            .expect("insert_notification");
+    }
+    commit(tx).await;
+
+    let page = s
+        .notifications
+        .page_of_user(w.agent.id, 0, 2)
+        .await
+        .expect("page_of_user");
+    assert_eq!(page.total, 3, "the total counts every page");
+    assert_eq!(page.items, vec![third.clone(), second.clone()]);
+    let rest = s
+        .notifications
+        .page_of_user(w.agent.id, 2, 2)
+        .await
+        .expect("page_of_user");
+    assert_eq!(rest.items, vec![first.clone()]);
+    assert_eq!(s.notifications.unseen_count(w.agent.id).await, Ok(2));
+    assert_eq!(s.notifications.unseen_count(w.rt.id).await, Ok(1));
+    assert_eq!(s.notifications.unseen_count(w.admin.id).await, Ok(0));
+
+    s.notifications
+        .mark_all_seen(w.agent.id)
+        .await
+        .expect("mark_all_seen");
+    assert_eq!(s.notifications.unseen_count(w.agent.id).await, Ok(0));
+    assert_eq!(
+        s.notifications.unseen_count(w.rt.id).await,
+        Ok(1),
+        "another user's notifications stay unseen"
+    );
+    let seen = s.notifications.of_user(w.agent.id).await.expect("of_user");
+    assert!(seen.iter().all(|n| n.is_seen));
+    assert_eq!(
+        seen.iter().map(|n| n.id).collect::<Vec<_>>(),
+        vec![third.id, second.id, first.id],
+        "marking keeps every notification"
+    );
+
+    assert_eq!(
+        s.notifications.delete_of_user(w.agent.id, for_rt.id).await,
+        Ok(false),
+        "the RT's notification is not the agent's to delete"
+    );
+    assert_eq!(
+        s.notifications.of_user(w.rt.id).await.map(|n| n.len()),
+        Ok(1)
+    );
+    assert_eq!(
+        s.notifications.delete_of_user(w.agent.id, second.id).await,
+        Ok(true)
+    );
+    assert_eq!(
+        s.notifications
+            .of_user(w.agent.id)
+            .await
+            .map(|all| all.into_iter().map(|n| n.id).collect::<Vec<_>>()),
+        Ok(vec![third.id, first.id])
+    );
+    assert_eq!(s.notifications.delete_all_of_user(w.agent.id).await, Ok(2));
+    assert_eq!(s.notifications.of_user(w.agent.id).await, Ok(Vec::new()));
+    assert_eq!(s.notifications.of_user(w.rt.id).await, Ok(vec![for_rt]));
+}

@@ -578,6 +578,7 @@ pub async fn signalements_list_territory_and_date_filters(backend: &dyn Backend)
         text: Some("marseille".into()),
         created_after: Some(days(-2)),
         created_before: Some(NOW),
+        ..SignalementFilter::default()
     };
     assert_eq!(l.ids(&ListScope::All, &combined).await, vec![l.a, l.b]);
 }

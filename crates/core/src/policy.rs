@@ -42,6 +42,13 @@ pub enum Action {
     /// Affect or unaffect a partner.
     ToggleAffectation,
     Subscribe,
+    /// Stop following the case. `colleague_follows`: another member of the
+    /// actor's partner in the territory follows it (domain.md §4.3).
+    Unsubscribe {
+        colleague_follows: bool,
+    },
+    /// Add or remove a territory tag (étiquette) on the case.
+    EditTags,
     AddVisite,
     AddFile,
     SwitchLogementVacant,
@@ -92,6 +99,11 @@ pub enum Action {
     GrantRole(Role),
     EditUser,
     DeleteUser,
+    // On the whole platform (`Resource::Platform`).
+    /// Turn the maintenance mode on or off.
+    ManageMaintenance,
+    /// Read the statistics (of the actor's list scope).
+    ViewStatistics,
 }
 
 /// What the action is done to.
@@ -105,6 +117,8 @@ pub enum Resource<'a> {
     Territory(&'a TerritoryCode),
     Partner(&'a Partner),
     User(&'a User),
+    /// The platform as a whole (maintenance mode).
+    Platform,
 }
 
 /// Why an action is refused. The web layer turns `OutOfScope` and
@@ -131,6 +145,14 @@ pub enum Refusal {
     AlreadyDone,
     #[error("Cette action ne s'applique pas à cet élément.")]
     NotApplicable,
+    #[error(
+        "Choisissez au moins un filtre avant d'exporter : l'export de tous les signalements n'est pas proposé."
+    )]
+    ExportNeedsFilter,
+    #[error(
+        "Vous êtes le dernier agent de votre partenaire à suivre ce dossier : un collègue doit le suivre avant que vous ne le quittiez."
+    )]
+    LastFollowerOfPartner,
 }
 
 pub type Decision = Result<(), Refusal>;
@@ -231,6 +253,17 @@ fn staff(user: &StaffUser, action: Action, resource: Resource<'_>) -> Decision {
         Resource::Territory(territory) => staff_on_territory(user, action, territory),
         Resource::Partner(partner) => staff_on_partner(user, action, partner),
         Resource::User(subject) => staff_on_user(user, action, subject),
+        Resource::Platform => staff_on_platform(user, action),
+    }
+}
+
+/// Platform-wide switches are national: only a super admin touches them.
+fn staff_on_platform(user: &StaffUser, action: Action) -> Decision {
+    match action {
+        Action::ManageMaintenance => allow_if(user.is_super_admin(), Refusal::InsufficientRole),
+        // Every staff member, on his list scope only (`list_scope`).
+        Action::ViewStatistics => Ok(()),
+        _ => Err(Refusal::NotApplicable),
     }
 }
 
@@ -327,6 +360,15 @@ fn staff_on_signalement(user: &StaffUser, action: Action, case: &Case) -> Decisi
                 status_forbids(status),
             )
         }
+        Action::Unsubscribe { colleague_follows } => {
+            staff_on_signalement(user, Action::Subscribe, case)?;
+            // The partner that took the case keeps someone on it.
+            allow_if(
+                colleague_follows || !has_accepted_affectation(user, case),
+                Refusal::LastFollowerOfPartner,
+            )
+        }
+        Action::EditTags => allow_if(admin, Refusal::InsufficientRole),
         Action::AddFile => match s.status {
             S::Closed => allow_if(admin, Refusal::InsufficientRole),
             S::Draft => Ok(()),
@@ -727,5 +769,149 @@ pub fn list_scope(actor: &Actor) -> ListScope {
             ListScope::Partners(client.partners.iter().map(|m| m.partner_id).collect())
         }
         _ => ListScope::Nothing,
+    }
+}
+
+/// Who may export the back-office list (features.md §2.4, §2.5): a staff
+/// member, within his list scope; a super admin only with at least one
+/// active filter, so that nobody downloads the national base at once.
+pub fn can_export_list(actor: &Actor, filtered: bool) -> Decision {
+    if !matches!(actor, Actor::Staff(_)) {
+        return Err(Refusal::InsufficientRole);
+    }
+    match list_scope(actor) {
+        ListScope::All => allow_if(filtered, Refusal::ExportNeedsFilter),
+        ListScope::Nothing => Err(Refusal::InsufficientRole),
+        ListScope::Territories(_) | ListScope::Partners(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod export_tests {
+    use super::*;
+    use crate::actor::StaffUser;
+    use crate::enums::PartnerType;
+    use crate::ids::{PartnerId, UserId};
+    use crate::model::Membership;
+    use crate::territory_code::TerritoryCode;
+
+    fn staff(role: Role) -> Actor {
+        Actor::Staff(StaffUser {
+            id: UserId(uuid::Uuid::nil()),
+            role,
+            memberships: vec![Membership {
+                partner_id: PartnerId(uuid::Uuid::nil()),
+                territory: TerritoryCode::parse("13").expect("a territory code"),
+                partner_type: PartnerType::CommuneSchs,
+                competences: Vec::new(),
+            }],
+            has_permission_affectation: false,
+        })
+    }
+
+    #[test]
+    fn a_super_admin_exports_only_a_filtered_list() {
+        let admin = staff(Role::SuperAdmin);
+        assert_eq!(
+            can_export_list(&admin, false),
+            Err(Refusal::ExportNeedsFilter)
+        );
+        assert_eq!(can_export_list(&admin, true), Ok(()));
+    }
+
+    #[test]
+    fn agents_and_territory_admins_export_their_scope() {
+        for role in [Role::Agent, Role::PartnerAdmin, Role::TerritoryAdmin] {
+            assert_eq!(can_export_list(&staff(role), false), Ok(()), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn nobody_else_exports() {
+        assert_eq!(
+            can_export_list(&Actor::Anonymous, true),
+            Err(Refusal::InsufficientRole)
+        );
+        assert_eq!(
+            can_export_list(&Actor::System, true),
+            Err(Refusal::InsufficientRole)
+        );
+    }
+}
+
+#[cfg(test)]
+mod platform_tests {
+    use super::*;
+    use crate::actor::StaffUser;
+    use crate::enums::PartnerType;
+    use crate::ids::{PartnerId, UserId};
+    use crate::model::Membership;
+    use crate::territory_code::TerritoryCode;
+
+    fn staff(role: Role) -> Actor {
+        Actor::Staff(StaffUser {
+            id: UserId(uuid::Uuid::nil()),
+            role,
+            memberships: vec![Membership {
+                partner_id: PartnerId(uuid::Uuid::nil()),
+                territory: TerritoryCode::parse("13").expect("a territory code"),
+                partner_type: PartnerType::CommuneSchs,
+                competences: Vec::new(),
+            }],
+            has_permission_affectation: true,
+        })
+    }
+
+    #[test]
+    fn only_a_super_admin_manages_the_maintenance_mode() {
+        assert_eq!(
+            can(
+                &staff(Role::SuperAdmin),
+                Action::ManageMaintenance,
+                Resource::Platform
+            ),
+            Ok(())
+        );
+        for role in [Role::Agent, Role::PartnerAdmin, Role::TerritoryAdmin] {
+            assert_eq!(
+                can(&staff(role), Action::ManageMaintenance, Resource::Platform),
+                Err(Refusal::InsufficientRole),
+                "{role:?}"
+            );
+        }
+        for actor in [Actor::Anonymous, Actor::System] {
+            assert!(can(&actor, Action::ManageMaintenance, Resource::Platform).is_err());
+        }
+    }
+
+    #[test]
+    fn every_staff_member_reads_statistics_nobody_else() {
+        for role in [
+            Role::Agent,
+            Role::PartnerAdmin,
+            Role::TerritoryAdmin,
+            Role::SuperAdmin,
+        ] {
+            assert_eq!(
+                can(&staff(role), Action::ViewStatistics, Resource::Platform),
+                Ok(()),
+                "{role:?}"
+            );
+        }
+        for actor in [Actor::Anonymous, Actor::System] {
+            assert!(can(&actor, Action::ViewStatistics, Resource::Platform).is_err());
+        }
+    }
+
+    #[test]
+    fn the_platform_takes_no_case_action() {
+        assert_eq!(
+            can(
+                &staff(Role::SuperAdmin),
+                Action::ViewSignalement,
+                Resource::Platform
+            ),
+            Err(Refusal::NotApplicable)
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! failures to the same variants. With the `mock` feature every trait gets
 //! a mockall mock (`MockClock`, `MockMailer`…) for use-case unit tests.
 
+pub mod account_tokens;
 pub mod accounts;
 pub mod antivirus;
 pub mod clock;
@@ -13,12 +14,18 @@ pub mod error;
 pub mod files;
 pub mod images;
 pub mod jobs;
+pub mod list_keys;
 pub mod lookups;
 pub mod mail;
 pub mod repositories;
+pub mod saved_searches;
+pub mod settings;
 pub mod shared_state;
+pub mod statistics;
+pub mod tags;
 pub mod transaction;
 
+pub use account_tokens::{AccountToken, AccountTokenKind, AccountTokenRepository};
 pub use accounts::{CredentialRepository, PasswordHashError, PasswordHasher, SessionRepository};
 pub use antivirus::{ScanError, ScanVerdict, VirusScanner};
 pub use clock::{Clock, ErrorReporter, IdGenerator};
@@ -33,8 +40,12 @@ pub use lookups::{
 pub use mail::{MailError, Mailer, OutgoingEmail};
 pub use repositories::{
     AutoAffectationRuleRepository, CommuneRepository, DraftRepository, FileRepository,
-    HistoryRepository, NotificationRepository, Page, PartnerRepository, SignalementFilter,
-    SignalementRepository, TerritoryRepository, UserRepository,
+    HistoryRepository, ListOrder, NotificationRepository, Page, PartnerFilter, PartnerRepository,
+    SignalementFilter, SignalementRepository, TerritoryRepository, UserRepository,
 };
+pub use saved_searches::{SAVED_SEARCH_NAME_MAX, SavedSearch, SavedSearchRepository};
+pub use settings::{SETTING_VALUE_MAX, SettingRepository};
 pub use shared_state::{SharedState, SharedStateError};
+pub use statistics::{StatisticsRepository, StatsFilter, StatsRow};
+pub use tags::TagRepository;
 pub use transaction::{Transaction, UnitOfWork};

@@ -4,29 +4,84 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use histologe_core::enums::SignalementStatus;
-use histologe_core::ids::{DraftId, FileId, PartnerId, SignalementId, UserId};
+use histologe_core::enums::{AffectationStatus, Qualification, SignalementStatus};
+use histologe_core::ids::{DraftId, FileId, NotificationId, PartnerId, SignalementId, UserId};
 use histologe_core::model::{
-    AutoAffectationRule, Case, Commune, FileMeta, HistoryEntry, Notification, Partner, Signalement,
-    SignalementDraft, Territory, User,
+    Affectation, AutoAffectationRule, Case, Commune, FileMeta, HistoryEntry, Notification, Partner,
+    Signalement, SignalementDraft, Territory, User,
 };
 use histologe_core::policy::ListScope;
 use histologe_core::territory_code::TerritoryCode;
 
 use crate::error::RepoError;
 
-/// Filters of the back-office list (features.md §2.4), the ones the core
-/// loop needs; more arrive with the back-office.
+/// Filters of the back-office list (features.md §2.4). Every adapter
+/// applies them identically (the contract suite checks it); all of them
+/// combine with AND, and none widens the scope.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SignalementFilter {
     /// For a partner's agent this is read as his affectation's status
     /// (`SignalementStatus::as_affectation_filter`).
     pub status: Option<SignalementStatus>,
     pub territory: Option<TerritoryCode>,
-    /// Exact reference, or text in names and address.
+    /// An exact reference when it reads `YYYY-n`, the occupant's postal
+    /// code when it is five digits, otherwise text in the names, e-mails,
+    /// reference and address.
     pub text: Option<String>,
+    /// Inclusive.
     pub created_after: Option<DateTime<Utc>>,
+    /// Exclusive.
     pub created_before: Option<DateTime<Utc>>,
+    /// Affected to this partner, or to nobody. For a partner's agent it is
+    /// read on his own affectations only (he never sees the others').
+    pub partner: Option<PartnerFilter>,
+    /// With an affectation in this status (the one of `partner` when both
+    /// are given; his own for a partner's agent).
+    pub affectation_status: Option<AffectationStatus>,
+    /// Five digits: the postal code or the INSEE code; otherwise the
+    /// commune's name (accents and case ignored).
+    pub commune: Option<String>,
+    /// Criticité bounds in percent, inclusive, on the score rounded to the
+    /// hundredth.
+    pub score_min: Option<u32>,
+    pub score_max: Option<u32>,
+    /// With this suspected qualification (active, not confirmed by a visit).
+    pub procedure: Option<Qualification>,
+    /// Nothing written on the case since this instant: its last suivi (or,
+    /// without any, its creation) is strictly older.
+    pub no_suivi_since: Option<DateTime<Utc>>,
+    /// Every partner closed its affectation (at least one closed, none
+    /// waiting or accepted; refusals do not count).
+    pub closed_by_all_partners: bool,
+    /// The usager asked to stop the procedure.
+    pub abandon_requested: bool,
+    pub order: ListOrder,
+}
+
+/// The partner filter of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartnerFilter {
+    AffectedTo(PartnerId),
+    /// « Sans affectation »: affected to no partner at all.
+    NoAffectation,
+}
+
+/// Orders of the list. Ties (same commune, same name) are newest first,
+/// then by id, so pages never overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    #[default]
+    CreatedDesc,
+    CreatedAsc,
+    /// By reference year then number.
+    ReferenceDesc,
+    ReferenceAsc,
+    /// Occupant's name then first name, accents and case ignored.
+    OccupantAsc,
+    OccupantDesc,
+    /// Commune's name, accents and case ignored.
+    CommuneAsc,
+    CommuneDesc,
 }
 
 /// One page of results, newest first, with the total count.
@@ -56,13 +111,72 @@ pub trait SignalementRepository: Send + Sync {
         limit: u32,
     ) -> Result<Page<Signalement>, RepoError>;
 
+    /// The affectations of these cases (the cards of one page of the
+    /// list), in one read, by case then creation.
+    async fn affectations_of(&self, ids: &[SignalementId]) -> Result<Vec<Affectation>, RepoError>;
+
     /// Suivis held for their edit window that are now due, as
     /// (signalement, suivi) ids.
     async fn suivis_to_release(
         &self,
         created_before: DateTime<Utc>,
     ) -> Result<Vec<(SignalementId, histologe_core::ids::SuiviId)>, RepoError>;
+
+    /// The other signalements the scope may see (never the excluded
+    /// statuses of `list`) in the commune `insee` whose street address has
+    /// the same `histologe_core::search::address_key` as `adresse`, newest
+    /// first, at most `limit`; `except` is left out.
+    ///
+    /// Provided on top of `list`: its text search narrows to the rows
+    /// holding the address's longest word, the exact comparison is made
+    /// here, so every adapter agrees on what "the same address" is.
+    async fn same_address(
+        &self,
+        scope: &ListScope,
+        insee: &str,
+        adresse: &str,
+        except: SignalementId,
+        limit: u32,
+    ) -> Result<Vec<Signalement>, RepoError> {
+        let key = histologe_core::search::address_key(adresse);
+        let Some(word) = key.split(' ').max_by_key(|w| w.len()) else {
+            return Ok(Vec::new());
+        };
+        if insee.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let filter = SignalementFilter {
+            text: Some(word.to_string()),
+            ..SignalementFilter::default()
+        };
+        let mut found = Vec::new();
+        let mut offset = 0;
+        // Pages of the narrowed list until `limit` matches or its end.
+        loop {
+            let page = self
+                .list(scope, &filter, offset, SAME_ADDRESS_BATCH)
+                .await?;
+            let fetched = page.items.len();
+            found.extend(page.items.into_iter().filter(|s| {
+                s.id != except
+                    && s.adresse.insee.as_deref() == Some(insee)
+                    && histologe_core::search::address_key(&s.adresse.adresse) == key
+            }));
+            offset += u64::try_from(fetched).unwrap_or(u64::MAX);
+            if found.len() >= usize::try_from(limit).unwrap_or(usize::MAX)
+                || fetched < usize::try_from(SAME_ADDRESS_BATCH).unwrap_or(usize::MAX)
+                || offset >= page.total
+            {
+                break;
+            }
+        }
+        found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(found)
+    }
 }
+
+/// Rows read at a time by `SignalementRepository::same_address`.
+const SAME_ADDRESS_BATCH: u32 = 200;
 
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
@@ -135,6 +249,21 @@ pub trait NotificationRepository: Send + Sync {
     /// Not-deleted notifications of the user, newest first.
     async fn of_user(&self, user: UserId) -> Result<Vec<Notification>, RepoError>;
     async fn of_signalement(&self, id: SignalementId) -> Result<Vec<Notification>, RepoError>;
+    /// One page of the user's notifications, newest first, with his total.
+    async fn page_of_user(
+        &self,
+        user: UserId,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Page<Notification>, RepoError>;
+    /// How many of the user's notifications he has not seen.
+    async fn unseen_count(&self, user: UserId) -> Result<u64, RepoError>;
+    /// Marks every notification of the user seen.
+    async fn mark_all_seen(&self, user: UserId) -> Result<(), RepoError>;
+    /// Deletes the notification if it is the user's; whether it was.
+    async fn delete_of_user(&self, user: UserId, id: NotificationId) -> Result<bool, RepoError>;
+    /// Deletes every notification of the user; how many there were.
+    async fn delete_all_of_user(&self, user: UserId) -> Result<u64, RepoError>;
 }
 
 /// The communes and their postal codes: where the public form turns a

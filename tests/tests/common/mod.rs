@@ -143,9 +143,12 @@ impl World {
             files: store.clone(),
             history: store.clone(),
             notifications: store.clone(),
+            tags: store.clone(),
             drafts: store.clone(),
             credentials: store.clone(),
             sessions: store.clone(),
+            account_tokens: store.clone(),
+            saved_searches: store.clone(),
             passwords: Arc::new(histologe_adapters_memory::FakePasswordHasher),
             jobs: store.clone(),
             shared: Arc::new(MemorySharedState::new()),
@@ -154,6 +157,8 @@ impl World {
             file_store: file_store.clone(),
             images: Arc::new(histologe_adapters_images::Images),
             scanner: None,
+            platform_settings: store.clone(),
+            statistics: store.clone(),
         };
         let app = App::new(ports, settings);
         let runner = Runner {

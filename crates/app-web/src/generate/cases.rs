@@ -633,6 +633,7 @@ fn build(
                 proprietaire_present: (visit_status == InterventionStatus::Done)
                     .then(|| rng.random_bool(0.5)),
                 notify_usager: true,
+                external_operator: None,
             };
             let author = staff_author(rng, partner);
             suivis.push(suivi(

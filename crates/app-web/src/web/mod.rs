@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod bo;
 pub mod errors;
+pub mod maintenance;
 pub mod multipart;
 pub mod pages;
 pub mod security;
@@ -65,17 +66,37 @@ pub fn router(state: WebState) -> Router {
         .merge(pages::routes())
         .merge(signalement::routes())
         .merge(suivi::routes())
-        .merge(bo::routes())
+        // Back-office pages show the user's unread notifications in their header.
+        .merge(bo::routes().layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            bo::notifications::count_unseen,
+        )))
         .nest("/static", assets)
         .fallback(errors::not_found)
         // A GET on a URL that only takes a form (the address bar after a
         // posted message: `/suivre-mon-signalement/{code}/messages`) gets
         // the French page too, not an empty 405.
         .method_not_allowed_fallback(errors::not_found)
+        // Inside the cross-site check: a forged write is refused first.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            maintenance::guard,
+        ))
         .layer(axum::middleware::from_fn(
             security::refuse_cross_origin_writes,
         ))
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            // The path without secrets nor query: never a link's token.
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |request: &axum::http::Request<axum::body::Body>| {
+                    tracing::debug_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %security::loggable_path(request.uri()),
+                    )
+                },
+            ),
+        )
         .with_state(state)
 }

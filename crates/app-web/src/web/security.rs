@@ -50,7 +50,7 @@ pub async fn refuse_cross_origin_writes(request: Request, next: Next) -> Respons
     {
         return next.run(request).await;
     }
-    tracing::warn!(uri = %request.uri(), "cross-site write refused");
+    tracing::warn!(path = %loggable_path(request.uri()), "cross-site write refused");
     (
         StatusCode::FORBIDDEN,
         "Requête refusée : elle ne vient pas d'une page de ce site.",
@@ -71,4 +71,33 @@ fn is_same_origin(request: &Request) -> bool {
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let origin_host = origin.split_once("://").map(|(_, rest)| rest);
     matches!((origin_host, host), (Some(o), Some(h)) if o == h)
+}
+
+/// Paths whose next segment is a secret (a password link).
+const SECRET_PATHS: &[&str] = &["/nouveau-mot-de-passe/"];
+
+/// The request's path as logs may show it: the secret segment of a
+/// password link replaced by `***`, the query left out.
+pub fn loggable_path(uri: &axum::http::Uri) -> String {
+    let path = uri.path();
+    for prefix in SECRET_PATHS {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest.find('/').map_or("", |i| &rest[i..]);
+            return format!("{prefix}***{tail}");
+        }
+    }
+    path.to_string()
+}
+
+#[cfg(test)]
+mod loggable_path_tests {
+    use super::loggable_path;
+
+    #[test]
+    fn a_password_link_is_logged_without_its_token() {
+        let uri = "/nouveau-mot-de-passe/0123abcd?x=1".parse().expect("uri");
+        assert_eq!(loggable_path(&uri), "/nouveau-mot-de-passe/***");
+        let uri = "/bo/signalements?page=2".parse().expect("uri");
+        assert_eq!(loggable_path(&uri), "/bo/signalements");
+    }
 }

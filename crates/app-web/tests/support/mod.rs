@@ -71,9 +71,12 @@ impl Site {
             files: p.files,
             history: p.history,
             notifications: p.notifications,
+            tags: p.tags,
             drafts: p.drafts,
             credentials: p.credentials,
             sessions: p.sessions,
+            account_tokens: p.account_tokens,
+            saved_searches: p.saved_searches,
             passwords: p.passwords,
             jobs: p.jobs,
             shared: p.shared,
@@ -82,6 +85,8 @@ impl Site {
             file_store: p.file_store,
             images: Arc::new(histologe_adapters_images::Images),
             scanner: None,
+            platform_settings: p.platform_settings,
+            statistics: p.statistics,
         };
         let app = App::new(
             ports,

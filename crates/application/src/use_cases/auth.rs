@@ -9,7 +9,7 @@ use chrono::TimeDelta;
 use histologe_core::Actor;
 use histologe_core::DomainError;
 use histologe_core::ids::UserId;
-use histologe_core::model::StaffSession;
+use histologe_core::model::{StaffSession, User};
 use histologe_core::validation::check_password_policy;
 use histologe_ports::RepoError;
 use sha2::{Digest, Sha256};
@@ -33,43 +33,62 @@ pub fn session_id_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A token as [`App::login`] makes them: 64 lowercase hex characters.
-fn is_token_shaped(token: &str) -> bool {
+pub(crate) fn is_token_shaped(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn normalize_email(email: &str) -> String {
+pub(crate) fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-fn shared_error(e: histologe_ports::SharedStateError) -> AppError {
+pub(crate) fn shared_error(e: histologe_ports::SharedStateError) -> AppError {
     AppError::Repo(RepoError::Unavailable(e.to_string()))
 }
 
-fn hash_error(e: histologe_ports::PasswordHashError) -> AppError {
+pub(crate) fn hash_error(e: histologe_ports::PasswordHashError) -> AppError {
     AppError::Repo(RepoError::Unavailable(e.to_string()))
 }
 
 impl App {
     /// Opens a back-office session: the token for the cookie, and the
     /// actor. `client` names who is trying (the IP address, or `"local"`).
+    /// A super admin, when the e-mailed second factor is on, goes through
+    /// [`App::sign_in`] instead.
     ///
     /// # Errors
     /// `TooManyAttempts` after [`LOGIN_MAX_FAILURES`] failures for this
     /// e-mail or this client within [`LOGIN_WINDOW`] (checked first);
     /// `BadCredentials` for an unknown e-mail, a wrong password, an
     /// account without password, inactive or not a staff account: the same
-    /// answer for all.
+    /// answer for all; `LoginCodeRequired` when the right password is not
+    /// enough (nothing is opened nor sent).
     pub async fn login(
         &self,
         email: &str,
         password: &str,
         client: &str,
     ) -> Result<(String, Actor), AppError> {
+        let (user, actor) = self.check_credentials(email, password, client).await?;
+        if self.needs_login_code(&actor) {
+            return Err(AppError::LoginCodeRequired);
+        }
+        let token = self.open_session(user).await?;
+        Ok((token, actor))
+    }
+
+    /// The password step of a login, throttled as [`App::login`] says:
+    /// the account and its staff actor.
+    pub(crate) async fn check_credentials(
+        &self,
+        email: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<(User, Actor), AppError> {
         let email = normalize_email(email);
         let account_key = format!("login-failures:account:{email}");
         let client_key = format!("login-failures:client:{client}");
@@ -97,16 +116,19 @@ impl App {
             .filter(|_| verified)
             .and_then(Actor::from_user)
             .filter(|a| matches!(a, Actor::Staff(_)));
-        let (Some(mut user), Some(actor)) = (user, actor) else {
+        let (Some(user), Some(actor)) = (user, actor) else {
             for key in [&account_key, &client_key] {
                 shared.hit(key, LOGIN_WINDOW).await.map_err(shared_error)?;
             }
             return Err(AppError::BadCredentials);
         };
+        Ok((user, actor))
+    }
+
+    /// A new session for the account; its token (for the cookie).
+    pub(crate) async fn open_session(&self, mut user: User) -> Result<String, AppError> {
         let now = self.now();
-        let a = self.ports.ids.random_bytes();
-        let b = self.ports.ids.random_bytes();
-        let token = hex(&[a, b].concat());
+        let token = self.random_token();
         self.ports
             .sessions
             .create(&StaffSession {
@@ -119,7 +141,14 @@ impl App {
             .await?;
         user.last_login_at = Some(now);
         self.ports.users.update(&user).await?;
-        Ok((token, actor))
+        Ok(token)
+    }
+
+    /// 32 random bytes as 64 lowercase hex characters.
+    pub(crate) fn random_token(&self) -> String {
+        let a = self.ports.ids.random_bytes();
+        let b = self.ports.ids.random_bytes();
+        hex(&[a, b].concat())
     }
 
     /// The staff member whose session `token` opens, if it is known, has

@@ -1,10 +1,14 @@
-//! What the back-office reads: the list an agent may see, the counts of
-//! his dashboard, and the partners a case may be affected to.
+//! What the back-office reads: the list an agent may see (filtered,
+//! sorted, exported), the counts of his dashboard, and the partners a case
+//! may be affected to.
 
-use histologe_core::enums::SignalementStatus;
+use std::collections::HashMap;
+
+use histologe_core::enums::{AffectationStatus, SignalementStatus};
 use histologe_core::ids::SignalementId;
-use histologe_core::model::{Partner, Signalement};
-use histologe_core::policy::{ListScope, Refusal, list_scope};
+use histologe_core::model::{Partner, Signalement, Territory};
+use histologe_core::policy::{ListScope, Refusal, can_export_list, list_scope};
+use histologe_core::territory_code::TerritoryCode;
 use histologe_core::{Action, Actor, Resource, can};
 use histologe_ports::{Page, SignalementFilter};
 
@@ -14,58 +18,263 @@ use crate::error::AppError;
 /// Rows of one page of the list.
 pub const PAGE_SIZE: u32 = 25;
 
-/// The dashboard's counts, each a link to the filtered list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DashboardCounts {
-    /// New signalements (an RT's "to validate"; an agent's affectations
-    /// to answer).
-    pub nouveaux: u64,
-    pub en_cours: u64,
-    pub fermes: u64,
+/// Rows of one page of the CSV export (it is streamed page by page).
+pub const EXPORT_PAGE_SIZE: u32 = 200;
+
+/// Days without a suivi after which a case shows on the dashboard.
+pub const NO_SUIVI_DAYS: i64 = 30;
+
+/// One count of the dashboard, with the list filter it links to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashboardCard {
+    pub label: &'static str,
+    pub count: u64,
+    pub filter: SignalementFilter,
+}
+
+/// A row of the list: the case and the affectations the actor may see
+/// (all of them for admins, his own partners' for an agent), with the
+/// partner's name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedCase {
+    pub signalement: Signalement,
+    pub affectations: Vec<(String, AffectationStatus)>,
+}
+
+/// What the filter form offers: territories to super admins and
+/// multi-territory users, partners of the actor's territories (of the
+/// chosen territory for a super admin).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FilterChoices {
+    pub territories: Vec<Territory>,
+    pub partners: Vec<Partner>,
+}
+
+/// Whether any filter is set (the order is not a filter).
+pub fn has_active_filter(filter: &SignalementFilter) -> bool {
+    let bare = SignalementFilter {
+        order: filter.order,
+        ..SignalementFilter::default()
+    };
+    *filter != bare
 }
 
 impl App {
-    /// One page (from 1) of the signalements `actor` may see, newest first.
+    /// One page (from 1) of the signalements `actor` may see, in the
+    /// filter's order.
     pub async fn list_signalements(
         &self,
         actor: &Actor,
         filter: &SignalementFilter,
         page: u32,
     ) -> Result<Page<Signalement>, AppError> {
+        self.list_slice(actor, filter, page, PAGE_SIZE).await
+    }
+
+    async fn list_slice(
+        &self,
+        actor: &Actor,
+        filter: &SignalementFilter,
+        page: u32,
+        size: u32,
+    ) -> Result<Page<Signalement>, AppError> {
         let scope = list_scope(actor);
         if scope == ListScope::Nothing {
             return Err(Refusal::OutOfScope.into());
         }
-        let offset = u64::from(page.max(1) - 1) * u64::from(PAGE_SIZE);
+        let offset = u64::from(page.max(1) - 1) * u64::from(size);
         Ok(self
             .ports
             .signalements
-            .list(&scope, filter, offset, PAGE_SIZE)
+            .list(&scope, filter, offset, size)
             .await?)
     }
 
-    pub async fn dashboard_counts(&self, actor: &Actor) -> Result<DashboardCounts, AppError> {
-        let count = |status| async move {
-            let filter = SignalementFilter {
-                status: Some(status),
-                ..SignalementFilter::default()
-            };
-            let scope = list_scope(actor);
-            if scope == ListScope::Nothing {
-                return Err(AppError::from(Refusal::OutOfScope));
+    /// One page of the list with each case's affectations, read in one
+    /// query for the page, and the partners' names.
+    pub async fn list_page(
+        &self,
+        actor: &Actor,
+        filter: &SignalementFilter,
+        page: u32,
+    ) -> Result<Page<ListedCase>, AppError> {
+        let found = self.list_signalements(actor, filter, page).await?;
+        let ids: Vec<_> = found.items.iter().map(|s| s.id).collect();
+        let own = match list_scope(actor) {
+            ListScope::Partners(partners) => Some(partners),
+            _ => None,
+        };
+        let affectations: Vec<_> = self
+            .ports
+            .signalements
+            .affectations_of(&ids)
+            .await?
+            .into_iter()
+            .filter(|a| own.as_ref().is_none_or(|own| own.contains(&a.partner_id)))
+            .collect();
+        let mut territories: Vec<_> = found.items.iter().map(|s| s.territory.clone()).collect();
+        territories.sort();
+        territories.dedup();
+        let mut names = HashMap::new();
+        for territory in &territories {
+            for p in self.ports.partners.of_territory(territory).await? {
+                names.insert(p.id, p.nom);
             }
-            Ok(self
+        }
+        let items = found
+            .items
+            .into_iter()
+            .map(|s| {
+                let affectations = affectations
+                    .iter()
+                    .filter(|a| a.signalement_id == s.id)
+                    .map(|a| {
+                        let name = names
+                            .get(&a.partner_id)
+                            .cloned()
+                            .unwrap_or_else(|| "Partenaire archivé".to_string());
+                        (name, a.status)
+                    })
+                    .collect();
+                ListedCase {
+                    signalement: s,
+                    affectations,
+                }
+            })
+            .collect();
+        Ok(Page {
+            items,
+            total: found.total,
+        })
+    }
+
+    /// The instant the list's relative filters (« sans suivi depuis 30
+    /// jours ») are dated from.
+    pub fn list_now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.now()
+    }
+
+    /// The territories and partners the filter form offers `actor`.
+    pub async fn list_filter_choices(
+        &self,
+        actor: &Actor,
+        chosen: Option<&TerritoryCode>,
+    ) -> Result<FilterChoices, AppError> {
+        let Some(user) = actor.as_staff() else {
+            return Err(Refusal::OutOfScope.into());
+        };
+        let all = self.ports.territories.all().await?;
+        let mine: Vec<TerritoryCode> = if user.is_super_admin() {
+            all.iter().map(|t| t.code.clone()).collect()
+        } else {
+            let mut codes: Vec<_> = user.territories().cloned().collect();
+            codes.sort();
+            codes.dedup();
+            codes
+        };
+        let territories = if user.is_super_admin() || mine.len() > 1 {
+            all.into_iter().filter(|t| mine.contains(&t.code)).collect()
+        } else {
+            Vec::new()
+        };
+        let for_partners: Vec<TerritoryCode> = match chosen {
+            Some(t) if mine.contains(t) => vec![t.clone()],
+            // A super admin picks a territory first: every partner of the
+            // country would not fit in a list.
+            _ if user.is_super_admin() => Vec::new(),
+            _ => mine,
+        };
+        let mut partners = Vec::new();
+        for t in &for_partners {
+            partners.extend(self.ports.partners.of_territory(t).await?);
+        }
+        partners.sort_by(|a, b| a.nom.cmp(&b.nom));
+        Ok(FilterChoices {
+            territories,
+            partners,
+        })
+    }
+
+    /// One page (from 1) of the export: the list's scope and filters, if
+    /// the policy lets `actor` export (`can_export_list`).
+    pub async fn export_page(
+        &self,
+        actor: &Actor,
+        filter: &SignalementFilter,
+        page: u32,
+    ) -> Result<Page<Signalement>, AppError> {
+        can_export_list(actor, has_active_filter(filter)).map_err(AppError::from)?;
+        self.list_slice(actor, filter, page, EXPORT_PAGE_SIZE).await
+    }
+
+    /// The counts an agent acts on, each with the filter of its list: for
+    /// RTs and super admins the cases to validate, without a suivi for 30
+    /// days, closed by every partner, whose usager asked to stop; for
+    /// agents and partner admins the affectations to answer and the cases
+    /// without a suivi for 30 days.
+    pub async fn dashboard(&self, actor: &Actor) -> Result<Vec<DashboardCard>, AppError> {
+        let scope = list_scope(actor);
+        if scope == ListScope::Nothing {
+            return Err(Refusal::OutOfScope.into());
+        }
+        let stale = SignalementFilter {
+            status: Some(SignalementStatus::Active),
+            no_suivi_since: Some(self.now() - chrono::Duration::days(NO_SUIVI_DAYS)),
+            ..SignalementFilter::default()
+        };
+        let wanted: Vec<(&'static str, SignalementFilter)> = match scope {
+            ListScope::Partners(_) => vec![
+                (
+                    "Affectations à accepter ou refuser",
+                    SignalementFilter {
+                        affectation_status: Some(AffectationStatus::Wait),
+                        ..SignalementFilter::default()
+                    },
+                ),
+                ("Sans suivi depuis 30 jours", stale),
+            ],
+            _ => vec![
+                (
+                    "Nouveaux signalements à valider",
+                    SignalementFilter {
+                        status: Some(SignalementStatus::NeedValidation),
+                        ..SignalementFilter::default()
+                    },
+                ),
+                ("Sans suivi depuis 30 jours", stale),
+                (
+                    "Fermés par tous les partenaires",
+                    SignalementFilter {
+                        status: Some(SignalementStatus::Active),
+                        closed_by_all_partners: true,
+                        ..SignalementFilter::default()
+                    },
+                ),
+                (
+                    "Demandes d'arrêt de procédure",
+                    SignalementFilter {
+                        status: Some(SignalementStatus::Active),
+                        abandon_requested: true,
+                        ..SignalementFilter::default()
+                    },
+                ),
+            ],
+        };
+        let mut cards = Vec::new();
+        for (label, filter) in wanted {
+            let count = self
                 .ports
                 .signalements
                 .list(&scope, &filter, 0, 1)
                 .await?
-                .total)
-        };
-        Ok(DashboardCounts {
-            nouveaux: count(SignalementStatus::NeedValidation).await?,
-            en_cours: count(SignalementStatus::Active).await?,
-            fermes: count(SignalementStatus::Closed).await?,
-        })
+                .total;
+            cards.push(DashboardCard {
+                label,
+                count,
+                filter,
+            });
+        }
+        Ok(cards)
     }
 
     /// The partners of the case's territory that `actor` may affect it to

@@ -103,6 +103,20 @@ impl App {
         signalement_id: SignalementId,
         input: UploadInput,
     ) -> Result<FileMeta, AppError> {
+        self.upload_file_shown(actor, signalement_id, input, None)
+            .await
+    }
+
+    /// [`App::upload_file`] where the agent chose whether the usager sees
+    /// the file (`None`: the default of its type, §2.11). An usager's own
+    /// files are always his to see.
+    pub async fn upload_file_shown(
+        &self,
+        actor: &Actor,
+        signalement_id: SignalementId,
+        input: UploadInput,
+        visible_for_usager: Option<bool>,
+    ) -> Result<FileMeta, AppError> {
         let case = self.case_for_files(signalement_id).await?;
         file_workflow::may_add(actor, &case)?;
         let kind = upload::check(&input.bytes, input.document_type, &self.upload)?;
@@ -155,10 +169,12 @@ impl App {
             desordre_slug: input.desordre_slug.filter(|s| !s.trim().is_empty()),
             uploaded_by,
             partner_id,
-            is_visible_for_usager: file_workflow::visible_for_usager(
-                input.document_type,
-                matches!(actor, Actor::Usager(_)),
-            ),
+            is_visible_for_usager: match actor {
+                Actor::Usager(_) => true,
+                _ => visible_for_usager.unwrap_or_else(|| {
+                    file_workflow::visible_for_usager(input.document_type, false)
+                }),
+            },
             created_at: now,
         };
 
@@ -189,8 +205,14 @@ impl App {
             .lock_case(meta.signalement_id)
             .await?
             .ok_or(AppError::NotFound("Signalement"))?;
-        let events =
-            file_workflow::add_document(&mut case, actor, &meta.title, meta.document_type, now)?;
+        let events = file_workflow::add_document_shown(
+            &mut case,
+            actor,
+            &meta.title,
+            meta.document_type,
+            meta.is_visible_for_usager,
+            now,
+        )?;
         if !events.is_empty() {
             case.signalement.modified_at = Some(now);
             self.apply_events(tx.as_mut(), &mut case, actor, events, now)

@@ -22,4 +22,8 @@ pub struct Intervention {
     pub occupant_present: Option<bool>,
     pub proprietaire_present: Option<bool>,
     pub notify_usager: bool,
+    /// An operator from outside the platform's partners (§1.7), when no
+    /// partner does the visit. Older records have none.
+    #[serde(default)]
+    pub external_operator: Option<String>,
 }

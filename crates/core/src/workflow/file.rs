@@ -52,12 +52,27 @@ pub fn add_document(
     document_type: DocumentType,
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
+    let public = visible_for_usager(document_type, matches!(actor, Actor::Usager(_)));
+    add_document_shown(case, actor, title, document_type, public, now)
+}
+
+/// [`add_document`] for a file whose visibility the uploader chose: the
+/// NEW_DOCUMENT suivi is public exactly when the usager sees the file.
+///
+/// # Errors
+/// The policy's refusal (checked again under the case's lock).
+pub fn add_document_shown(
+    case: &mut Case,
+    actor: &Actor,
+    title: &str,
+    document_type: DocumentType,
+    public: bool,
+    now: DateTime<Utc>,
+) -> Result<Events, DomainError> {
     may_add(actor, case)?;
     if document_type == DocumentType::Export {
         return Ok(Vec::new());
     }
-    let by_usager = matches!(actor, Actor::Usager(_));
-    let public = visible_for_usager(document_type, by_usager);
     let what = if matches!(
         document_type,
         DocumentType::PhotoSituation | DocumentType::PhotoVisite
@@ -79,4 +94,37 @@ pub fn add_document(
         ));
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// §2.11: of a partner's uploads, the usager sees the situation
+    /// documents, the photos and the visit reports; the procédure
+    /// documents and the other kinds stay internal unless the agent says
+    /// otherwise. An usager's own files are always his.
+    #[test]
+    fn a_partners_upload_is_shown_to_the_usager_only_for_the_situation_kinds() {
+        use DocumentType as D;
+        let shown = [
+            D::SituationFoyerBail,
+            D::SituationFoyerDpe,
+            D::SituationFoyerEtatDesLieux,
+            D::SituationDiagnosticPlombAmiante,
+            D::PhotoSituation,
+            D::PhotoVisite,
+            D::ProcedureRapportDeVisite,
+        ];
+        for t in DocumentType::ALL {
+            assert_eq!(
+                visible_for_usager(*t, false),
+                shown.contains(t),
+                "a partner's {t:?}"
+            );
+            assert!(visible_for_usager(*t, true), "the usager's own {t:?}");
+        }
+        assert!(!visible_for_usager(D::ProcedureMiseEnDemeure, false));
+        assert!(!visible_for_usager(D::Autre, false));
+    }
 }

@@ -7,6 +7,7 @@ pub mod affectation;
 pub mod file;
 pub mod signalement;
 pub mod suivi;
+pub mod tags;
 pub mod visite;
 
 use chrono::{DateTime, Utc};

@@ -29,6 +29,15 @@ fn date_fr(at: DateTime<Utc>) -> String {
     at.format("%d/%m/%Y").to_string()
 }
 
+/// Who does a visit.
+#[derive(Debug, Clone, Copy)]
+pub enum Operator<'a> {
+    /// A partner affected to the case, with the VISITES competence.
+    Partner(&'a Partner),
+    /// An operator from outside the platform, by name (§1.7).
+    External(&'a str),
+}
+
 /// Plan a visit by a partner with the VISITES competence. A date already
 /// past records a visit that happened, so it needs its conclusion.
 #[allow(clippy::too_many_arguments)]
@@ -41,46 +50,93 @@ pub fn plan(
     conclusion: Option<Conclusion>,
     now: DateTime<Utc>,
 ) -> Result<Events, DomainError> {
+    plan_by(
+        case,
+        actor,
+        Operator::Partner(partner),
+        id,
+        scheduled_at,
+        "",
+        conclusion,
+        now,
+    )
+}
+
+/// Plan a visit by `operator`, with an optional `comment` for the usager
+/// (what to prepare, who will come), shown in the public suivi.
+#[allow(clippy::too_many_arguments)]
+pub fn plan_by(
+    case: &mut Case,
+    actor: &Actor,
+    operator: Operator<'_>,
+    id: InterventionId,
+    scheduled_at: DateTime<Utc>,
+    comment: &str,
+    conclusion: Option<Conclusion>,
+    now: DateTime<Utc>,
+) -> Result<Events, DomainError> {
     check(actor, Action::AddVisite, Resource::Signalement(case))?;
-    if !partner.has_competence(Qualification::Visites) || case.affectation_of(partner.id).is_none()
-    {
-        return Err(DomainError::invalid(
-            "partenaire",
-            "La visite doit être confiée à un partenaire affecté au dossier et compétent pour les visites.",
-        ));
-    }
+    let (partner_id, external_operator, operator_name) = match operator {
+        Operator::Partner(partner) => {
+            if !partner.has_competence(Qualification::Visites)
+                || case.affectation_of(partner.id).is_none()
+            {
+                return Err(DomainError::invalid(
+                    "partenaire",
+                    "La visite doit être confiée à un partenaire affecté au dossier et compétent pour les visites.",
+                ));
+            }
+            (Some(partner.id), None, partner.nom.clone())
+        }
+        Operator::External(name) => {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(DomainError::invalid(
+                    "operateur",
+                    "Choisissez le partenaire qui fait la visite ou indiquez le nom de l'opérateur externe.",
+                ));
+            }
+            (None, Some(name.to_string()), name.to_string())
+        }
+    };
     if scheduled_at <= now && conclusion.is_none() {
         return Err(DomainError::invalid(
             "date",
             "La date est passée : renseignez la conclusion de la visite.",
         ));
     }
+    let comment = comment.trim();
     tracked(case, |case, events| {
         case.interventions.push(Intervention {
             id,
             signalement_id: case.signalement.id,
-            partner_id: Some(partner.id),
+            partner_id,
             intervention_type: InterventionType::Visite,
             status: InterventionStatus::Planned,
             scheduled_at,
             created_at: now,
             created_by: actor.user_id(),
-            comment_before_visite: None,
+            comment_before_visite: (!comment.is_empty()).then(|| comment.to_string()),
             details: None,
             concluded_procedures: Vec::new(),
             occupant_present: None,
             proprietaire_present: None,
             notify_usager: true,
+            external_operator,
         });
         let author = author_of(actor, case);
+        let mut text = format!(
+            "Visite programmée le {} par {}.",
+            date_fr(scheduled_at),
+            operator_name
+        );
+        if !comment.is_empty() {
+            text.push_str(&format!(" Informations : {comment}"));
+        }
         events.push(suivi(
             case,
             SuiviCategory::InterventionIsCreated,
-            format!(
-                "Visite programmée le {} par {}.",
-                date_fr(scheduled_at),
-                partner.nom
-            ),
+            text,
             true,
             author,
             now,

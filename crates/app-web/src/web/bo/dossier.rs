@@ -53,6 +53,7 @@ struct AffectationView {
 }
 
 struct SuiviView {
+    id: String,
     date: String,
     author: String,
     text: String,
@@ -86,6 +87,10 @@ struct Page<'a> {
     travaux: Vec<(&'static str, &'static str)>,
     flash: Option<&'static str>,
     error: Option<String>,
+    /// Visits, documents and the other actions (`dossier_actions`).
+    actions: super::dossier_actions::Actions,
+    /// Étiquettes, following, same address, history (`lecture`).
+    lecture: super::lecture::Panel,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,7 +130,7 @@ fn person(prenom: Option<&str>, nom: Option<&str>, extra: &[Option<&str>]) -> St
         .join(" · ")
 }
 
-async fn page(
+pub(super) async fn page(
     state: &WebState,
     actor: &Actor,
     id: SignalementId,
@@ -196,6 +201,7 @@ async fn page(
             .rev()
             .filter(|s| !s.is_deleted())
             .map(|s| SuiviView {
+                id: s.id.to_string(),
                 date: s.created_at.format("%d/%m/%Y à %H:%M").to_string(),
                 author: s.author_label.clone(),
                 text: s.description.clone(),
@@ -225,6 +231,8 @@ async fn page(
             .collect(),
         flash,
         error: error.clone(),
+        actions: super::dossier_actions::build(state, actor, &case).await?,
+        lecture: super::lecture::panel(state, actor, &case).await?,
     };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -262,7 +270,9 @@ async fn show(
     let flash = DONE
         .iter()
         .find(|(what, _)| done.fait.as_deref() == Some(*what))
-        .map(|(_, text)| *text);
+        .map(|(_, text)| *text)
+        .or_else(|| super::dossier_actions::flash(done.fait.as_deref()))
+        .or_else(|| super::lecture::flash(done.fait.as_deref()));
     page(&state, &actor, parse_id(&id)?, flash, None).await
 }
 

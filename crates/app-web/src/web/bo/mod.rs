@@ -3,9 +3,20 @@
 //! valid session, or the login page) and every action is one use case,
 //! whose policy check decides; pages show a form only where `can` allows.
 
+pub mod account_links;
+pub mod documents;
 pub mod dossier;
+pub mod dossier_actions;
+pub mod etiquettes;
+pub mod historique;
+pub mod lecture;
+pub mod list_params;
+pub mod maintenance;
+pub mod notifications;
 pub mod pages;
 pub mod session;
+pub mod statistiques;
+pub mod visites;
 
 use axum::Router;
 use histologe_core::Actor;
@@ -16,8 +27,17 @@ use super::WebState;
 pub fn routes() -> Router<WebState> {
     Router::new()
         .merge(session::routes())
+        .merge(account_links::routes())
         .merge(pages::routes())
         .merge(dossier::routes())
+        .merge(visites::routes())
+        .merge(documents::routes())
+        .merge(dossier_actions::routes())
+        .merge(etiquettes::routes())
+        .merge(lecture::routes())
+        .merge(notifications::routes())
+        .merge(maintenance::routes())
+        .merge(statistiques::routes())
 }
 
 /// What the header says of who is logged in.

@@ -8,6 +8,12 @@
 //! Secure when the site is served over TLS; no Max-Age (the server's 8 h
 //! sliding expiry decides).
 //!
+//! A super admin, when `HISTOLOGE_2FA` is on, gets a code by e-mail after
+//! the right password: the browser then holds the secret of the pending
+//! login in the private cookie `histologe_connexion` (path `/connexion`;
+//! the server ends the pending login after 15 minutes) until `/connexion/code` opens the session
+//! (docs/decisions/0019-account-links-and-login-codes.md).
+//!
 //! Throttling counts failures per e-mail and per client. The client is the
 //! first hop of `X-Forwarded-For` only when `HISTOLOGE_TRUST_PROXY` is set
 //! (behind a reverse proxy that sets it); otherwise every client is
@@ -22,7 +28,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::PrivateCookieJar;
 use axum_extra::extract::cookie::{Cookie, Key, SameSite};
-use histologe_application::AppError;
+use histologe_application::{AppError, SignIn};
+use histologe_core::DomainError;
 use serde::Deserialize;
 
 use crate::web::WebState;
@@ -33,6 +40,8 @@ pub const COOKIE: &str = "histologe_session";
 /// Set (to anything) when a reverse proxy in front of the site sets
 /// `X-Forwarded-For`: its first hop is then the client throttled.
 pub const TRUST_PROXY_ENV: &str = "HISTOLOGE_TRUST_PROXY";
+/// The pending login's cookie (second factor awaited).
+pub const PENDING_COOKIE: &str = "histologe_connexion";
 /// Where a login goes when it has no (acceptable) `suite`.
 pub const HOME: &str = "/bo";
 
@@ -98,7 +107,7 @@ pub fn safe_suite(suite: Option<&str>) -> &str {
 }
 
 /// The client whose failures are counted (see the module's doc).
-fn client(headers: &HeaderMap) -> String {
+pub(crate) fn client(headers: &HeaderMap) -> String {
     if std::env::var_os(TRUST_PROXY_ENV).is_none() {
         return "local".to_string();
     }
@@ -114,6 +123,8 @@ fn client(headers: &HeaderMap) -> String {
 pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/connexion", get(login_page).post(login))
+        .route("/connexion/code", get(code_page).post(check_code))
+        .route("/connexion/code/renvoyer", post(resend_code))
         .route("/deconnexion", post(logout))
         .route("/deconnexion-partout", post(logout_everywhere))
 }
@@ -137,13 +148,34 @@ struct LoginPage<'a> {
 struct LoginQuery {
     suite: Option<String>,
     deconnexion: Option<String>,
+    /// `active` after an activation link was used.
+    compte: Option<String>,
+    /// `change` after a reset link was used.
+    #[serde(rename = "mot-de-passe")]
+    mot_de_passe: Option<String>,
+    /// `expire` when the pending login of the second factor is over.
+    code: Option<String>,
 }
 
 async fn login_page(State(state): State<WebState>, Query(q): Query<LoginQuery>) -> Response {
-    let info = q.deconnexion.as_deref().map(|which| match which {
-        "partout" => "Vous êtes déconnecté(e) sur tous vos appareils.",
-        _ => "Vous êtes déconnecté(e).",
-    });
+    let info = if q.compte.is_some() {
+        Some(
+            "Votre compte est activé. Connectez-vous avec votre adresse e-mail et votre nouveau mot de passe.",
+        )
+    } else if q.mot_de_passe.is_some() {
+        Some(
+            "Votre nouveau mot de passe est enregistré. Vos autres sessions ont été fermées : connectez-vous.",
+        )
+    } else if q.code.is_some() {
+        Some(
+            "Votre demande de connexion a expiré ou n'est plus valide : saisissez à nouveau votre mot de passe pour recevoir un nouveau code.",
+        )
+    } else {
+        q.deconnexion.as_deref().map(|which| match which {
+            "partout" => "Vous êtes déconnecté(e) sur tous vos appareils.",
+            _ => "Vous êtes déconnecté(e).",
+        })
+    };
     render(&LoginPage {
         platform: &state.settings.platform_name,
         email: "",
@@ -210,12 +242,16 @@ async fn login(
     }
     match state
         .app
-        .login(email, &form.password, &client(&headers))
+        .sign_in(email, &form.password, &client(&headers))
         .await
     {
-        Ok((token, _actor)) => {
+        Ok(SignIn::Session { token, .. }) => {
             let jar = jar.add(session_cookie(token, state.settings.secure_cookies));
             Ok((jar, Redirect::to(suite)).into_response())
+        }
+        Ok(SignIn::CodeSent { pending }) => {
+            let jar = jar.add(pending_cookie(pending, state.settings.secure_cookies));
+            Ok((jar, Redirect::to(&code_url(suite))).into_response())
         }
         Err(AppError::BadCredentials) => Ok(page(
             StatusCode::UNAUTHORIZED,
@@ -273,6 +309,176 @@ async fn logout_everywhere(
         Redirect::to("/connexion?deconnexion=partout"),
     )
         .into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Second factor: the code e-mailed to super admins.
+
+fn code_url(suite: &str) -> String {
+    format!("/connexion/code?suite={}", encode(suite))
+}
+
+fn pending_cookie(pending: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((PENDING_COOKIE, pending))
+        .path("/connexion")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .build()
+}
+
+fn pending_removal() -> Cookie<'static> {
+    Cookie::build(PENDING_COOKIE).path("/connexion").build()
+}
+
+fn login_again() -> Redirect {
+    Redirect::to("/connexion?code=expire")
+}
+
+#[derive(Template)]
+#[template(path = "bo/connexion_code.html")]
+struct CodePage<'a> {
+    platform: &'a str,
+    suite: &'a str,
+    /// Whether the form is shown (not after the last wrong try).
+    open: bool,
+    code: &'a str,
+    info: Option<&'a str>,
+    error: Option<&'a str>,
+    code_error: Option<&'a str>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeQuery {
+    suite: Option<String>,
+    renvoye: Option<String>,
+}
+
+async fn code_page(
+    State(state): State<WebState>,
+    jar: PrivateCookieJar,
+    Query(q): Query<CodeQuery>,
+) -> Result<Response, WebError> {
+    let Some(pending) = jar.get(PENDING_COOKIE) else {
+        return Ok(login_again().into_response());
+    };
+    if !state.app.pending_login_is_open(pending.value()).await? {
+        return Ok((jar.remove(pending_removal()), login_again()).into_response());
+    }
+    Ok(render(&CodePage {
+        platform: &state.settings.platform_name,
+        suite: safe_suite(q.suite.as_deref()),
+        open: true,
+        code: "",
+        info: q
+            .renvoye
+            .is_some()
+            .then_some("Un nouveau code vous a été envoyé ; les précédents ne fonctionnent plus."),
+        error: None,
+        code_error: None,
+    })
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    suite: String,
+}
+
+const TOO_MANY_CODES: &str = "Trop de codes erronés. Pour protéger votre compte, la demande de connexion est annulée : reconnectez-vous dans 15 minutes.";
+
+async fn check_code(
+    State(state): State<WebState>,
+    jar: PrivateCookieJar,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    let suite = safe_suite(Some(&form.suite));
+    let Some(pending) = jar.get(PENDING_COOKIE).map(|c| c.value().to_string()) else {
+        return Ok(login_again().into_response());
+    };
+    let page = |status: StatusCode, open: bool, error: Option<&str>, code_error: Option<&str>| {
+        (
+            status,
+            render(&CodePage {
+                platform: &state.settings.platform_name,
+                suite,
+                open,
+                code: form.code.trim(),
+                info: None,
+                error,
+                code_error,
+            }),
+        )
+            .into_response()
+    };
+    match state.app.verify_login_code(&pending, &form.code).await {
+        Ok((token, _actor)) => {
+            let jar = jar
+                .remove(pending_removal())
+                .add(session_cookie(token, state.settings.secure_cookies));
+            Ok((jar, Redirect::to(suite)).into_response())
+        }
+        Err(AppError::Domain(DomainError::Invalid { message, .. })) => Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            true,
+            None,
+            Some(&message),
+        )),
+        Err(AppError::TooManyAttempts) => Ok((
+            jar.remove(pending_removal()),
+            page(
+                StatusCode::TOO_MANY_REQUESTS,
+                false,
+                Some(TOO_MANY_CODES),
+                None,
+            ),
+        )
+            .into_response()),
+        Err(AppError::NoLongerValid) => {
+            Ok((jar.remove(pending_removal()), login_again()).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ResendForm {
+    #[serde(default)]
+    suite: String,
+}
+
+async fn resend_code(
+    State(state): State<WebState>,
+    jar: PrivateCookieJar,
+    Form(form): Form<ResendForm>,
+) -> Result<Response, WebError> {
+    let suite = safe_suite(Some(&form.suite));
+    let Some(pending) = jar.get(PENDING_COOKIE).map(|c| c.value().to_string()) else {
+        return Ok(login_again().into_response());
+    };
+    match state.app.resend_login_code(&pending).await {
+        Ok(()) => Ok(Redirect::to(&format!("{}&renvoye=1", code_url(suite))).into_response()),
+        Err(AppError::TooManyAttempts) => Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            render(&CodePage {
+                platform: &state.settings.platform_name,
+                suite,
+                open: true,
+                code: "",
+                info: None,
+                error: Some("Trop de codes demandés. Utilisez le dernier code reçu, ou réessayez dans 15 minutes."),
+                code_error: None,
+            }),
+        )
+            .into_response()),
+        Err(AppError::NoLongerValid) => {
+            Ok((jar.remove(pending_removal()), login_again()).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,10 @@
+DROP TABLE saved_searches;
+DROP INDEX idx_signalements_commune;
+DROP INDEX idx_signalements_code_postal;
+ALTER TABLE signalements DROP COLUMN code_postal;
+ALTER TABLE signalements DROP COLUMN commune;
+ALTER TABLE signalements DROP COLUMN occupant;
+ALTER TABLE signalements DROP COLUMN score_centi;
+ALTER TABLE signalements DROP COLUMN procedures;
+ALTER TABLE signalements DROP COLUMN last_suivi_at;
+ALTER TABLE signalements DROP COLUMN abandon_requested;

@@ -1,0 +1,66 @@
+//! The columns of `signalements` the back-office list filters and sorts on
+//! (migration 6), computed by `histologe_ports::list_keys` as the memory
+//! store computes them, and written with every insert and save of a case.
+
+use histologe_core::model::Case;
+use histologe_ports::{RepoError, list_keys};
+use sqlx::AnyConnection;
+
+use crate::codec::{flag, micros, repo_error};
+
+/// The column names, in the order of `ListColumns::cells`.
+pub(crate) const NAMES: [&str; 7] = [
+    "code_postal",
+    "commune",
+    "occupant",
+    "score_centi",
+    "procedures",
+    "last_suivi_at",
+    "abandon_requested",
+];
+
+pub(crate) struct ListColumns {
+    pub code_postal: String,
+    pub commune: String,
+    pub occupant: String,
+    pub score_centi: i64,
+    pub procedures: String,
+    pub last_suivi_at: Option<i64>,
+    pub abandon_requested: i64,
+}
+
+impl ListColumns {
+    pub(crate) fn of(case: &Case) -> ListColumns {
+        let s = &case.signalement;
+        ListColumns {
+            code_postal: list_keys::postal_key(&s.adresse.code_postal),
+            commune: list_keys::commune_key(&s.adresse.ville),
+            occupant: list_keys::occupant_key(s),
+            score_centi: list_keys::score_centi(s.score),
+            procedures: list_keys::procedures_key(case),
+            last_suivi_at: s.last_suivi_at.map(micros),
+            abandon_requested: flag(s.is_usager_abandon_procedure),
+        }
+    }
+}
+
+/// Writes the list columns of a case whose row exists.
+pub(crate) async fn write(conn: &mut AnyConnection, case: &Case) -> Result<(), RepoError> {
+    let c = ListColumns::of(case);
+    sqlx::query(
+        "UPDATE signalements SET code_postal = ?, commune = ?, occupant = ?, score_centi = ?, \
+         procedures = ?, last_suivi_at = ?, abandon_requested = ? WHERE id = ?",
+    )
+    .bind(c.code_postal)
+    .bind(c.commune)
+    .bind(c.occupant)
+    .bind(c.score_centi)
+    .bind(c.procedures)
+    .bind(c.last_suivi_at)
+    .bind(c.abandon_requested)
+    .bind(case.signalement.id.to_string())
+    .execute(&mut *conn)
+    .await
+    .map_err(repo_error("signalement"))?;
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! The e-mails of accounts: activation and reset links, login codes. Their
+//! secret is drawn here, when the e-mail is written, and stored hashed: the
+//! job's payload (kept in the jobs table) holds no secret.
+
+use histologe_core::ids::UserId;
+use histologe_ports::{AccountToken, AccountTokenKind, OutgoingEmail};
+use serde::{Deserialize, Serialize};
+
+use super::{Failure, JobPayload, Runner};
+use crate::use_cases::account_links::LinkPurpose;
+use crate::use_cases::auth::session_id_hash;
+use crate::use_cases::login_codes::{LOGIN_CODE_LIFETIME, login_code, login_code_hash};
+
+/// E-mail with an activation or new-password link. No idempotency key:
+/// each request is a new link (requests are rate-limited).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailAccountLink {
+    pub user_id: UserId,
+    pub purpose: LinkPurpose,
+}
+
+impl JobPayload for EmailAccountLink {
+    const KIND: &'static str = "email.account_link";
+    fn idempotency_key(&self) -> Option<String> {
+        None
+    }
+}
+
+/// E-mail with the code of a pending login (second factor).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailLoginCode {
+    pub user_id: UserId,
+    /// SHA-256 of the pending login's secret (the secret is in the cookie).
+    pub pending_hash: String,
+}
+
+impl JobPayload for EmailLoginCode {
+    const KIND: &'static str = "email.login_code";
+    fn idempotency_key(&self) -> Option<String> {
+        None
+    }
+}
+
+fn transient(e: impl std::fmt::Display) -> Failure {
+    Failure::Transient(e.to_string())
+}
+
+impl Runner {
+    /// An account the link no longer fits (activated, deactivated since)
+    /// gets nothing.
+    pub(super) async fn email_account_link(&self, p: EmailAccountLink) -> Result<(), Failure> {
+        let ports = &self.app.ports;
+        let user = ports.users.get(p.user_id).await.map_err(transient)?;
+        let Some(user) = user.filter(|u| p.purpose.fits(u)) else {
+            return Ok(());
+        };
+        let now = ports.clock.now();
+        let token = self.app.random_token();
+        ports
+            .account_tokens
+            .create_token(&AccountToken {
+                token_hash: session_id_hash(&token),
+                kind: p.purpose.token_kind(),
+                user_id: user.id,
+                created_at: now,
+                expires_at: now + p.purpose.lifetime(),
+                used_at: None,
+            })
+            .await
+            .map_err(transient)?;
+        let link = format!("{}/nouveau-mot-de-passe/{token}", self.base_url);
+        let (subject, text, template) = match p.purpose {
+            LinkPurpose::Activation => (
+                "Activez votre compte Signal Logement",
+                format!(
+                    "Bonjour {},\n\n\
+                     Un compte a été créé pour vous sur Signal Logement avec l'adresse {}.\n\
+                     Pour l'activer, choisissez votre mot de passe en ouvrant ce lien \
+                     (valable 7 jours, une seule fois) :\n\n\
+                     {link}\n\n\
+                     Si le lien a expiré, demandez-en un nouveau sur {}/activation.\n",
+                    user.prenom, user.email, self.base_url
+                ),
+                "account_activation",
+            ),
+            LinkPurpose::PasswordReset => (
+                "Nouveau mot de passe pour Signal Logement",
+                format!(
+                    "Bonjour {},\n\n\
+                     Vous avez demandé à changer le mot de passe de votre compte Signal Logement.\n\
+                     Choisissez-en un nouveau en ouvrant ce lien (valable 1 heure, une seule fois) :\n\n\
+                     {link}\n\n\
+                     Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n",
+                    user.prenom
+                ),
+                "account_password_reset",
+            ),
+        };
+        self.send(OutgoingEmail {
+            to: vec![user.email.clone()],
+            subject: subject.to_string(),
+            text,
+            html: None,
+            template: template.to_string(),
+        })
+        .await
+    }
+
+    /// A pending login that is over (used, expired) gets no code. A new
+    /// code ends the previous ones of the account.
+    pub(super) async fn email_login_code(&self, p: EmailLoginCode) -> Result<(), Failure> {
+        let ports = &self.app.ports;
+        let now = ports.clock.now();
+        let owner = ports
+            .account_tokens
+            .valid_token(&p.pending_hash, AccountTokenKind::PendingLogin, now)
+            .await
+            .map_err(transient)?;
+        if owner != Some(p.user_id) {
+            return Ok(());
+        }
+        let user = ports.users.get(p.user_id).await.map_err(transient)?;
+        let Some(user) = user.filter(|u| u.is_active()) else {
+            return Ok(());
+        };
+        let code = login_code(ports.ids.random_bytes());
+        let tokens = &ports.account_tokens;
+        tokens
+            .revoke_tokens(user.id, AccountTokenKind::LoginCode, now)
+            .await
+            .map_err(transient)?;
+        tokens
+            .create_token(&AccountToken {
+                token_hash: login_code_hash(&p.pending_hash, &code),
+                kind: AccountTokenKind::LoginCode,
+                user_id: user.id,
+                created_at: now,
+                expires_at: now + LOGIN_CODE_LIFETIME,
+                used_at: None,
+            })
+            .await
+            .map_err(transient)?;
+        self.send(OutgoingEmail {
+            to: vec![user.email.clone()],
+            subject: format!("Votre code de connexion : {code}"),
+            text: format!(
+                "Bonjour {},\n\n\
+                 Votre code de connexion à Signal Logement est : {code}\n\n\
+                 Il est valable 10 minutes. Si vous n'êtes pas en train de vous connecter, \
+                 changez votre mot de passe : quelqu'un le connaît.\n",
+                user.prenom
+            ),
+            html: None,
+            template: "login_code".to_string(),
+        })
+        .await
+    }
+}

@@ -1,0 +1,126 @@
+//! The values the back-office list filters and sorts on, computed once
+//! for every adapter: the memory store compares them, the SQL store keeps
+//! them in columns of `signalements`. One definition keeps the two alike.
+
+use histologe_core::enums::Qualification;
+use histologe_core::model::{Case, Signalement};
+use histologe_core::search::fold;
+
+/// Longest occupant key kept (the SQL column's width).
+pub const OCCUPANT_KEY_LEN: usize = 255;
+/// Longest commune key kept (the SQL column's width).
+pub const COMMUNE_KEY_LEN: usize = 100;
+
+/// The occupant's name then first name, folded: the A–Z order.
+pub fn occupant_key(s: &Signalement) -> String {
+    let name = [s.occupant.nom.as_deref(), s.occupant.prenom.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    fold(&name).chars().take(OCCUPANT_KEY_LEN).collect()
+}
+
+/// The occupant's postal code as the list compares it: trimmed, and empty
+/// when it is longer than a postal code (it then matches nothing).
+pub fn postal_key(code_postal: &str) -> String {
+    let code = code_postal.trim();
+    if code.chars().count() <= 5 {
+        code.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// A commune's name, folded and trimmed: what the commune filter compares
+/// and the commune order sorts.
+pub fn commune_key(name: &str) -> String {
+    fold(name.trim()).chars().take(COMMUNE_KEY_LEN).collect()
+}
+
+/// The score in hundredths of a percent, so that no engine compares
+/// floating-point numbers.
+pub fn score_centi(score: f64) -> i64 {
+    // Scores are percentages (0–100): far inside i64.
+    #[allow(clippy::cast_possible_truncation)]
+    let centi = (score * 100.0).round() as i64;
+    centi
+}
+
+/// `|A|B|`: the suspected qualifications of the case (active ones not
+/// confirmed by a visit), each between bars so that one is found whole.
+pub fn procedures_key(case: &Case) -> String {
+    let mut found: Vec<&str> = case
+        .qualifications
+        .iter()
+        .filter(|q| q.is_active() && !q.is_post_visit)
+        .map(|q| q.qualification.as_str())
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    if found.is_empty() {
+        String::new()
+    } else {
+        format!("|{}|", found.join("|"))
+    }
+}
+
+/// What `procedures_key` holds when the case has `q`.
+pub fn procedure_needle(q: Qualification) -> String {
+    format!("|{}|", q.as_str())
+}
+
+/// Five ASCII digits: a postal code or an INSEE code in a search box.
+pub fn is_five_digits(text: &str) -> bool {
+    text.len() == 5 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// What the free-text search looks in: occupant's and declarant's names
+/// and e-mails, the reference, the address, postal code and commune;
+/// folded.
+pub fn search_text(s: &Signalement) -> String {
+    let parts = [
+        s.occupant.nom.as_deref(),
+        s.occupant.prenom.as_deref(),
+        s.occupant.email.as_deref(),
+        s.declarant.nom.as_deref(),
+        s.declarant.prenom.as_deref(),
+        s.declarant.email.as_deref(),
+        Some(s.reference.as_str()),
+        Some(s.adresse.adresse.as_str()),
+        Some(s.adresse.code_postal.as_str()),
+        Some(s.adresse.ville.as_str()),
+    ];
+    fold(&parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_digits_only() {
+        assert!(is_five_digits("13001"));
+        assert!(is_five_digits("06088"));
+        assert!(!is_five_digits("2A004"));
+        assert!(!is_five_digits("1300"));
+        assert!(!is_five_digits("130011"));
+    }
+
+    #[test]
+    fn scores_compare_in_hundredths() {
+        assert_eq!(score_centi(42.5), 4250);
+        assert_eq!(score_centi(33.333), 3333);
+        assert_eq!(score_centi(0.0), 0);
+    }
+
+    #[test]
+    fn communes_ignore_accents_case_and_spaces() {
+        assert_eq!(
+            commune_key(" Île-Saint-Denis "),
+            commune_key("ile-saint-denis")
+        );
+    }
+}
