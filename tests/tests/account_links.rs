@@ -445,6 +445,39 @@ async fn five_wrong_codes_end_the_pending_login() {
     assert!(!app.pending_login_is_open(&pending).await.expect("read"));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_parallel_wrong_guesses_ends_the_pending_login() {
+    let w = world().await;
+    let app = w.app.clone().with_email_2fa(true);
+    let (pending, code) = pending_login(&w, &app).await;
+    // Twenty guesses at once, none of them the code: each is counted
+    // before it is compared, so at most four are answered "wrong code,
+    // tries left" and the rest end or find the pending login over.
+    let guesses: Vec<_> = (1..=20u32)
+        .map(|i| {
+            let (app, pending) = (app.clone(), pending.clone());
+            let guess = format!(
+                "{:06}",
+                (code.parse::<u32>().expect("digits") + i) % 1_000_000
+            );
+            tokio::spawn(async move { app.verify_login_code(&pending, &guess).await })
+        })
+        .collect();
+    let mut compared_and_wrong = 0;
+    for guess in guesses {
+        match guess.await.expect("joined") {
+            Err(AppError::Domain(DomainError::Invalid { .. })) => compared_and_wrong += 1,
+            Err(AppError::TooManyAttempts | AppError::NoLongerValid) => {}
+            other => panic!("a wrong guess answered {other:?}"),
+        }
+    }
+    assert!(
+        compared_and_wrong <= 4,
+        "{compared_and_wrong} guesses compared"
+    );
+    assert!(app.verify_login_code(&pending, &code).await.is_err());
+}
+
 #[tokio::test]
 async fn a_malformed_code_is_not_counted_as_a_try() {
     let w = world().await;
@@ -500,7 +533,17 @@ async fn a_new_code_replaces_the_previous_one_and_resends_are_limited() {
     );
     let last = code_of(mails(&w).await.last().expect("a code"));
     assert!(app.verify_login_code(&pending, &last).await.is_ok());
-    // The pending login lasts 15 minutes, resends included.
+    // A right password does not send a fifth code in the window either:
+    // whoever holds the password cannot flood the mailbox.
+    let admin = &w.people.super_admin;
+    assert_eq!(
+        app.sign_in(&admin.email, PASSWORD, "local").await.err(),
+        Some(AppError::TooManyAttempts)
+    );
+    // The pending login lasts 15 minutes, resends included (a fresh world:
+    // this one's code counter is spent for the window).
+    let w = world().await;
+    let app = w.app.clone().with_email_2fa(true);
     let (pending, _) = pending_login(&w, &app).await;
     w.advance(Duration::minutes(15));
     assert_eq!(

@@ -93,10 +93,13 @@ pub async fn serve(config: &Config) -> Result<(), StartError> {
         StartError::Refused(format!("impossible d'écouter sur {} : {e}", config.listen))
     })?;
     println!("Histologe écoute sur {}", config.base_url);
-    axum::serve(listener, web::router(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| StartError::Refused(format!("serveur arrêté : {e}")))
+    axum::serve(
+        listener,
+        web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .map_err(|e| StartError::Refused(format!("serveur arrêté : {e}")))
 }
 
 /// `DEMO_PASSWORD`, or the default one.

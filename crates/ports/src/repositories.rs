@@ -145,8 +145,13 @@ pub trait SignalementRepository: Send + Sync {
         if insee.trim().is_empty() {
             return Ok(Vec::new());
         }
+        // The commune filter (postal code or INSEE, indexed) keeps this to a
+        // handful of rows; it reads only five digits, so Corsica's `2A…`
+        // codes fall back on the word alone.
+        let insee_digits = insee.len() == 5 && insee.bytes().all(|b| b.is_ascii_digit());
         let filter = SignalementFilter {
             text: Some(word.to_string()),
+            commune: insee_digits.then(|| insee.to_string()),
             ..SignalementFilter::default()
         };
         let mut found = Vec::new();

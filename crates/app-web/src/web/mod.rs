@@ -98,5 +98,7 @@ pub fn router(state: WebState) -> Router {
                 },
             ),
         )
+        // Outermost: no layer nor handler ever sees a forged client address.
+        .layer(axum::middleware::from_fn(security::tag_client))
         .with_state(state)
 }

@@ -18,6 +18,26 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
      font-src 'self'; connect-src 'self' https://api-adresse.data.gouv.fr; frame-ancestors 'none'; \
      form-action 'self'; base-uri 'self'; object-src 'none'";
 
+/// Header the site itself sets with the client's address, for the login
+/// and link throttles; whatever a browser sends under this name is dropped.
+pub const CLIENT_ADDR_HEADER: &str = "x-histologe-client-addr";
+
+/// Puts the TCP peer's address in [`CLIENT_ADDR_HEADER`] (when the server
+/// knows it) after removing any forged copy. Without it every visitor would
+/// share one throttle bucket, and five wrong passwords from anyone would
+/// lock the login for everybody.
+pub async fn tag_client(mut request: Request, next: Next) -> Response {
+    request.headers_mut().remove(CLIENT_ADDR_HEADER);
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    if let Some(value) = peer.and_then(|ip| HeaderValue::from_str(&ip).ok()) {
+        request.headers_mut().insert(CLIENT_ADDR_HEADER, value);
+    }
+    next.run(request).await
+}
+
 pub async fn headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();

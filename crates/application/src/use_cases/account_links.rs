@@ -237,10 +237,18 @@ impl App {
             return Err(AppError::NoLongerValid);
         }
         self.set_password(user.id, password).await?;
-        self.ports
-            .account_tokens
-            .revoke_tokens(user.id, kind, now)
-            .await?;
+        // The other links of this kind, and any login begun with the old
+        // password and waiting for its e-mailed code, stop working.
+        for kind in [
+            kind,
+            AccountTokenKind::PendingLogin,
+            AccountTokenKind::LoginCode,
+        ] {
+            self.ports
+                .account_tokens
+                .revoke_tokens(user.id, kind, now)
+                .await?;
+        }
         if purpose == LinkPurpose::Activation {
             // Re-read: the account may have changed since the link was read.
             if let Some(mut account) = self.ports.users.get(user.id).await?

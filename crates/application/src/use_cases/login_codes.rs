@@ -13,6 +13,7 @@ use std::time::Duration;
 use chrono::TimeDelta;
 use histologe_core::Actor;
 use histologe_core::DomainError;
+use histologe_core::ids::UserId;
 use histologe_ports::{AccountToken, AccountTokenKind};
 
 use crate::app::App;
@@ -70,6 +71,7 @@ impl App {
             let token = self.open_session(user).await?;
             return Ok(SignIn::Session { token, actor });
         }
+        self.count_code_sent(user.id).await?;
         let now = self.now();
         let pending = self.random_token();
         let pending_hash = session_id_hash(&pending);
@@ -96,16 +98,24 @@ impl App {
     /// beyond [`LOGIN_CODE_MAX_RESENDS`] per [`LOGIN_CODE_WINDOW`].
     pub async fn resend_login_code(&self, pending: &str) -> Result<(), AppError> {
         let (pending_hash, user) = self.pending_login(pending).await?;
+        self.count_code_sent(user).await?;
+        self.queue_login_code(user, pending_hash).await
+    }
+
+    /// Codes e-mailed to one account are counted whether they follow a
+    /// password or a "resend": a correct password alone must not let
+    /// anyone flood the super admin's mailbox.
+    async fn count_code_sent(&self, user: UserId) -> Result<(), AppError> {
         let sent = self
             .ports
             .shared
-            .hit(&format!("login-code-resends:{user}"), LOGIN_CODE_WINDOW)
+            .hit(&format!("login-codes-sent:{user}"), LOGIN_CODE_WINDOW)
             .await
             .map_err(shared_error)?;
-        if sent > LOGIN_CODE_MAX_RESENDS {
+        if sent > LOGIN_CODE_MAX_RESENDS + 1 {
             return Err(AppError::TooManyAttempts);
         }
-        self.queue_login_code(user, pending_hash).await
+        Ok(())
     }
 
     /// Opens the session of a pending login with its e-mailed code.
@@ -124,9 +134,6 @@ impl App {
         let (pending_hash, user) = self.pending_login(pending).await?;
         let failures_key = format!("login-code-failures:{user}");
         let shared = &self.ports.shared;
-        if shared.count(&failures_key).await.map_err(shared_error)? >= LOGIN_CODE_MAX_FAILURES {
-            return Err(AppError::TooManyAttempts);
-        }
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(DomainError::invalid(
@@ -135,8 +142,18 @@ impl App {
             )
             .into());
         }
+        // The try is counted before the code is compared: counted after, a
+        // burst of parallel requests would all pass the check and try far
+        // more than the allowed codes. A right code ends the login anyway.
+        let failures = shared
+            .hit(&failures_key, LOGIN_CODE_WINDOW)
+            .await
+            .map_err(shared_error)?;
         let now = self.now();
         let tokens = &self.ports.account_tokens;
+        if failures > LOGIN_CODE_MAX_FAILURES {
+            return Err(AppError::TooManyAttempts);
+        }
         let owner = tokens
             .consume_token(
                 &login_code_hash(&pending_hash, &code),
@@ -145,10 +162,6 @@ impl App {
             )
             .await?;
         if owner != Some(user) {
-            let failures = shared
-                .hit(&failures_key, LOGIN_CODE_WINDOW)
-                .await
-                .map_err(shared_error)?;
             if failures >= LOGIN_CODE_MAX_FAILURES {
                 tokens
                     .revoke_tokens(user, AccountTokenKind::LoginCode, now)

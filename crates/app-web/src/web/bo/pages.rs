@@ -397,6 +397,18 @@ fn csv_record(s: &Signalement) -> Vec<String> {
     ]
 }
 
+/// A cell a spreadsheet will not run as a formula: the public types names,
+/// addresses and descriptions, and `=HYPERLINK(…)` in an occupant's name
+/// must not execute on an agent's PC (OWASP "CSV injection"). The quote
+/// prefix is what spreadsheets themselves use to mark text.
+fn spreadsheet_safe(field: &str) -> std::borrow::Cow<'_, str> {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{field}"))
+    } else {
+        std::borrow::Cow::Borrowed(field)
+    }
+}
+
 fn csv_bytes(records: &[Vec<String>], with_header: bool) -> Result<Vec<u8>, std::io::Error> {
     let mut out = Vec::new();
     if with_header {
@@ -413,7 +425,13 @@ fn csv_bytes(records: &[Vec<String>], with_header: bool) -> Result<Vec<u8>, std:
                 .map_err(std::io::Error::other)?;
         }
         for record in records {
-            writer.write_record(record).map_err(std::io::Error::other)?;
+            writer
+                .write_record(
+                    record
+                        .iter()
+                        .map(|field| spreadsheet_safe(field).into_owned()),
+                )
+                .map_err(std::io::Error::other)?;
         }
         writer.flush()?;
     }
@@ -550,4 +568,24 @@ async fn delete_search(
         .map_err(|_| WebError::from(AppError::NotFound("Recherche")))?;
     state.app.delete_saved_search(&actor, id).await?;
     Ok(Redirect::to("/bo/signalements").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_typed_by_the_public_are_exported_as_text() {
+        let rows = vec![vec![
+            "=HYPERLINK(\"http://x\")".to_string(),
+            "+33 6 12 34 56 78".to_string(),
+            "@SUM(A1)".to_string(),
+            "Dupont".to_string(),
+        ]];
+        let csv = String::from_utf8(csv_bytes(&rows, false).unwrap()).unwrap();
+        assert_eq!(
+            csv.trim_end(),
+            "\"'=HYPERLINK(\"\"http://x\"\")\";'+33 6 12 34 56 78;'@SUM(A1);Dupont"
+        );
+    }
 }

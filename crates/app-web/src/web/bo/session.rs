@@ -16,8 +16,9 @@
 //!
 //! Throttling counts failures per e-mail and per client. The client is the
 //! first hop of `X-Forwarded-For` only when `HISTOLOGE_TRUST_PROXY` is set
-//! (behind a reverse proxy that sets it); otherwise every client is
-//! `"local"`, so that a forged header cannot dodge the limit.
+//! (behind a reverse proxy that sets it); otherwise it is the TCP peer's
+//! address (`security::tag_client`), never a header the browser chose;
+//! `"local"` only when neither is known (in-process tests).
 
 use askama::Template;
 use axum::Router;
@@ -108,16 +109,23 @@ pub fn safe_suite(suite: Option<&str>) -> &str {
 
 /// The client whose failures are counted (see the module's doc).
 pub(crate) fn client(headers: &HeaderMap) -> String {
-    if std::env::var_os(TRUST_PROXY_ENV).is_none() {
-        return "local".to_string();
-    }
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(str::trim)
-        .filter(|ip| !ip.is_empty())
-        .map_or_else(|| "local".to_string(), str::to_string)
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|ip| !ip.is_empty())
+            .map(str::to_string)
+    };
+    let forwarded = if std::env::var_os(TRUST_PROXY_ENV).is_some() {
+        header("x-forwarded-for")
+    } else {
+        None
+    };
+    forwarded
+        .or_else(|| header(crate::web::security::CLIENT_ADDR_HEADER))
+        .unwrap_or_else(|| "local".to_string())
 }
 
 pub fn routes() -> Router<WebState> {
