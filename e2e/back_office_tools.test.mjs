@@ -142,6 +142,11 @@ test("a territory admin filters the list, plans a visit, tags a case, reads noti
   await openAllDetails(page);
   await checkAccessibility(page, "case with a planned visit, every section open");
 
+  await page.goto(`${server.base}/bo/utilisateurs`);
+  await checkAccessibility(page, "users");
+  await page.goto(`${server.base}/bo/utilisateurs/nouveau`);
+  await checkAccessibility(page, "new user");
+
   await page.goto(`${server.base}/bo/notifications`);
   await checkAccessibility(page, "notifications");
 

@@ -257,7 +257,7 @@ impl SignalementRepository for MemoryStore {
     }
 }
 
-fn same_email(a: &str, b: &str) -> bool {
+pub(crate) fn same_email(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 

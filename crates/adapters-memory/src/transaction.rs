@@ -12,13 +12,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use histologe_core::ids::{DraftId, SignalementId, SuiviId, UserId};
-use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi};
+use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi, User};
 use histologe_core::reference::Reference;
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{Job, JobStatus, NewJob, RepoError, Transaction};
 use tokio::sync::OwnedMutexGuard;
 
 use crate::jobs::StoredJob;
+use crate::repositories::same_email;
 use crate::store::{Shared, State, case_conflict};
 
 /// A change of the notification table, replayed in order at commit so
@@ -42,6 +43,8 @@ pub(crate) struct MemoryTransaction {
     jobs: Vec<Job>,
     /// Drafts saved here, in their last version.
     drafts: HashMap<DraftId, SignalementDraft>,
+    /// Accounts created here.
+    users: Vec<User>,
 }
 
 impl MemoryTransaction {
@@ -54,6 +57,7 @@ impl MemoryTransaction {
             history: Vec::new(),
             jobs: Vec::new(),
             drafts: HashMap::new(),
+            users: Vec::new(),
         }
     }
 
@@ -374,6 +378,17 @@ impl Transaction for MemoryTransaction {
         Ok(())
     }
 
+    async fn insert_user(&mut self, user: &User) -> Result<(), RepoError> {
+        let shared = Arc::clone(&self.shared);
+        let state = shared.state().await?;
+        let taken = |u: &User| u.id == user.id || same_email(&u.email, &user.email);
+        if state.users.values().any(taken) || self.users.iter().any(taken) {
+            return Err(RepoError::Duplicate("user e-mail".into()));
+        }
+        self.users.push(user.clone());
+        Ok(())
+    }
+
     /// Applies every staged change under one acquisition of the data lock,
     /// so a reader sees all of them or none; then releases the writer lock.
     async fn commit(self: Box<Self>) -> Result<(), RepoError> {
@@ -385,6 +400,7 @@ impl Transaction for MemoryTransaction {
             history,
             jobs,
             drafts,
+            users,
         } = *self;
         let mut state = shared.state().await?;
         for case in cases.into_values() {
@@ -409,6 +425,9 @@ impl Transaction for MemoryTransaction {
             });
         }
         state.drafts.extend(drafts);
+        for user in users {
+            state.users.insert(user.id, user);
+        }
         drop(state);
         drop(writer);
         Ok(())

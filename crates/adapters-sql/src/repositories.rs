@@ -488,6 +488,22 @@ async fn write_memberships(conn: &mut sqlx::AnyConnection, user: &User) -> Resul
     Ok(())
 }
 
+/// The account and its partners, in the caller's transaction.
+pub(crate) async fn insert_user(
+    conn: &mut sqlx::AnyConnection,
+    user: &User,
+) -> Result<(), RepoError> {
+    sqlx::query("INSERT INTO users (id, email, role, data) VALUES (?, ?, ?, ?)")
+        .bind(user.id.to_string())
+        .bind(email_key(&user.email))
+        .bind(user.role.as_str())
+        .bind(to_json(user)?)
+        .execute(&mut *conn)
+        .await
+        .map_err(repo_error("user e-mail"))?;
+    write_memberships(conn, user).await
+}
+
 #[async_trait]
 impl UserRepository for SqlStore {
     async fn get(&self, id: UserId) -> Result<Option<User>, RepoError> {
@@ -508,15 +524,7 @@ impl UserRepository for SqlStore {
 
     async fn insert(&self, user: &User) -> Result<(), RepoError> {
         let mut tx = self.write.begin().await.map_err(repo_error("user"))?;
-        sqlx::query("INSERT INTO users (id, email, role, data) VALUES (?, ?, ?, ?)")
-            .bind(user.id.to_string())
-            .bind(email_key(&user.email))
-            .bind(user.role.as_str())
-            .bind(to_json(user)?)
-            .execute(&mut *tx)
-            .await
-            .map_err(repo_error("user e-mail"))?;
-        write_memberships(&mut tx, user).await?;
+        insert_user(&mut tx, user).await?;
         tx.commit().await.map_err(repo_error("user"))
     }
 
@@ -828,16 +836,21 @@ impl NotificationRepository for SqlStore {
         })
     }
 
-    /// Counted on the decoded rows of the user (seen is in `data` only:
-    /// notifications are purged after 30 days, so a user has few).
+    /// Counted in the database, on every back-office page: decoding all of
+    /// an agent's notifications (years of them) there would not scale.
+    /// `seen` lives only in `data`, written compactly by `serde_json`, so
+    /// the text `"is_seen":false` is the flag itself on both engines.
     async fn unseen_count(&self, user: UserId) -> Result<u64, RepoError> {
-        let unseen = self
-            .of_user(user)
-            .await?
-            .iter()
-            .filter(|n| !n.is_seen)
-            .count();
-        Ok(u64::try_from(unseen).unwrap_or(u64::MAX))
+        let unseen: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM notifications \
+             WHERE user_id = ? AND data LIKE '%\"is_seen\":false%'",
+        )
+        .bind(user.to_string())
+        .fetch_one(&self.read)
+        .await
+        .and_then(|r| r.try_get("n"))
+        .map_err(repo_error("notifications"))?;
+        Ok(u64::try_from(unseen).unwrap_or_default())
     }
 
     async fn mark_all_seen(&self, user: UserId) -> Result<(), RepoError> {

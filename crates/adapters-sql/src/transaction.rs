@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use histologe_core::ids::{SignalementId, SuiviId, UserId};
-use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi};
+use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi, User};
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{NewJob, RepoError, Transaction, UnitOfWork};
 use sqlx::{Any, Row};
@@ -216,6 +216,10 @@ impl Transaction for SqlTransaction {
 
     async fn save_draft(&mut self, draft: &SignalementDraft) -> Result<(), RepoError> {
         crate::drafts::save(&mut self.tx, self.engine, draft).await
+    }
+
+    async fn insert_user(&mut self, user: &User) -> Result<(), RepoError> {
+        crate::repositories::insert_user(&mut self.tx, user).await
     }
 
     async fn commit(self: Box<Self>) -> Result<(), RepoError> {

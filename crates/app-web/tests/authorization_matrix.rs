@@ -247,6 +247,14 @@ const MATRIX: &[Line] = &[
     // Statistics: every staff member, on his own list scope.
     line(GET,  "/bo/statistiques",                                     ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/bo/statistiques/export.csv",                          ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    // Users administration: agents refused; `{user}` is an agent of the
+    // SCHS de Marseille (13), archived by the RT 13 before the super admin.
+    line(GET,  "/bo/utilisateurs",                                     ACC, [LOGIN, LOGIN, FORB,  OK,    OK,    OK,    OK]),
+    line(POST, "/bo/utilisateurs",                                     ACC, [LOGIN, LOGIN, FORB,  OK,    NF,    OK,    OK]),
+    line(GET,  "/bo/utilisateurs/nouveau",                             ACC, [LOGIN, LOGIN, FORB,  OK,    OK,    OK,    OK]),
+    line(GET,  "/bo/utilisateurs/{user}",                              ACC, [LOGIN, LOGIN, FORB,  OK,    NF,    OK,    OK]),
+    line(POST, "/bo/utilisateurs/{user}",                              ACC, [LOGIN, LOGIN, FORB,  OK,    NF,    OK,    OK]),
+    line(POST, "/bo/utilisateurs/{user}/archiver",                     ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
 ];
 
 // ---------------------------------------------------------------------------
@@ -294,6 +302,8 @@ struct Fixture {
     tag_13: histologe_core::ids::TagId,
     /// A notification of the RT 13 (`{notification}`).
     notification_rt13: histologe_core::ids::NotificationId,
+    /// An agent of the SCHS de Marseille nobody logs in as (`{user}`).
+    user_13: histologe_core::ids::UserId,
 }
 
 fn usager(id: SignalementId) -> Actor {
@@ -371,6 +381,15 @@ async fn fixture(stage: Stage) -> Fixture {
         actors.push(actor);
     }
     let (agent, rt33, rt13) = (actors[0].clone(), actors[2].clone(), actors[3].clone());
+    let (user_13, _) = site
+        .staff_member(
+            "cible13@histologe.test",
+            PASSWORD,
+            Role::Agent,
+            Some(&schs),
+            false,
+        )
+        .await;
 
     let answers = locataire_answers(&site);
     let (draft_sent, a) = site.file_through_a_draft(&answers).await;
@@ -549,6 +568,7 @@ async fn fixture(stage: Stage) -> Fixture {
         suivi_a,
         tag_13,
         notification_rt13,
+        user_13: user_13.id,
         site,
     }
 }
@@ -576,7 +596,8 @@ impl Fixture {
             .replace("{draft}", &draft.to_string())
             .replace("{slug}", &self.slug)
             .replace("{tag}", &self.tag_13.to_string())
-            .replace("{notification}", &self.notification_rt13.to_string());
+            .replace("{notification}", &self.notification_rt13.to_string())
+            .replace("{user}", &self.user_13.to_string());
         if path.starts_with("/app/") {
             format!("/static{url}")
         } else {
@@ -685,6 +706,15 @@ impl Fixture {
             ]),
             "/bo/etiquettes/{tag}/renommer" => form(&[("label", "Péril imminent")]),
             "/bo/maintenance" => form(&[("mode", "off"), ("message", "")]),
+            // An address of its own at each post: an e-mail is taken once.
+            "/bo/utilisateurs" => form(&[
+                ("partenaire", &self.schs13.id.to_string()),
+                ("email", &format!("{}@histologe.test", uuid::Uuid::new_v4())),
+                ("prenom", "Lucie"),
+                ("nom", "Bernard"),
+                ("role", "ROLE_USER_PARTNER"),
+            ]),
+            "/bo/utilisateurs/{user}" => form(&[("role", "ROLE_USER_PARTNER")]),
             "/bo/recherches" => form(&[("nom", "Dossiers en cours"), ("query", "statut=ACTIVE")]),
             "/bo/signalements/{id}/visites" => form(&[
                 ("date", "2025-03-03"),

@@ -39,4 +39,5 @@ pub use use_cases::public_form::{Receipt, StagedPhoto};
 pub use use_cases::reading::{HistoryLine, SAME_ADDRESS_LIMIT};
 pub use use_cases::statistics::{Statistics, StatsChoices, StatsQuery};
 pub use use_cases::usager::IdentityCheck;
+pub use use_cases::users_admin::{ManagedUser, NewUser, UserFormError, UsersQuery};
 pub use use_cases::visite::VisitOperator;

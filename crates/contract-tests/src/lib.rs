@@ -266,6 +266,7 @@ macro_rules! contract_suite {
             users::users_territory_admins_and_super_admins,
             users::users_many_skips_unknown_ids,
             users::users_update,
+            users::users_insert_in_a_transaction_commits_with_it,
             partners::partners_round_trip_and_update,
             partners::partners_of_territory_lists_non_archived,
             partners::partners_generic_email_is_unique_among_live_partners,

@@ -202,3 +202,39 @@ pub async fn users_update(backend: &dyn Backend) {
     assert!(matches!(result, Err(RepoError::NotFound(_))), "{result:?}");
     assert_eq!(s.users.get(unknown.id).await, Ok(None));
 }
+
+/// `Transaction::insert_user`: the account exists only once the
+/// transaction commits (a dropped one leaves nothing), memberships
+/// included, and a taken e-mail, whatever its case, is `Duplicate`.
+pub async fn users_insert_in_a_transaction_commits_with_it(backend: &dyn Backend) {
+    let w = world(backend).await;
+    let s = &w.stores;
+    let mut fresh = user("nouvel.agent@marseille.fr", Role::Agent, &[&w.schs]);
+    fresh.status = UserStatus::Inactive;
+    fresh.last_login_at = None;
+
+    let mut tx = s.uow.begin().await.expect("begin");
+    tx.insert_user(&fresh).await.expect("insert_user");
+    drop(tx);
+    assert_eq!(s.users.get(fresh.id).await, Ok(None));
+
+    let mut tx = s.uow.begin().await.expect("begin");
+    let twin = user("C.ROUSSEAU@Marseille.FR", Role::Agent, &[&w.ars]);
+    let result = tx.insert_user(&twin).await;
+    assert!(matches!(result, Err(RepoError::Duplicate(_))), "{result:?}");
+    drop(tx);
+
+    let mut tx = s.uow.begin().await.expect("begin");
+    tx.insert_user(&fresh).await.expect("insert_user");
+    tx.commit().await.expect("commit");
+    let read = s
+        .users
+        .get(fresh.id)
+        .await
+        .expect("get")
+        .expect("committed user");
+    assert_eq!(canonical_user(&read), canonical_user(&fresh));
+    let members = s.users.of_partner(w.schs.id).await.expect("of_partner");
+    assert!(members.iter().any(|u| u.id == fresh.id));
+    assert_eq!(s.users.get(twin.id).await, Ok(None));
+}

@@ -97,8 +97,17 @@ pub enum Action {
     EditPartner,
     CreateUserIn,
     GrantRole(Role),
+    /// Let the users of the partner affect partners ("peut affecter des
+    /// partenaires").
+    AssignPermissionAffectation,
     EditUser,
+    /// Give an existing user this role (`Resource::User`).
+    SetUserRole(Role),
+    /// Archive (deactivate) a user.
     DeleteUser,
+    /// Open the users administration (`Resource::Platform`); what each
+    /// actor sees in it is `users_scope`.
+    ListUsers,
     // On the whole platform (`Resource::Platform`).
     /// Turn the maintenance mode on or off.
     ManageMaintenance,
@@ -153,6 +162,8 @@ pub enum Refusal {
         "Vous êtes le dernier agent de votre partenaire à suivre ce dossier : un collègue doit le suivre avant que vous ne le quittiez."
     )]
     LastFollowerOfPartner,
+    #[error("Vous ne pouvez ni archiver votre propre compte ni élever votre propre rôle.")]
+    OwnAccount,
 }
 
 pub type Decision = Result<(), Refusal>;
@@ -263,6 +274,10 @@ fn staff_on_platform(user: &StaffUser, action: Action) -> Decision {
         Action::ManageMaintenance => allow_if(user.is_super_admin(), Refusal::InsufficientRole),
         // Every staff member, on his list scope only (`list_scope`).
         Action::ViewStatistics => Ok(()),
+        Action::ListUsers => allow_if(
+            user.role.includes(Role::PartnerAdmin),
+            Refusal::InsufficientRole,
+        ),
         _ => Err(Refusal::NotApplicable),
     }
 }
@@ -562,20 +577,29 @@ fn staff_on_partner(user: &StaffUser, action: Action, partner: &Partner) -> Deci
         // through the partner screens.
         Action::GrantRole(role) => {
             allow_if(manages, Refusal::InsufficientRole)?;
-            let grantable = match user.role {
-                Role::SuperAdmin => role != Role::ApiUser,
-                Role::TerritoryAdmin => {
-                    matches!(
-                        role,
-                        Role::TerritoryAdmin | Role::PartnerAdmin | Role::Agent
-                    )
-                }
-                Role::PartnerAdmin => matches!(role, Role::PartnerAdmin | Role::Agent),
-                _ => false,
-            };
-            allow_if(grantable, Refusal::InsufficientRole)
+            allow_if(may_grant(user.role, role), Refusal::InsufficientRole)
         }
+        // ASSIGN_PERMISSION_AFFECTATION (§4.4): RT+ of the partner's territory.
+        Action::AssignPermissionAffectation => allow_if(
+            user.administers(&partner.territory),
+            Refusal::InsufficientRole,
+        ),
         _ => Err(Refusal::NotApplicable),
+    }
+}
+
+/// Who may grant which role (§4.1): super admin any; RT up to RT; partner
+/// admin up to partner admin. Nobody grants the API role through the user
+/// screens.
+fn may_grant(granter: Role, role: Role) -> bool {
+    match granter {
+        Role::SuperAdmin => !matches!(role, Role::ApiUser | Role::Usager),
+        Role::TerritoryAdmin => matches!(
+            role,
+            Role::TerritoryAdmin | Role::PartnerAdmin | Role::Agent
+        ),
+        Role::PartnerAdmin => matches!(role, Role::PartnerAdmin | Role::Agent),
+        _ => false,
     }
 }
 
@@ -589,32 +613,43 @@ fn staff_on_user(user: &StaffUser, action: Action, subject: &User) -> Decision {
     {
         return Err(Refusal::InsufficientRole);
     }
-    if user.is_super_admin() {
-        return match action {
-            Action::EditUser | Action::DeleteUser => Ok(()),
-            _ => Err(Refusal::NotApplicable),
-        };
-    }
-    let outranked = subject.role.rank() > user.role.rank();
-    let shares_territory = subject
-        .memberships
-        .iter()
-        .any(|m| user.is_rt_of(&m.territory));
-    let shares_partner = subject
-        .memberships
-        .iter()
-        .any(|m| user.partner_ids().any(|p| p == m.partner_id));
-    let manages = match user.role {
-        Role::TerritoryAdmin => shares_territory,
-        Role::PartnerAdmin => shares_partner,
-        _ => false,
+    let own_account = subject.id == user.id;
+    let manages = if user.is_super_admin() {
+        true
+    } else {
+        let outranked = subject.role.rank() > user.role.rank();
+        let shares_territory = subject
+            .memberships
+            .iter()
+            .any(|m| user.is_rt_of(&m.territory));
+        let shares_partner = subject
+            .memberships
+            .iter()
+            .any(|m| user.partner_ids().any(|p| p == m.partner_id));
+        !outranked
+            && match user.role {
+                Role::TerritoryAdmin => shares_territory,
+                Role::PartnerAdmin => shares_partner,
+                _ => false,
+            }
     };
     match action {
-        Action::EditUser => allow_if(manages && !outranked, Refusal::InsufficientRole),
-        Action::DeleteUser => allow_if(
-            manages && !outranked && user.role == Role::TerritoryAdmin,
-            Refusal::InsufficientRole,
-        ),
+        Action::EditUser => allow_if(manages, Refusal::InsufficientRole),
+        Action::SetUserRole(role) => {
+            allow_if(manages, Refusal::InsufficientRole)?;
+            allow_if(may_grant(user.role, role), Refusal::InsufficientRole)?;
+            allow_if(
+                !own_account || role.rank() <= subject.role.rank(),
+                Refusal::OwnAccount,
+            )
+        }
+        Action::DeleteUser => {
+            allow_if(
+                manages && user.role.includes(Role::TerritoryAdmin),
+                Refusal::InsufficientRole,
+            )?;
+            allow_if(!own_account, Refusal::OwnAccount)
+        }
         _ => Err(Refusal::NotApplicable),
     }
 }
@@ -772,6 +807,34 @@ pub fn list_scope(actor: &Actor) -> ListScope {
     }
 }
 
+/// Whose accounts the users administration shows an actor (§4.4): a super
+/// admin every staff account, an RT the users of the partners of his
+/// territories, a partner admin those of his partners, nobody else any.
+pub fn users_scope(actor: &Actor) -> ListScope {
+    match actor {
+        Actor::Staff(user) if user.is_super_admin() => ListScope::All,
+        Actor::Staff(user) if user.role == Role::TerritoryAdmin => {
+            ListScope::Territories(user.territories().cloned().collect())
+        }
+        Actor::Staff(user) if user.role == Role::PartnerAdmin => {
+            ListScope::Partners(user.partner_ids().collect())
+        }
+        _ => ListScope::Nothing,
+    }
+}
+
+/// The roles an actor may give (§4.1), highest first, for the role field.
+pub fn grantable_roles(actor: &Actor) -> Vec<Role> {
+    let Some(user) = actor.as_staff() else {
+        return Vec::new();
+    };
+    Role::ALL
+        .iter()
+        .copied()
+        .filter(|role| may_grant(user.role, *role))
+        .collect()
+}
+
 /// Who may export the back-office list (features.md §2.4, §2.5): a staff
 /// member, within his list scope; a super admin only with at least one
 /// active filter, so that nobody downloads the national base at once.
@@ -912,6 +975,405 @@ mod platform_tests {
                 Resource::Platform
             ),
             Err(Refusal::NotApplicable)
+        );
+    }
+}
+
+#[cfg(test)]
+mod user_admin_tests {
+    use super::*;
+    use crate::actor::StaffUser;
+    use crate::enums::{PartnerType, UserStatus};
+    use crate::ids::{PartnerId, UserId};
+    use crate::model::Membership;
+    use crate::territory_code::TerritoryCode;
+
+    fn code(c: &str) -> TerritoryCode {
+        TerritoryCode::parse(c).expect("a territory code")
+    }
+
+    fn membership(partner: u128, territory: &str) -> Membership {
+        Membership {
+            partner_id: PartnerId(uuid::Uuid::from_u128(partner)),
+            territory: code(territory),
+            partner_type: PartnerType::CommuneSchs,
+            competences: Vec::new(),
+        }
+    }
+
+    /// Partner 1 and 2 are in the 13, partner 3 in the 69.
+    fn actor(id: u128, role: Role, partner: u128) -> Actor {
+        let territory = if partner == 3 { "69" } else { "13" };
+        Actor::Staff(StaffUser {
+            id: UserId(uuid::Uuid::from_u128(id)),
+            role,
+            memberships: vec![membership(partner, territory)],
+            has_permission_affectation: false,
+        })
+    }
+
+    fn partner(id: u128) -> Partner {
+        let territory = if id == 3 { "69" } else { "13" };
+        Partner {
+            id: PartnerId(uuid::Uuid::from_u128(id)),
+            nom: format!("Partenaire {id}"),
+            partner_type: PartnerType::CommuneSchs,
+            territory: code(territory),
+            is_archive: false,
+            email: None,
+            email_notifiable: true,
+            competences: Vec::new(),
+            insee: Vec::new(),
+            zones: Vec::new(),
+            excluded_zones: Vec::new(),
+            epci_insee: Vec::new(),
+            bailleur_id: None,
+            esabora_active: false,
+        }
+    }
+
+    fn subject(id: u128, role: Role, partner: u128) -> User {
+        let territory = if partner == 3 { "69" } else { "13" };
+        User {
+            id: UserId(uuid::Uuid::from_u128(id)),
+            email: format!("u{id}@example.test"),
+            prenom: "Prénom".into(),
+            nom: "Nom".into(),
+            role,
+            status: UserStatus::Active,
+            has_permission_affectation: false,
+            memberships: vec![membership(partner, territory)],
+            is_mailing_active: true,
+            is_mailing_summary: true,
+            last_login_at: None,
+            created_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+        }
+    }
+
+    const STAFF_ROLES: [Role; 4] = [
+        Role::SuperAdmin,
+        Role::TerritoryAdmin,
+        Role::PartnerAdmin,
+        Role::Agent,
+    ];
+
+    #[test]
+    fn who_grants_which_role_on_his_own_partner() {
+        let expected = |granter: Role, role: Role| match granter {
+            Role::SuperAdmin => true,
+            Role::TerritoryAdmin => role != Role::SuperAdmin,
+            Role::PartnerAdmin => matches!(role, Role::PartnerAdmin | Role::Agent),
+            _ => false,
+        };
+        for granter in STAFF_ROLES {
+            for role in STAFF_ROLES {
+                assert_eq!(
+                    can(
+                        &actor(100, granter, 1),
+                        Action::GrantRole(role),
+                        Resource::Partner(&partner(1))
+                    )
+                    .is_ok(),
+                    expected(granter, role),
+                    "{granter:?} grants {role:?}"
+                );
+            }
+            for role in [Role::ApiUser, Role::Usager] {
+                assert!(
+                    can(
+                        &actor(100, granter, 1),
+                        Action::GrantRole(role),
+                        Resource::Partner(&partner(1))
+                    )
+                    .is_err(),
+                    "{granter:?} grants {role:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn grants_stop_at_the_actors_partner_or_territory() {
+        // Another partner of the same territory: the RT yes, the partner admin no.
+        assert_eq!(
+            can(
+                &actor(100, Role::TerritoryAdmin, 1),
+                Action::GrantRole(Role::Agent),
+                Resource::Partner(&partner(2))
+            ),
+            Ok(())
+        );
+        assert!(
+            can(
+                &actor(100, Role::PartnerAdmin, 1),
+                Action::GrantRole(Role::Agent),
+                Resource::Partner(&partner(2))
+            )
+            .is_err()
+        );
+        // Another territory: only the super admin.
+        for granter in [Role::TerritoryAdmin, Role::PartnerAdmin, Role::Agent] {
+            for action in [Action::CreateUserIn, Action::GrantRole(Role::Agent)] {
+                assert!(
+                    can(
+                        &actor(100, granter, 1),
+                        action,
+                        Resource::Partner(&partner(3))
+                    )
+                    .is_err(),
+                    "{granter:?} {action:?}"
+                );
+            }
+        }
+        assert_eq!(
+            can(
+                &actor(100, Role::SuperAdmin, 1),
+                Action::GrantRole(Role::TerritoryAdmin),
+                Resource::Partner(&partner(3))
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn only_rt_and_above_give_the_affectation_permission() {
+        for (role, allowed) in [
+            (Role::SuperAdmin, true),
+            (Role::TerritoryAdmin, true),
+            (Role::PartnerAdmin, false),
+            (Role::Agent, false),
+        ] {
+            assert_eq!(
+                can(
+                    &actor(100, role, 1),
+                    Action::AssignPermissionAffectation,
+                    Resource::Partner(&partner(1))
+                )
+                .is_ok(),
+                allowed,
+                "{role:?}"
+            );
+        }
+        assert!(
+            can(
+                &actor(100, Role::TerritoryAdmin, 1),
+                Action::AssignPermissionAffectation,
+                Resource::Partner(&partner(3))
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn agents_do_not_open_the_users_administration() {
+        for (role, allowed) in [
+            (Role::SuperAdmin, true),
+            (Role::TerritoryAdmin, true),
+            (Role::PartnerAdmin, true),
+            (Role::Agent, false),
+        ] {
+            assert_eq!(
+                can(&actor(100, role, 1), Action::ListUsers, Resource::Platform).is_ok(),
+                allowed,
+                "{role:?}"
+            );
+        }
+        assert_eq!(users_scope(&actor(100, Role::Agent, 1)), ListScope::Nothing);
+        assert_eq!(users_scope(&Actor::Anonymous), ListScope::Nothing);
+        assert_eq!(
+            users_scope(&actor(100, Role::PartnerAdmin, 1)),
+            ListScope::Partners(vec![PartnerId(uuid::Uuid::from_u128(1))])
+        );
+        assert_eq!(
+            users_scope(&actor(100, Role::TerritoryAdmin, 1)),
+            ListScope::Territories(vec![code("13")])
+        );
+        assert_eq!(
+            users_scope(&actor(100, Role::SuperAdmin, 1)),
+            ListScope::All
+        );
+    }
+
+    #[test]
+    fn role_changes_follow_the_grant_table_and_the_subjects_partner() {
+        let rt = actor(100, Role::TerritoryAdmin, 1);
+        let agent_here = subject(7, Role::Agent, 2);
+        let agent_elsewhere = subject(8, Role::Agent, 3);
+        assert_eq!(
+            can(
+                &rt,
+                Action::SetUserRole(Role::TerritoryAdmin),
+                Resource::User(&agent_here)
+            ),
+            Ok(())
+        );
+        assert!(
+            can(
+                &rt,
+                Action::SetUserRole(Role::SuperAdmin),
+                Resource::User(&agent_here)
+            )
+            .is_err()
+        );
+        assert!(
+            can(
+                &rt,
+                Action::SetUserRole(Role::Agent),
+                Resource::User(&agent_elsewhere)
+            )
+            .is_err()
+        );
+        let pa = actor(101, Role::PartnerAdmin, 1);
+        assert_eq!(
+            can(
+                &pa,
+                Action::SetUserRole(Role::PartnerAdmin),
+                Resource::User(&subject(9, Role::Agent, 1))
+            ),
+            Ok(())
+        );
+        assert!(
+            can(
+                &pa,
+                Action::SetUserRole(Role::TerritoryAdmin),
+                Resource::User(&subject(9, Role::Agent, 1))
+            )
+            .is_err()
+        );
+        // A colleague of another partner of the territory is not his to manage.
+        assert!(
+            can(
+                &pa,
+                Action::EditUser,
+                Resource::User(&subject(10, Role::Agent, 2))
+            )
+            .is_err()
+        );
+        // Nor is an RT of his own partner.
+        assert!(
+            can(
+                &pa,
+                Action::EditUser,
+                Resource::User(&subject(11, Role::TerritoryAdmin, 1))
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn nobody_raises_his_own_role_nor_archives_himself() {
+        let rt = actor(100, Role::TerritoryAdmin, 1);
+        let himself = subject(100, Role::TerritoryAdmin, 1);
+        assert_eq!(
+            can(
+                &rt,
+                Action::SetUserRole(Role::TerritoryAdmin),
+                Resource::User(&himself)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            can(
+                &rt,
+                Action::SetUserRole(Role::Agent),
+                Resource::User(&himself)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            can(&rt, Action::DeleteUser, Resource::User(&himself)),
+            Err(Refusal::OwnAccount)
+        );
+        let pa = actor(101, Role::PartnerAdmin, 1);
+        let pa_self = subject(101, Role::PartnerAdmin, 1);
+        // Bounded by the grant table first: a partner admin never gives RT.
+        assert!(
+            can(
+                &pa,
+                Action::SetUserRole(Role::TerritoryAdmin),
+                Resource::User(&pa_self)
+            )
+            .is_err()
+        );
+        let sa = actor(102, Role::SuperAdmin, 1);
+        let sa_self = subject(102, Role::SuperAdmin, 1);
+        assert_eq!(
+            can(&sa, Action::DeleteUser, Resource::User(&sa_self)),
+            Err(Refusal::OwnAccount)
+        );
+        // A super admin saving his own form keeps his role: no raise.
+        assert_eq!(
+            can(
+                &sa,
+                Action::SetUserRole(Role::SuperAdmin),
+                Resource::User(&sa_self)
+            ),
+            Ok(())
+        );
+        // Even with a session older than his demotion, an RT cannot climb back.
+        assert_eq!(
+            can(
+                &rt,
+                Action::SetUserRole(Role::TerritoryAdmin),
+                Resource::User(&subject(100, Role::Agent, 1))
+            ),
+            Err(Refusal::OwnAccount)
+        );
+        // An RT who demoted himself cannot climb back.
+        let demoted = subject(100, Role::PartnerAdmin, 1);
+        let rt_as_pa = actor(100, Role::PartnerAdmin, 1);
+        assert_eq!(
+            can(
+                &rt_as_pa,
+                Action::SetUserRole(Role::TerritoryAdmin),
+                Resource::User(&demoted)
+            ),
+            Err(Refusal::InsufficientRole)
+        );
+    }
+
+    #[test]
+    fn archiving_is_for_rt_and_above_in_their_scope() {
+        let agent = subject(7, Role::Agent, 1);
+        assert_eq!(
+            can(
+                &actor(100, Role::TerritoryAdmin, 2),
+                Action::DeleteUser,
+                Resource::User(&agent)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            can(
+                &actor(100, Role::SuperAdmin, 3),
+                Action::DeleteUser,
+                Resource::User(&agent)
+            ),
+            Ok(())
+        );
+        assert!(
+            can(
+                &actor(100, Role::PartnerAdmin, 1),
+                Action::DeleteUser,
+                Resource::User(&agent)
+            )
+            .is_err()
+        );
+        assert!(
+            can(
+                &actor(100, Role::TerritoryAdmin, 3),
+                Action::DeleteUser,
+                Resource::User(&agent)
+            )
+            .is_err()
+        );
+        assert!(
+            can(
+                &actor(100, Role::TerritoryAdmin, 1),
+                Action::DeleteUser,
+                Resource::User(&subject(12, Role::SuperAdmin, 1))
+            )
+            .is_err()
         );
     }
 }

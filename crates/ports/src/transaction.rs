@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use histologe_core::ids::{SignalementId, SuiviId, UserId};
-use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi};
+use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi, User};
 use histologe_core::territory_code::TerritoryCode;
 
 use crate::error::RepoError;
@@ -84,6 +84,14 @@ pub trait Transaction: Send {
     /// `DraftRepository::save`, but with the rest of the transaction: a
     /// submission marks its draft sent together with the new case.
     async fn save_draft(&mut self, draft: &SignalementDraft) -> Result<(), RepoError>;
+
+    /// Inserts an account like `UserRepository::insert`, with the rest of
+    /// the transaction: a new account and its activation e-mail commit
+    /// together.
+    ///
+    /// # Errors
+    /// `Duplicate` when the e-mail (case-insensitive) is taken.
+    async fn insert_user(&mut self, user: &User) -> Result<(), RepoError>;
 
     async fn commit(self: Box<Self>) -> Result<(), RepoError>;
 }

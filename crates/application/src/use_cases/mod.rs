@@ -19,4 +19,5 @@ pub mod submit;
 pub mod suivi;
 pub mod tags;
 pub mod usager;
+pub mod users_admin;
 pub mod visite;

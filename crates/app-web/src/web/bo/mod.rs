@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod pages;
 pub mod session;
 pub mod statistiques;
+pub mod utilisateurs;
 pub mod visites;
 
 use axum::Router;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<WebState> {
         .merge(notifications::routes())
         .merge(maintenance::routes())
         .merge(statistiques::routes())
+        .merge(utilisateurs::routes())
 }
 
 /// What the header says of who is logged in.
