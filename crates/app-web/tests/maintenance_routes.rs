@@ -133,6 +133,10 @@ async fn the_super_admin_still_works_and_an_agent_is_refused_after_login() {
 async fn only_a_super_admin_reaches_the_switch() {
     let site = site().await;
     let agent = site.login(AGENT, PASSWORD).await;
+    let admin = site.login(ADMIN, PASSWORD).await;
+    let menu = |page: &str| page.contains("href=\"/bo/maintenance\"");
+    assert!(menu(&site.get_with("/bo", Some(&admin)).await.body));
+    assert!(!menu(&site.get_with("/bo", Some(&agent)).await.body));
     let page = site.get_with("/bo/maintenance", Some(&agent)).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     let post = site

@@ -39,6 +39,18 @@ pub fn shows_menu(label: &str) -> bool {
         .any(|role| role_label_of(*role) == label)
 }
 
+/// Whether the menu offers the territory's étiquettes (RT and super admin).
+pub fn shows_tags_menu(label: &str) -> bool {
+    [Role::SuperAdmin, Role::TerritoryAdmin]
+        .iter()
+        .any(|role| role_label_of(*role) == label)
+}
+
+/// Whether the menu offers the maintenance switch (super admin only).
+pub fn shows_maintenance_menu(label: &str) -> bool {
+    role_label_of(Role::SuperAdmin) == label
+}
+
 fn role_label_of(role: Role) -> &'static str {
     role_label(&Actor::Staff(histologe_core::actor::StaffUser {
         id: UserId(uuid::Uuid::nil()),
