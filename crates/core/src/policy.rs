@@ -850,7 +850,7 @@ pub fn can_export_list(actor: &Actor, filtered: bool) -> Decision {
 }
 
 #[cfg(test)]
-mod export_tests {
+mod test_actors {
     use super::*;
     use crate::actor::StaffUser;
     use crate::enums::PartnerType;
@@ -858,7 +858,8 @@ mod export_tests {
     use crate::model::Membership;
     use crate::territory_code::TerritoryCode;
 
-    fn staff(role: Role) -> Actor {
+    /// A staff member of `role` in one SCHS of the 13.
+    pub(super) fn staff(role: Role, has_permission_affectation: bool) -> Actor {
         Actor::Staff(StaffUser {
             id: UserId(uuid::Uuid::nil()),
             role,
@@ -868,8 +869,17 @@ mod export_tests {
                 partner_type: PartnerType::CommuneSchs,
                 competences: Vec::new(),
             }],
-            has_permission_affectation: false,
+            has_permission_affectation,
         })
+    }
+}
+
+#[cfg(test)]
+mod export_tests {
+    use super::*;
+
+    fn staff(role: Role) -> Actor {
+        super::test_actors::staff(role, false)
     }
 
     #[test]
@@ -905,24 +915,9 @@ mod export_tests {
 #[cfg(test)]
 mod platform_tests {
     use super::*;
-    use crate::actor::StaffUser;
-    use crate::enums::PartnerType;
-    use crate::ids::{PartnerId, UserId};
-    use crate::model::Membership;
-    use crate::territory_code::TerritoryCode;
 
     fn staff(role: Role) -> Actor {
-        Actor::Staff(StaffUser {
-            id: UserId(uuid::Uuid::nil()),
-            role,
-            memberships: vec![Membership {
-                partner_id: PartnerId(uuid::Uuid::nil()),
-                territory: TerritoryCode::parse("13").expect("a territory code"),
-                partner_type: PartnerType::CommuneSchs,
-                competences: Vec::new(),
-            }],
-            has_permission_affectation: true,
-        })
+        super::test_actors::staff(role, true)
     }
 
     #[test]
