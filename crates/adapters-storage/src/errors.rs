@@ -27,12 +27,15 @@ fn is_full(error: &(dyn std::error::Error + 'static)) -> bool {
         {
             return true;
         }
+        // Each marker holds a space or angle brackets, which a URL cannot:
+        // an error that quotes the request's URL (with a port or a key
+        // containing "507") is not taken for a full store.
         let text = e.to_string();
         if [
-            "507",
+            "status code: 507",
             "Insufficient Storage",
-            "QuotaExceeded",
-            "StorageFull",
+            "<Code>QuotaExceeded</Code>",
+            "<Code>StorageFull</Code>",
         ]
         .iter()
         .any(|marker| text.contains(marker))
@@ -65,6 +68,27 @@ mod tests {
             source: "Server returned non-2xx status code: 507 Insufficient Storage".into(),
         };
         assert_eq!(map_error("k", e), FileStoreError::Full);
+    }
+
+    #[test]
+    fn a_quota_error_code_is_full() {
+        let e = object_store::Error::Generic {
+            store: "S3",
+            source: "Server returned error response: <Error><Code>QuotaExceeded</Code></Error>"
+                .into(),
+        };
+        assert_eq!(map_error("k", e), FileStoreError::Full);
+    }
+
+    /// Seen in CI: the test server's random port was 35071.
+    #[test]
+    fn a_url_holding_507_is_not_full() {
+        let e = object_store::Error::Generic {
+            store: "S3",
+            source: "error sending request for url (http://127.0.0.1:35071/b/signalements/507.pdf)"
+                .into(),
+        };
+        assert!(matches!(map_error("k", e), FileStoreError::Unavailable(_)));
     }
 
     #[test]
