@@ -17,6 +17,21 @@ if [ -z "${TEST_MYSQL_URL:-}" ] && ! mariadb_up && [ -x /usr/sbin/mariadbd ]; th
   for _ in $(seq 1 30); do mariadb_up && break; sleep 1; done
 fi
 
+# Redis for the Redis adapter's suites (TEST_REDIS_URL): started when
+# installed but not answering, left running like MariaDB. Without it the
+# suites say loudly that they skipped (in CI they fail).
+redis_up() {
+  timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/6379 && printf "PING\r\n" >&3 && read -r reply <&3 && [[ "$reply" == +PONG* ]]' 2>/dev/null
+}
+if [ -z "${TEST_REDIS_URL:-}" ]; then
+  if ! redis_up && command -v redis-server >/dev/null 2>&1; then
+    echo "== starting Redis"
+    redis-server --port 6379 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes >/dev/null || true
+    for _ in $(seq 1 30); do redis_up && break; sleep 1; done
+  fi
+  export TEST_REDIS_URL="redis://127.0.0.1:6379"
+fi
+
 # An S3-compatible server for the object storage contract suite
 # (TEST_S3_ENDPOINT): moto's server mode from PyPI, installed when missing,
 # stopped when this script ends. (Without it the test harness starts its

@@ -15,3 +15,17 @@ impl Backend for Memory {
 }
 
 histologe_contract_tests::contract_suite!(Memory);
+
+/// A new `MemorySharedState` (on the monotonic clock) per contract.
+struct MemoryState;
+
+#[async_trait]
+impl histologe_contract_tests::SharedStateBackend for MemoryState {
+    async fn fresh(&self) -> std::sync::Arc<dyn histologe_ports::SharedState> {
+        std::sync::Arc::new(histologe_adapters_memory::MemorySharedState::new())
+    }
+}
+
+mod shared_state {
+    histologe_contract_tests::shared_state_contract_suite!(super::MemoryState);
+}

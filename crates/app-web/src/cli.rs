@@ -25,7 +25,7 @@ use crate::{backup, bench, generate};
         Configuration par variables d'environnement : DATABASE_URL \
         (défaut sqlite://var/histologe.db), HISTOLOGE_LISTEN (défaut 127.0.0.1:8080), \
         HISTOLOGE_BASE_URL, HISTOLOGE_SECRET_KEY, HISTOLOGE_ASSETS_DIR (défaut node_modules), \
-        HISTOLOGE_OUTBOX_DIR (défaut var/outbox), HISTOLOGE_2FA (défaut on ; off : pas de code par e-mail pour les super admins), STORAGE_URL, CLAMAV_HOST, \
+        HISTOLOGE_OUTBOX_DIR (défaut var/outbox), HISTOLOGE_2FA (défaut on ; off : pas de code par e-mail pour les super admins), STORAGE_URL, CLAMAV_HOST, REDIS_URL (sessions et limites partagées entre processus), \
         INJONCTION_BAILLEUR_DEPTS, UPLOAD_MAX_BYTES, HISTOLOGE_DEMO_PASSWORD. Journaux sur la sortie d'erreur, filtrés par RUST_LOG (défaut info)."
 )]
 pub struct Cli {

@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use histologe_application::DigestSchedule;
 use histologe_core::territory_code::TerritoryCode;
 use thiserror::Error;
 
@@ -20,6 +21,8 @@ pub const SECRET_KEY: &str = "HISTOLOGE_SECRET_KEY";
 pub const ASSETS_DIR: &str = "HISTOLOGE_ASSETS_DIR";
 pub const OUTBOX_DIR: &str = "HISTOLOGE_OUTBOX_DIR";
 pub const EMAIL_2FA: &str = "HISTOLOGE_2FA";
+pub const REDIS_URL: &str = "REDIS_URL";
+pub const DIGEST_AT: &str = "HISTOLOGE_DIGEST_AT";
 
 /// Where the embedded default listens: loopback only, so a laptop does not
 /// publish a development database to its network.
@@ -99,6 +102,63 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
+/// The Redis that keeps sessions and shared state when several web
+/// processes run (`redis://[:password@]host[:port][/db]`, or
+/// `redis+unix:///path/to/socket`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedisUrl(String);
+
+impl RedisUrl {
+    pub fn parse(value: &str) -> Result<RedisUrl, ConfigError> {
+        let value = value.trim();
+        let scheme = value.split_once("://").map(|(scheme, _)| scheme);
+        match scheme {
+            Some("redis" | "redis+unix" | "unix") if !value.ends_with("://") => {
+                Ok(RedisUrl(value.into()))
+            }
+            Some("redis" | "redis+unix" | "unix") => Err(ConfigError::new(
+                REDIS_URL,
+                "l'URL est incomplète (exemple : redis://127.0.0.1:6379)",
+            )),
+            Some("rediss") => Err(ConfigError::new(
+                REDIS_URL,
+                "Redis chiffré (rediss://) n'est pas pris en charge : passez par un réseau privé ou un tunnel (redis://…)",
+            )),
+            // Only the scheme is echoed: the rest may hold a password.
+            Some(other) => Err(ConfigError::new(
+                REDIS_URL,
+                format!("le schéma « {other} » n'est pas pris en charge (attendu : redis://…)"),
+            )),
+            None => Err(ConfigError::new(
+                REDIS_URL,
+                "ce n'est pas une URL Redis (exemple : redis://127.0.0.1:6379)",
+            )),
+        }
+    }
+
+    /// The URL, password included: for the driver only, never for a log.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL without its credentials, for logs.
+    pub fn redacted(&self) -> String {
+        match self.0.split_once("://") {
+            Some((scheme, rest)) => match rest.rsplit_once('@') {
+                Some((_, host)) => format!("{scheme}://***@{host}"),
+                None => self.0.clone(),
+            },
+            None => self.0.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for RedisUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
 /// A secret that never shows in logs or debug output.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -142,6 +202,14 @@ pub struct Config {
     /// Whether super admins need a code e-mailed at login (`HISTOLOGE_2FA`,
     /// on unless `off`).
     pub email_2fa: bool,
+    /// When the daily digest of notifications goes out
+    /// (`HISTOLOGE_DIGEST_AT`, `HH:MM` and an optional time zone; 08:00
+    /// Europe/Paris by default).
+    pub digest_schedule: DigestSchedule,
+    /// Where sessions, rate-limit counters and locks live when set
+    /// (`REDIS_URL`); unset, sessions are in the database and counters in
+    /// the process.
+    pub redis_url: Option<RedisUrl>,
 }
 
 impl Config {
@@ -237,6 +305,12 @@ impl Config {
                 ));
             }
         };
+        let digest_schedule = match get(DIGEST_AT)? {
+            Some(value) => DigestSchedule::parse(&value)
+                .map_err(|message| ConfigError::new(DIGEST_AT, message))?,
+            None => DigestSchedule::default(),
+        };
+        let redis_url = get(REDIS_URL)?.map(|v| RedisUrl::parse(&v)).transpose()?;
         Ok(Config {
             database_url,
             demo_password,
@@ -248,6 +322,8 @@ impl Config {
             assets_dir,
             outbox_dir,
             email_2fa,
+            digest_schedule,
+            redis_url,
         })
     }
 }
@@ -313,6 +389,59 @@ mod tests {
         assert!(!config(&[(EMAIL_2FA, " OFF ")]).unwrap().email_2fa);
         let refused = config(&[(EMAIL_2FA, "non")]).unwrap_err();
         assert_eq!(refused.variable, EMAIL_2FA);
+    }
+
+    #[test]
+    fn the_digest_goes_out_at_eight_in_paris_unless_told_otherwise() {
+        assert_eq!(
+            config(&[]).unwrap().digest_schedule.to_string(),
+            "08:00 Europe/Paris"
+        );
+        assert_eq!(
+            config(&[(DIGEST_AT, "06:45")])
+                .unwrap()
+                .digest_schedule
+                .to_string(),
+            "06:45 Europe/Paris"
+        );
+        assert_eq!(
+            config(&[(DIGEST_AT, "07:00 Indian/Reunion")])
+                .unwrap()
+                .digest_schedule
+                .to_string(),
+            "07:00 Indian/Reunion"
+        );
+        for bad in ["8h", "08:00 Paris"] {
+            let refused = config(&[(DIGEST_AT, bad)]).unwrap_err();
+            assert_eq!(refused.variable, DIGEST_AT, "{bad}");
+        }
+    }
+
+    #[test]
+    fn redis_is_optional_and_its_url_checked_without_echoing_the_password() {
+        assert_eq!(config(&[]).unwrap().redis_url, None);
+        assert_eq!(config(&[(REDIS_URL, " ")]).unwrap().redis_url, None);
+        for url in [
+            "redis://127.0.0.1:6379",
+            "redis://:s3cret@redis.internal:6380/2",
+            "redis+unix:///run/redis.sock",
+        ] {
+            let c = config(&[(REDIS_URL, url)]).unwrap();
+            assert_eq!(c.redis_url.as_ref().map(RedisUrl::expose), Some(url));
+            assert!(!format!("{c:?}").contains("s3cret"));
+        }
+        let url = RedisUrl::parse("redis://:s3cret@redis.internal:6380/2").unwrap();
+        assert_eq!(url.redacted(), "redis://***@redis.internal:6380/2");
+        for bad in [
+            "127.0.0.1:6379",
+            "redis://",
+            "rediss://:s3cret@redis.internal",
+            "http://:s3cret@redis.internal",
+        ] {
+            let e = config(&[(REDIS_URL, bad)]).unwrap_err();
+            assert_eq!(e.variable, REDIS_URL, "{bad}");
+            assert!(!e.to_string().contains("s3cret"), "{e}");
+        }
     }
 
     #[test]

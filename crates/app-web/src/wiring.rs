@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use histologe_adapters_memory::{MemorySharedState, RandomIds, SystemClock};
+use histologe_adapters_redis::{Redis, RedisSessions, RedisSharedState};
 use histologe_adapters_sql::SqlStore;
 use histologe_application::{App, Ports, Settings};
 use histologe_core::territory_code::{LYON_METROPOLE, TerritoryCode};
@@ -73,8 +74,8 @@ impl<S> Store for S where
 {
 }
 
-/// The repositories that reference and demo data write directly: there is
-/// no use case (yet) for creating territories, partners, users or rules.
+/// The repositories that reference and demo data write directly, in bulk
+/// and without the history the administration's use cases record.
 #[derive(Clone)]
 pub struct Stores {
     pub territories: Arc<dyn TerritoryRepository>,
@@ -110,12 +111,16 @@ impl Stores {
 pub struct Outside {
     pub file_store: Arc<dyn histologe_ports::FileStore>,
     pub scanner: Option<Arc<dyn histologe_ports::VirusScanner>>,
+    /// `REDIS_URL`: sessions and shared state there instead of the
+    /// database and the process.
+    pub redis: Option<Redis>,
 }
 
 impl std::fmt::Debug for Outside {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Outside")
             .field("antivirus", &self.scanner.is_some())
+            .field("redis", &self.redis)
             .finish_non_exhaustive()
     }
 }
@@ -129,14 +134,46 @@ impl Outside {
         Ok(Outside {
             file_store: Arc::new(file_store),
             scanner: scanner.map(|s| Arc::new(s) as Arc<dyn histologe_ports::VirusScanner>),
+            redis: None,
         })
+    }
+
+    /// Redis when `REDIS_URL` is set. Not connected yet: a Redis that is
+    /// down fails the logins (an error page) until it is back, and nothing
+    /// falls back to another store.
+    pub fn with_redis(mut self, config: &Config) -> Result<Outside, StartError> {
+        self.redis = match &config.redis_url {
+            Some(url) => Some(
+                Redis::open(url.expose(), histologe_adapters_redis::DEFAULT_PREFIX).map_err(
+                    |e| StartError::Outside(format!("{} — {e}", crate::config::REDIS_URL)),
+                )?,
+            ),
+            None => None,
+        };
+        Ok(self)
     }
 }
 
-/// Every port of the application on one store. Shared state, clock and ids
-/// are the in-process ones: a single process runs in the embedded default,
-/// and Redis arrives with its own issue.
+/// Every port of the application on one store. Sessions are the store's
+/// and shared state the process's, unless Redis is configured: then both
+/// are in Redis, which every web process sees. Clock and ids are the
+/// process's.
 pub fn ports<S: Store>(store: Arc<S>, outside: Outside) -> Ports {
+    let clock: Arc<dyn histologe_ports::Clock> = Arc::new(SystemClock);
+    let (sessions, shared): (
+        Arc<dyn SessionRepository>,
+        Arc<dyn histologe_ports::SharedState>,
+    ) = match outside.redis {
+        Some(redis) => (
+            Arc::new(RedisSessions::new(
+                redis.clone(),
+                store.clone(),
+                clock.clone(),
+            )),
+            Arc::new(RedisSharedState::new(redis)),
+        ),
+        None => (store.clone(), Arc::new(MemorySharedState::new())),
+    };
     Ports {
         uow: store.clone(),
         signalements: store.clone(),
@@ -150,15 +187,15 @@ pub fn ports<S: Store>(store: Arc<S>, outside: Outside) -> Ports {
         tags: store.clone(),
         drafts: store.clone(),
         credentials: store.clone(),
-        sessions: store.clone(),
+        sessions,
         account_tokens: store.clone(),
         saved_searches: store.clone(),
         passwords: Arc::new(histologe_adapters_argon2::Argon2Hasher::owasp()),
         platform_settings: store.clone(),
         statistics: store.clone(),
         jobs: store,
-        shared: Arc::new(MemorySharedState::new()),
-        clock: Arc::new(SystemClock),
+        shared,
+        clock,
         ids: Arc::new(RandomIds),
         file_store: outside.file_store,
         images: Arc::new(histologe_adapters_images::Images),
@@ -196,11 +233,36 @@ pub async fn app<S: Store>(config: &Config, store: Arc<S>) -> Result<App, StartE
     let settings = settings(config, store.as_ref())
         .await
         .map_err(database_error(config))?;
-    Ok(App::new(ports(store, Outside::from_env()?), settings)
+    let outside = Outside::from_env()?.with_redis(config)?;
+    log_where_sessions_live(&outside).await;
+    Ok(App::new(ports(store, outside), settings)
         .with_upload_rules(histologe_core::upload::UploadRules {
             max_bytes: config.upload_max_bytes,
         })
-        .with_email_2fa(config.email_2fa))
+        .with_email_2fa(config.email_2fa)
+        .with_digest_schedule(config.digest_schedule))
+}
+
+/// Says at start where sessions and counters live, and whether Redis
+/// answers (a Redis that is down is not fatal: it may come back).
+async fn log_where_sessions_live(outside: &Outside) {
+    match &outside.redis {
+        Some(redis) => match redis.ping().await {
+            Ok(()) => tracing::info!(
+                redis = redis.address(),
+                prefix = redis.prefix(),
+                "sessions, rate limits and locks in Redis"
+            ),
+            Err(e) => tracing::error!(
+                redis = redis.address(),
+                error = %e,
+                "sessions, rate limits and locks in Redis, which does not answer: logins fail until it does"
+            ),
+        },
+        None => tracing::info!(
+            "sessions in the database, rate limits and locks in this process (REDIS_URL unset)"
+        ),
+    }
 }
 
 /// Names the database (without credentials) in a failure of its adapter.
