@@ -98,6 +98,8 @@ impl SqlStore {
                     Cell::Text(list.procedures),
                     Cell::OptInt(list.last_suivi_at),
                     Cell::Int(list.abandon_requested),
+                    Cell::OptInt(list.geo_lat),
+                    Cell::OptInt(list.geo_lng),
                 ]);
             }
             for a in &case.affectations {
@@ -187,6 +189,8 @@ impl SqlStore {
                 crate::list_columns::NAMES[4],
                 crate::list_columns::NAMES[5],
                 crate::list_columns::NAMES[6],
+                crate::list_columns::NAMES[7],
+                crate::list_columns::NAMES[8],
             ],
             signalements,
         )

@@ -1,5 +1,5 @@
 //! The columns of `signalements` the back-office list filters and sorts on
-//! (migration 6), computed by `histologe_ports::list_keys` as the memory
+//! (migration 6, and the map's geolocation of migration 9), computed by `histologe_ports::list_keys` as the memory
 //! store computes them, and written with every insert and save of a case.
 
 use histologe_core::model::Case;
@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 use crate::codec::{flag, micros, repo_error};
 
 /// The column names, in the order of `ListColumns::cells`.
-pub(crate) const NAMES: [&str; 7] = [
+pub(crate) const NAMES: [&str; 9] = [
     "code_postal",
     "commune",
     "occupant",
@@ -17,6 +17,8 @@ pub(crate) const NAMES: [&str; 7] = [
     "procedures",
     "last_suivi_at",
     "abandon_requested",
+    "geo_lat",
+    "geo_lng",
 ];
 
 pub(crate) struct ListColumns {
@@ -27,6 +29,9 @@ pub(crate) struct ListColumns {
     pub procedures: String,
     pub last_suivi_at: Option<i64>,
     pub abandon_requested: i64,
+    /// Millionths of a degree.
+    pub geo_lat: Option<i64>,
+    pub geo_lng: Option<i64>,
 }
 
 impl ListColumns {
@@ -40,6 +45,8 @@ impl ListColumns {
             procedures: list_keys::procedures_key(case),
             last_suivi_at: s.last_suivi_at.map(micros),
             abandon_requested: flag(s.is_usager_abandon_procedure),
+            geo_lat: list_keys::geo_keys(s).map(|(lat, _)| lat),
+            geo_lng: list_keys::geo_keys(s).map(|(_, lng)| lng),
         }
     }
 }
@@ -49,7 +56,8 @@ pub(crate) async fn write(conn: &mut AnyConnection, case: &Case) -> Result<(), R
     let c = ListColumns::of(case);
     sqlx::query(
         "UPDATE signalements SET code_postal = ?, commune = ?, occupant = ?, score_centi = ?, \
-         procedures = ?, last_suivi_at = ?, abandon_requested = ? WHERE id = ?",
+         procedures = ?, last_suivi_at = ?, abandon_requested = ?, geo_lat = ?, geo_lng = ? \
+         WHERE id = ?",
     )
     .bind(c.code_postal)
     .bind(c.commune)
@@ -58,6 +66,8 @@ pub(crate) async fn write(conn: &mut AnyConnection, case: &Case) -> Result<(), R
     .bind(c.procedures)
     .bind(c.last_suivi_at)
     .bind(c.abandon_requested)
+    .bind(c.geo_lat)
+    .bind(c.geo_lng)
     .bind(case.signalement.id.to_string())
     .execute(&mut *conn)
     .await

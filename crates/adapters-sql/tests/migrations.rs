@@ -219,3 +219,95 @@ async fn mariadb_migration_6_fills_the_list_filter_columns() {
     }
     list_filters_survive_migration_6(support::mysql_store().await).await;
 }
+
+/// Migration 9 copies each case's geolocation into the map's columns: a
+/// case filed before it shows on the map (west longitudes included), a
+/// case without a geolocation does not.
+async fn map_bounds_survive_migration_9(store: SqlStore) {
+    use histologe_contract_tests::fixtures::{bouches_du_rhone, case, days};
+    use histologe_core::enums::SignalementStatus;
+    use histologe_core::model::GeoPoint;
+    use histologe_core::policy::ListScope;
+    use histologe_ports::{
+        GeoBounds, SignalementFilter, SignalementRepository, TerritoryRepository, UnitOfWork,
+    };
+
+    let territory = bouches_du_rhone();
+    store.upsert(&territory).await.expect("territory");
+    let mut tx = store.begin().await.expect("begin");
+    let mut marseille = case(&territory.code, "2025-1", days(-20));
+    marseille.signalement.status = SignalementStatus::Active;
+    marseille.signalement.adresse.geoloc = Some(GeoPoint {
+        lat: 43.296_482,
+        lng: 5.369_78,
+    });
+    let mut bordeaux = case(&territory.code, "2025-2", days(-10));
+    bordeaux.signalement.status = SignalementStatus::Active;
+    bordeaux.signalement.adresse.geoloc = Some(GeoPoint {
+        lat: 44.837_789,
+        lng: -0.579_18,
+    });
+    let mut nowhere = case(&territory.code, "2025-3", days(-5));
+    nowhere.signalement.status = SignalementStatus::Active;
+    nowhere.signalement.adresse.geoloc = None;
+    for c in [&marseille, &bordeaux, &nowhere] {
+        tx.insert_case(c).await.expect("case");
+    }
+    tx.commit().await.expect("commit");
+
+    // Back to the schema before migration 9, then up.
+    let applied = store.applied_migrations().await.expect("applied");
+    let since_9 = applied.iter().filter(|v| **v >= 20261203000009).count();
+    store.migrate_down(since_9).await.expect("down to 8");
+    store.migrate().await.expect("up again");
+
+    let ids = |west: f64, south: f64, east: f64, north: f64| {
+        let store = store.clone();
+        async move {
+            let filter = SignalementFilter {
+                within: Some(GeoBounds {
+                    west,
+                    south,
+                    east,
+                    north,
+                }),
+                ..SignalementFilter::default()
+            };
+            store
+                .list(&ListScope::All, &filter, 0, 10)
+                .await
+                .expect("list")
+                .items
+                .into_iter()
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        ids(-180.0, -90.0, 180.0, 90.0).await,
+        vec![bordeaux.signalement.id, marseille.signalement.id],
+        "the case without a geolocation is not on the map"
+    );
+    assert_eq!(
+        ids(5.369_78, 43.296_482, 5.4, 43.3).await,
+        vec![marseille.signalement.id],
+        "on the south-west corner, to the millionth"
+    );
+    assert_eq!(
+        ids(-1.0, 44.0, 0.0, 45.0).await,
+        vec![bordeaux.signalement.id]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_migration_9_fills_the_map_columns() {
+    map_bounds_survive_migration_9(support::sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn mariadb_migration_9_fills_the_map_columns() {
+    if !support::mysql_available().await {
+        return;
+    }
+    map_bounds_survive_migration_9(support::mysql_store().await).await;
+}

@@ -6,6 +6,8 @@ use histologe_core::enums::Qualification;
 use histologe_core::model::{Case, Signalement};
 use histologe_core::search::fold;
 
+use crate::repositories::GeoBounds;
+
 /// Longest occupant key kept (the SQL column's width).
 pub const OCCUPANT_KEY_LEN: usize = 255;
 /// Longest commune key kept (the SQL column's width).
@@ -47,6 +49,46 @@ pub fn score_centi(score: f64) -> i64 {
     #[allow(clippy::cast_possible_truncation)]
     let centi = (score * 100.0).round() as i64;
     centi
+}
+
+/// Degrees in millionths (about 11 cm), so that no engine compares
+/// floating-point numbers; `None` for a value no map has (not finite, or
+/// beyond ±180°).
+pub fn micro_degrees(degrees: f64) -> Option<i64> {
+    if !degrees.is_finite() || degrees.abs() > 180.0 {
+        return None;
+    }
+    // At most 180 000 000: far inside i64.
+    #[allow(clippy::cast_possible_truncation)]
+    let micro = (degrees * 1_000_000.0).round() as i64;
+    Some(micro)
+}
+
+/// The case's place as (latitude, longitude) in millionths of a degree,
+/// when it was geolocated.
+pub fn geo_keys(s: &Signalement) -> Option<(i64, i64)> {
+    let point = s.adresse.geoloc?;
+    Some((micro_degrees(point.lat)?, micro_degrees(point.lng)?))
+}
+
+/// The rectangle as (south, north, west, east) in millionths of a degree.
+pub fn bounds_keys(bounds: &GeoBounds) -> Option<(i64, i64, i64, i64)> {
+    Some((
+        micro_degrees(bounds.south)?,
+        micro_degrees(bounds.north)?,
+        micro_degrees(bounds.west)?,
+        micro_degrees(bounds.east)?,
+    ))
+}
+
+/// Whether the case is geolocated inside `bounds`, edges included.
+pub fn is_within(s: &Signalement, bounds: &GeoBounds) -> bool {
+    match (geo_keys(s), bounds_keys(bounds)) {
+        (Some((lat, lng)), Some((south, north, west, east))) => {
+            (south..=north).contains(&lat) && (west..=east).contains(&lng)
+        }
+        _ => false,
+    }
 }
 
 /// `|A|B|`: the suspected qualifications of the case (active ones not
@@ -114,6 +156,14 @@ mod tests {
         assert_eq!(score_centi(42.5), 4250);
         assert_eq!(score_centi(33.333), 3333);
         assert_eq!(score_centi(0.0), 0);
+    }
+
+    #[test]
+    fn degrees_are_compared_in_millionths() {
+        assert_eq!(micro_degrees(43.296_482_4), Some(43_296_482));
+        assert_eq!(micro_degrees(-0.000_000_6), Some(-1));
+        assert_eq!(micro_degrees(f64::NAN), None);
+        assert_eq!(micro_degrees(181.0), None);
     }
 
     #[test]

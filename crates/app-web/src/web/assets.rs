@@ -1,5 +1,6 @@
-//! Static files: the DSFR and htmx as npm installed them (never committed),
-//! and the app's own small stylesheet and script, embedded in the binary.
+//! Static files: the DSFR, htmx, Leaflet and its marker clusters as npm
+//! installed them (never committed), and the app's own small stylesheets
+//! and scripts, embedded in the binary.
 
 use std::path::Path;
 
@@ -14,8 +15,11 @@ use super::WebState;
 
 const APP_CSS: &str = include_str!("../../static/app.css");
 const APP_JS: &str = include_str!("../../static/app.js");
+const CARTE_CSS: &str = include_str!("../../static/carte.css");
+const CARTE_JS: &str = include_str!("../../static/carte.js");
 
-/// `/static/dsfr/…`, `/static/htmx/…`, `/static/app/…`.
+/// `/static/dsfr/…`, `/static/htmx/…`, `/static/leaflet/…`,
+/// `/static/leaflet.markercluster/…`, `/static/app/…`.
 pub fn router(assets_dir: &Path) -> Router<WebState> {
     let dsfr = assets_dir.join("@gouvfr/dsfr/dist");
     if !dsfr.join("dsfr.min.css").exists() {
@@ -37,6 +41,13 @@ pub fn router(assets_dir: &Path) -> Router<WebState> {
         .nest_service("/htmx", ServeDir::new(assets_dir.join("htmx.org/dist")))
         .route("/app/app.css", get(app_css))
         .route("/app/app.js", get(app_js))
+        .nest_service("/leaflet", ServeDir::new(assets_dir.join("leaflet/dist")))
+        .nest_service(
+            "/leaflet.markercluster",
+            ServeDir::new(assets_dir.join("leaflet.markercluster/dist")),
+        )
+        .route("/app/carte.css", get(carte_css))
+        .route("/app/carte.js", get(carte_js))
         .layer(cache)
 }
 
@@ -48,5 +59,19 @@ async fn app_js() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         APP_JS,
+    )
+}
+
+async fn carte_css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        CARTE_CSS,
+    )
+}
+
+async fn carte_js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        CARTE_JS,
     )
 }

@@ -12,11 +12,26 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+/// The policy with `$img` added to the image sources.
+macro_rules! csp {
+    ($img:literal) => {
+        concat!(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:",
+            $img,
+            "; font-src 'self'; connect-src 'self' https://api-adresse.data.gouv.fr; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+        )
+    };
+}
+
 /// What the pages may load: only this site, plus the national address
 /// base (BAN) that the address autocomplete asks from the browser.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-     font-src 'self'; connect-src 'self' https://api-adresse.data.gouv.fr; frame-ancestors 'none'; \
-     form-action 'self'; base-uri 'self'; object-src 'none'";
+const CSP: &str = csp!("");
+
+/// The map's page (`/bo/cartographie`) also shows OpenStreetMap's tiles;
+/// no other page may load images from there. A handler that sets its own
+/// policy keeps it (`headers` only fills in the default).
+pub const MAP_CSP: &str = csp!(" https://tile.openstreetmap.org");
 
 /// Header the site itself sets with the client's address, for the login
 /// and link throttles; whatever a browser sends under this name is dropped.
@@ -41,10 +56,12 @@ pub async fn tag_client(mut request: Request, next: Next) -> Response {
 pub async fn headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -10,7 +10,7 @@ use histologe_core::model::{Partner, Signalement, Territory};
 use histologe_core::policy::{ListScope, Refusal, can_export_list, list_scope};
 use histologe_core::territory_code::TerritoryCode;
 use histologe_core::{Action, Actor, Resource, can};
-use histologe_ports::{Page, SignalementFilter};
+use histologe_ports::{GeoBounds, ListOrder, Page, SignalementFilter};
 
 use crate::app::App;
 use crate::error::AppError;
@@ -20,6 +20,11 @@ pub const PAGE_SIZE: u32 = 25;
 
 /// Rows of one page of the CSV export (it is streamed page by page).
 pub const EXPORT_PAGE_SIZE: u32 = 200;
+
+/// Most cases one answer of the map holds: a wide view (a whole region)
+/// stays fast to read, send and draw; the page says when some were left
+/// out and that zooming in shows them.
+pub const MAP_POINTS_MAX: u32 = 2_000;
 
 /// Days without a suivi after which a case shows on the dashboard.
 pub const NO_SUIVI_DAYS: i64 = 30;
@@ -205,6 +210,24 @@ impl App {
     ) -> Result<Page<Signalement>, AppError> {
         can_export_list(actor, has_active_filter(filter)).map_err(AppError::from)?;
         self.list_slice(actor, filter, page, EXPORT_PAGE_SIZE).await
+    }
+
+    /// The cases of the list `actor` may see (its scope and filters)
+    /// geolocated inside `bounds`, newest first, at most `MAP_POINTS_MAX`;
+    /// the total says how many there are in all.
+    pub async fn map_points(
+        &self,
+        actor: &Actor,
+        filter: &SignalementFilter,
+        bounds: GeoBounds,
+    ) -> Result<Page<Signalement>, AppError> {
+        let filter = SignalementFilter {
+            within: Some(bounds),
+            // When some are left out, the newest are shown.
+            order: ListOrder::CreatedDesc,
+            ..filter.clone()
+        };
+        self.list_slice(actor, &filter, 1, MAP_POINTS_MAX).await
     }
 
     /// The counts an agent acts on, each with the filter of its list: for

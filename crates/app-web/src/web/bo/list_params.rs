@@ -102,8 +102,10 @@ fn date(value: &str) -> Result<Option<NaiveDate>, ()> {
         .map_err(|_| ())
 }
 
+/// The start of a day as agents count days: in French legal time.
 fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+    let start = chrono::NaiveTime::MIN;
+    histologe_core::time::from_local(day, start).unwrap_or_else(|| day.and_time(start).and_utc())
 }
 
 fn percent(value: &str) -> Result<Option<u32>, ()> {
@@ -362,6 +364,110 @@ impl ListParams {
                 (label(k, v), rest)
             })
             .collect()
+    }
+}
+
+/// An option of a `<select>` of the filter form.
+#[derive(Debug)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+fn choice(value: &str, label: &str) -> Choice {
+    Choice {
+        value: value.to_string(),
+        label: label.to_string(),
+    }
+}
+
+/// The filter form of the list, which the map shows too
+/// (`bo/_filtres.html`): what was typed, the messages of what could not be
+/// read, and the options offered to the actor.
+#[derive(Debug)]
+pub struct FilterForm {
+    /// Where the form is sent (the list or the map).
+    pub action: &'static str,
+    /// The list's order (the map has none).
+    pub show_order: bool,
+    pub p: ListParams,
+    pub errors: Vec<FieldError>,
+    pub statuses: Vec<Choice>,
+    pub territories: Vec<Choice>,
+    pub partners: Vec<Choice>,
+    pub affectations: Vec<Choice>,
+    pub procedures: Vec<Choice>,
+    pub orders: Vec<Choice>,
+    pub no_partner: &'static str,
+    /// « Plus d'options » starts open when one of its values is set or
+    /// wrong.
+    pub more_open: bool,
+}
+
+impl FilterForm {
+    pub fn new(
+        action: &'static str,
+        show_order: bool,
+        params: &ListParams,
+        choices: &FilterChoices,
+        errors: Vec<FieldError>,
+    ) -> FilterForm {
+        let more_set = [
+            &params.affectation,
+            &params.depot_du,
+            &params.depot_au,
+            &params.criticite_min,
+            &params.criticite_max,
+            &params.procedure,
+            &params.sans_suivi,
+            &params.ferme_par_tous,
+            &params.abandon,
+        ]
+        .iter()
+        .any(|v| !v.is_empty());
+        FilterForm {
+            action,
+            show_order,
+            p: params.clone(),
+            statuses: STATUSES
+                .iter()
+                .map(|s| choice(s.as_str(), s.label()))
+                .collect(),
+            territories: choices
+                .territories
+                .iter()
+                .map(|t| {
+                    choice(
+                        t.code.as_str(),
+                        &format!("{} - {}", t.code.as_str(), t.name),
+                    )
+                })
+                .collect(),
+            partners: choices
+                .partners
+                .iter()
+                .map(|p| choice(&p.id.to_string(), &p.nom))
+                .collect(),
+            affectations: AFFECTATION_STATUSES
+                .iter()
+                .map(|(v, _, l)| choice(v, l))
+                .collect(),
+            procedures: Qualification::PROCEDURES_SUSPECTEES
+                .iter()
+                .map(|q| choice(q.as_str(), q.label()))
+                .collect(),
+            orders: ORDERS.iter().map(|(v, _, l)| choice(v, l)).collect(),
+            no_partner: NO_PARTNER,
+            more_open: more_set || errors.iter().any(|e| e.field != "statut"),
+            errors,
+        }
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 }
 

@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use histologe_application::{
     AppError, EXPORT_PAGE_SIZE, FilterChoices, PAGE_SIZE, has_active_filter,
 };
-use histologe_core::enums::{AffectationStatus, Qualification};
+use histologe_core::enums::AffectationStatus;
 use histologe_core::model::{Allocataire, Signalement};
 use histologe_core::territory_code::TerritoryCode;
 use histologe_core::{Actor, DomainError};
@@ -23,9 +23,7 @@ use serde::Deserialize;
 
 use super::super::WebState;
 use super::super::errors::{WebError, render};
-use super::list_params::{
-    AFFECTATION_STATUSES, FieldError, ListParams, NO_PARTNER, ORDERS, STATUSES,
-};
+use super::list_params::{FieldError, FilterForm, ListParams};
 use super::role_label;
 use super::session::Staff;
 
@@ -80,27 +78,13 @@ struct Row {
     partners: Vec<(String, &'static str)>,
 }
 
-struct Choice {
-    value: String,
-    label: String,
-}
-
 #[derive(Template)]
 #[template(path = "bo/liste.html")]
 struct List<'a> {
     platform: &'a str,
     role: &'a str,
     section: &'a str,
-    p: &'a ListParams,
-    errors: Vec<FieldError>,
-    statuses: Vec<Choice>,
-    territories: Vec<Choice>,
-    partners: Vec<Choice>,
-    affectations: Vec<Choice>,
-    procedures: Vec<Choice>,
-    orders: Vec<Choice>,
-    no_partner: &'static str,
-    more_open: bool,
+    form: FilterForm,
     tags: Vec<(String, Vec<(&'static str, String)>)>,
     rows: Vec<Row>,
     total: u64,
@@ -116,15 +100,6 @@ struct List<'a> {
     save_error: Option<String>,
     /// The query string the "save" form keeps.
     current_query: String,
-}
-
-impl List<'_> {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
-    }
 }
 
 fn affectation_label(status: AffectationStatus) -> &'static str {
@@ -145,7 +120,7 @@ fn occupant(s: &Signalement) -> String {
 }
 
 /// Reads the query against what the form offers `actor`.
-async fn read_filter(
+pub(super) async fn read_filter(
     state: &WebState,
     actor: &Actor,
     params: &ListParams,
@@ -193,7 +168,7 @@ async fn render_list(
             Row {
                 id: s.id.to_string(),
                 reference: s.displayed_reference(),
-                date: s.created_at.format("%d/%m/%Y").to_string(),
+                date: histologe_core::time::date_fr(s.created_at),
                 adresse: format!(
                     "{}, {} {}",
                     s.adresse.adresse, s.adresse.code_postal, s.adresse.ville
@@ -222,60 +197,12 @@ async fn render_list(
         .collect();
     let export_allowed =
         histologe_core::policy::can_export_list(&actor, has_active_filter(&filter)).is_ok();
-    let choice = |value: &str, label: &str| Choice {
-        value: value.to_string(),
-        label: label.to_string(),
-    };
-    let more_open = [
-        &params.affectation,
-        &params.depot_du,
-        &params.depot_au,
-        &params.criticite_min,
-        &params.criticite_max,
-        &params.procedure,
-        &params.sans_suivi,
-        &params.ferme_par_tous,
-        &params.abandon,
-    ]
-    .iter()
-    .any(|v| !v.is_empty());
     let template = List {
         platform: &state.settings.platform_name,
         role: role_label(&actor),
         section: "signalements",
-        p: &params,
-        statuses: STATUSES
-            .iter()
-            .map(|s| choice(s.as_str(), s.label()))
-            .collect(),
-        territories: choices
-            .territories
-            .iter()
-            .map(|t| {
-                choice(
-                    t.code.as_str(),
-                    &format!("{} - {}", t.code.as_str(), t.name),
-                )
-            })
-            .collect(),
-        partners: choices
-            .partners
-            .iter()
-            .map(|p| choice(&p.id.to_string(), &p.nom))
-            .collect(),
-        affectations: AFFECTATION_STATUSES
-            .iter()
-            .map(|(v, _, l)| choice(v, l))
-            .collect(),
-        procedures: Qualification::PROCEDURES_SUSPECTEES
-            .iter()
-            .map(|q| choice(q.as_str(), q.label()))
-            .collect(),
-        orders: ORDERS.iter().map(|(v, _, l)| choice(v, l)).collect(),
-        no_partner: NO_PARTNER,
-        more_open: more_open || errors.iter().any(|e| e.field != "statut"),
         tags: params.tags(&choices),
-        errors,
+        form: FilterForm::new("/bo/signalements", true, &params, &choices, errors),
         rows,
         total: found.total,
         page,
@@ -294,7 +221,7 @@ async fn render_list(
         },
     };
     let mut response = render(&template);
-    if !template.errors.is_empty() || template.save_error.is_some() {
+    if !template.form.errors.is_empty() || template.save_error.is_some() {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(response)
@@ -371,7 +298,7 @@ fn csv_record(s: &Signalement) -> Vec<String> {
     .join(", ");
     vec![
         s.displayed_reference(),
-        s.created_at.format("%d/%m/%Y").to_string(),
+        histologe_core::time::date_fr(s.created_at),
         s.status.label().to_string(),
         s.details.clone(),
         s.declarant

@@ -1,0 +1,3 @@
+DROP INDEX idx_signalements_geo;
+ALTER TABLE signalements DROP COLUMN geo_lat;
+ALTER TABLE signalements DROP COLUMN geo_lng;
