@@ -124,6 +124,7 @@ async fn main() -> Fallible<()> {
         epci_insee: Vec::new(),
         bailleur_id: None,
         esabora_active: false,
+        interconnection: Default::default(),
     };
     let ars = partner("ARS PACA", PartnerType::Ars);
     let schs = partner("SCHS de Marseille", PartnerType::CommuneSchs);

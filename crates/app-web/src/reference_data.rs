@@ -93,8 +93,8 @@ pub fn communes() -> Result<Vec<Commune>, ReferenceDataError> {
 /// When to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reload {
-    /// At every start: territories that are missing or differ from the
-    /// file, communes when their count differs from the file's.
+    /// At every start: territories that are missing, communes when their
+    /// count differs from the file's.
     IfChanged,
     /// The `reference-data` subcommand: everything, whatever is stored.
     Force,
@@ -109,16 +109,17 @@ pub struct ReferenceSummary {
     pub communes_written: bool,
 }
 
-/// Loads the territories and the communes. The file is the source of truth
-/// for territories until the back-office lets administrators edit them;
-/// from then on a start should only add the missing ones.
+/// Loads the territories and the communes. Super admins open and close
+/// territories and set their communes in the back-office, so a start only
+/// adds the territories that are missing and never undoes their changes;
+/// `Reload::Force` (the `reference-data` command) puts the file back.
 pub async fn load(stores: &Stores, reload: Reload) -> Result<ReferenceSummary, ReferenceDataError> {
     let territories = territories()?;
     let stored = stores.territories.all().await?;
     let mut territories_written = 0;
     for territory in &territories {
-        let same = stored.iter().any(|s| s == territory);
-        if reload == Reload::Force || !same {
+        let known = stored.iter().any(|s| s.code == territory.code);
+        if reload == Reload::Force || !known {
             stores.territories.upsert(territory).await?;
             territories_written += 1;
         }
@@ -216,7 +217,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_changed_territory_is_written_back() {
+    async fn a_territory_changed_in_the_back_office_survives_a_start() {
         let stores = Stores::of(Arc::new(MemoryStore::new()));
         load(&stores, Reload::IfChanged).await.unwrap();
         let mut ain = stores.territories.get(&code("01")).await.unwrap().unwrap();
@@ -224,8 +225,14 @@ mod tests {
         stores.territories.upsert(&ain).await.unwrap();
 
         let summary = load(&stores, Reload::IfChanged).await.unwrap();
-        assert_eq!(summary.territories_written, 1);
+        assert_eq!(summary.territories_written, 0);
         let ain_again = stores.territories.get(&code("01")).await.unwrap().unwrap();
-        assert_ne!(ain_again.is_active, ain.is_active);
+        assert_eq!(ain_again.is_active, ain.is_active);
+
+        // The reference-data command puts the file back.
+        let forced = load(&stores, Reload::Force).await.unwrap();
+        assert_eq!(forced.territories_written, forced.territories);
+        let ain_file = stores.territories.get(&code("01")).await.unwrap().unwrap();
+        assert_ne!(ain_file.is_active, ain.is_active);
     }
 }

@@ -24,8 +24,9 @@ use histologe_core::ids::{
 };
 use histologe_core::model::{
     Adresse, Affectation, Allocataire, AutoAffectationRule, Case, Declarant, FileMeta, GeoPoint,
-    HistoryEntry, Intervention, Logement, Membership, Notification, Occupant, Partner, Proprio,
-    RuleAllocataire, RuleParc, RuleProfile, RuleStatus, Signalement, Suivi, Territory, User, Zone,
+    HistoryEntry, Interconnection, Intervention, Logement, Membership, Notification, Occupant,
+    Partner, Proprio, RuleAllocataire, RuleParc, RuleProfile, RuleStatus, Secret, Signalement,
+    Suivi, Territory, User, Zone,
 };
 use histologe_core::nde::{ClasseEnergetique, DateDernierDpe, NdeDetails};
 use histologe_core::qualification::SignalementQualification;
@@ -105,6 +106,7 @@ pub fn partner(
         epci_insee: Vec::new(),
         bailleur_id: None,
         esabora_active: false,
+        interconnection: Default::default(),
     }
 }
 
@@ -141,6 +143,12 @@ pub fn schs_marseille(territory: &Territory) -> Partner {
         excluded_zones: vec![square("ZAC Euroméditerranée", 43.3100, 5.3650)],
         epci_insee: vec!["13055".into()],
         esabora_active: true,
+        interconnection: Interconnection {
+            esabora_url: Some("https://sish.example.test/ws/rest".into()),
+            esabora_token: Some(Secret::new("jeton-esabora-schs-13")),
+            idoss_active: true,
+            idoss_url: Some("https://idoss.example.test/api".into()),
+        },
         ..partner(
             territory,
             "Service Communal d'Hygiène et de Santé de Marseille",

@@ -48,3 +48,43 @@ pub async fn rules_active_filters_territory_and_status(backend: &dyn Backend) {
     );
     assert_eq!(s.rules.active(&code("2A")).await, Ok(Vec::new()));
 }
+
+/// `get` reads one rule back whatever its status; `of_territory` gives
+/// every rule of the territory, archived ones included, and no other
+/// territory's.
+pub async fn rules_get_and_of_territory_include_archived(backend: &dyn Backend) {
+    let w = world(backend).await;
+    let s = &w.stores;
+    let live = rule(&w.bdr, PartnerType::CommuneSchs);
+    let mut archived = rule(&w.bdr, PartnerType::Ars);
+    archived.status = RuleStatus::Archived;
+    let elsewhere = rule(&w.am, PartnerType::CafMsa);
+    for r in [&live, &archived, &elsewhere] {
+        s.rules.insert(r).await.expect("insert");
+    }
+    assert_eq!(
+        s.rules
+            .get(archived.id)
+            .await
+            .map(|r| r.map(|r| canonical_rule(&r))),
+        Ok(Some(canonical_rule(&archived)))
+    );
+    assert_eq!(
+        s.rules
+            .get(histologe_core::ids::AutoAffectationRuleId(
+                crate::fixtures::uuid()
+            ))
+            .await,
+        Ok(None)
+    );
+    let of_13 = s
+        .rules
+        .of_territory(&w.bdr.code)
+        .await
+        .expect("of_territory");
+    assert_eq!(
+        sorted(&of_13, |r| r.id),
+        sorted(&[live, archived], |r| r.id)
+    );
+    assert_eq!(s.rules.of_territory(&code("2A")).await, Ok(Vec::new()));
+}

@@ -5,7 +5,10 @@
 
 use async_trait::async_trait;
 use histologe_core::ids::{SignalementId, SuiviId, UserId};
-use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi, User};
+use histologe_core::model::{
+    AutoAffectationRule, Case, HistoryEntry, Notification, Partner, SignalementDraft, Suivi,
+    Territory, User,
+};
 use histologe_core::territory_code::TerritoryCode;
 
 use crate::error::RepoError;
@@ -92,6 +95,37 @@ pub trait Transaction: Send {
     /// # Errors
     /// `Duplicate` when the e-mail (case-insensitive) is taken.
     async fn insert_user(&mut self, user: &User) -> Result<(), RepoError>;
+
+    /// Inserts a partner like `PartnerRepository::insert`, with the rest of
+    /// the transaction: the administration writes it with its history.
+    ///
+    /// # Errors
+    /// `Duplicate` when the id is taken or the generic e-mail is taken
+    /// among the live partners of the territory.
+    async fn insert_partner(&mut self, partner: &Partner) -> Result<(), RepoError>;
+
+    /// Replaces a partner like `PartnerRepository::update`.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown partner; `Duplicate` as for `insert_partner`.
+    async fn update_partner(&mut self, partner: &Partner) -> Result<(), RepoError>;
+
+    /// Replaces a territory (open or closed, authorised communes…).
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown code: territories are reference data,
+    /// created by `TerritoryRepository::upsert` only.
+    async fn update_territory(&mut self, territory: &Territory) -> Result<(), RepoError>;
+
+    /// # Errors
+    /// `Duplicate` when the id is taken.
+    async fn insert_rule(&mut self, rule: &AutoAffectationRule) -> Result<(), RepoError>;
+
+    /// Replaces a rule (its status included).
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown rule.
+    async fn update_rule(&mut self, rule: &AutoAffectationRule) -> Result<(), RepoError>;
 
     async fn commit(self: Box<Self>) -> Result<(), RepoError>;
 }

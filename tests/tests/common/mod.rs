@@ -94,6 +94,7 @@ fn partner(nom: &str, partner_type: PartnerType, territory: &str, insee: &[&str]
         epci_insee: Vec::new(),
         bailleur_id: None,
         esabora_active: false,
+        interconnection: Default::default(),
     }
 }
 

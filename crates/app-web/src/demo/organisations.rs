@@ -372,6 +372,7 @@ async fn insert_partner(
         epci_insee: Vec::new(),
         bailleur_id: spec.bailleur_id.map(str::to_string),
         esabora_active: false,
+        interconnection: Default::default(),
     };
     stores.partners.insert(&partner).await?;
     Ok(partner)

@@ -250,6 +250,7 @@ pub fn build(
                 epci_insee: spec.epci_insee,
                 bailleur_id: spec.bailleur_id,
                 esabora_active: false,
+                interconnection: Default::default(),
             };
             let mut agents = Vec::new();
             for k in 0..AGENTS_PER_PARTNER {

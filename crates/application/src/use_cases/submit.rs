@@ -201,29 +201,6 @@ impl App {
         tx.commit().await?;
         Ok(case)
     }
-
-    /// Which partners the rules would give a case, without writing anything
-    /// (the super admins' simulator, §6).
-    pub async fn simulate_auto_affectation(
-        &self,
-        actor: &Actor,
-        id: SignalementId,
-    ) -> Result<Vec<histologe_core::model::Partner>, AppError> {
-        let case = self.view_case(actor, id).await?;
-        let territory = case.signalement.territory.clone();
-        can(
-            actor,
-            Action::ManageAutoAffectationRules,
-            Resource::Territory(&territory),
-        )?;
-        let rules = self.ports.rules.active(&territory).await?;
-        let partners = self.ports.partners.of_territory(&territory).await?;
-        let ids = matching_partners(&rules, &case, &partners).unwrap_or_default();
-        Ok(partners
-            .into_iter()
-            .filter(|p| ids.contains(&p.id))
-            .collect())
-    }
 }
 
 /// Who created a case is the actor's business, never the form's: the
@@ -239,7 +216,9 @@ fn provenance_from(
         Actor::System => {}
         Actor::Staff(user) => {
             input.created_by = Some(user.id);
-            input.created_by_partner = None;
+            // "Filed by X of partner Y" (features.md §2.6): his partner in
+            // the case's territory; none for a super admin without one.
+            input.created_by_partner = user.membership_in(territory).map(|m| m.partner_id);
             input.creation_source = CreationSource::FormProBo;
         }
         Actor::Api(client) => {

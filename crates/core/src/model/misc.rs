@@ -109,6 +109,124 @@ pub enum RuleAllocataire {
     Nsp,
 }
 
+impl RuleStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleStatus::Active => "Active",
+            RuleStatus::Archived => "Archivée",
+        }
+    }
+}
+
+impl RuleProfile {
+    /// The choices of the rule form, in the order it shows them.
+    pub fn choices() -> Vec<RuleProfile> {
+        let mut all = vec![RuleProfile::All, RuleProfile::Tiers, RuleProfile::Occupant];
+        all.extend(
+            ProfileDeclarant::ALL
+                .iter()
+                .map(|p| RuleProfile::Exactly(*p)),
+        );
+        all
+    }
+
+    /// The value of the form field (the reference platform's stored one).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleProfile::All => "all",
+            RuleProfile::Tiers => "tiers",
+            RuleProfile::Occupant => "occupant",
+            RuleProfile::Exactly(p) => p.as_str(),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleProfile::All => "Tous les déclarants",
+            RuleProfile::Tiers => "Tous les tiers",
+            RuleProfile::Occupant => "Occupants (non tiers)",
+            RuleProfile::Exactly(p) => p.label(),
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(RuleProfile::All),
+            "tiers" => Some(RuleProfile::Tiers),
+            "occupant" => Some(RuleProfile::Occupant),
+            other => ProfileDeclarant::parse(other).map(RuleProfile::Exactly),
+        }
+    }
+}
+
+impl RuleParc {
+    pub const ALL: &'static [RuleParc] = &[
+        RuleParc::All,
+        RuleParc::Prive,
+        RuleParc::Public,
+        RuleParc::NonRenseigne,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleParc::All => "all",
+            RuleParc::Prive => "prive",
+            RuleParc::Public => "public",
+            RuleParc::NonRenseigne => "non_renseigne",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleParc::All => "Tout le parc",
+            RuleParc::Prive => "Parc privé",
+            RuleParc::Public => "Parc public (logement social)",
+            RuleParc::NonRenseigne => "Parc non renseigné",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|p| p.as_str() == value)
+    }
+}
+
+impl RuleAllocataire {
+    pub const ALL: &'static [RuleAllocataire] = &[
+        RuleAllocataire::All,
+        RuleAllocataire::Oui,
+        RuleAllocataire::Non,
+        RuleAllocataire::Caf,
+        RuleAllocataire::Msa,
+        RuleAllocataire::Nsp,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleAllocataire::All => "all",
+            RuleAllocataire::Oui => "oui",
+            RuleAllocataire::Non => "non",
+            RuleAllocataire::Caf => "caf",
+            RuleAllocataire::Msa => "msa",
+            RuleAllocataire::Nsp => "nsp",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleAllocataire::All => "Allocataires ou non",
+            RuleAllocataire::Oui => "Allocataires (CAF, MSA ou non précisé)",
+            RuleAllocataire::Non => "Non allocataires",
+            RuleAllocataire::Caf => "Allocataires CAF",
+            RuleAllocataire::Msa => "Allocataires MSA",
+            RuleAllocataire::Nsp => "Ne sait pas ou non renseigné",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|a| a.as_str() == value)
+    }
+}
+
 /// A territory's rule for affecting new cases automatically (§1.10, §6).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AutoAffectationRule {

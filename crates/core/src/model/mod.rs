@@ -21,8 +21,8 @@ pub use misc::{
     AutoAffectationRule, Commune, HistoryEntry, Notification, RuleAllocataire, RuleParc,
     RuleProfile, RuleStatus, Subscription, Tag, Territory,
 };
-pub use partner::{GeoPoint, Partner, Zone};
+pub use partner::{GeoPoint, Interconnection, Partner, Secret, Zone};
 pub use session::StaffSession;
 pub use signalement::{Adresse, Allocataire, Declarant, Logement, Occupant, Proprio, Signalement};
 pub use suivi::Suivi;
-pub use user::{Membership, User};
+pub use user::{MailingPreference, Membership, User};

@@ -61,6 +61,44 @@ pub struct Partner {
     pub epci_insee: Vec<String>,
     pub bailleur_id: Option<String>,
     pub esabora_active: bool,
+    /// Where its case software is reached. Partners stored before these
+    /// settings existed read as not connected.
+    #[serde(default)]
+    pub interconnection: Interconnection,
+}
+
+/// A stored credential (an interconnection token): kept and sent to the
+/// partner's software, never shown back on a page nor printed in a log.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value itself, for the adapter that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// How the partner's own case software is reached (features.md §2.14,
+/// integrations.md: Esabora SI-SH / SCHS and IDOSS). Whether Esabora is
+/// switched on stays `Partner::esabora_active`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Interconnection {
+    pub esabora_url: Option<String>,
+    pub esabora_token: Option<Secret>,
+    pub idoss_active: bool,
+    pub idoss_url: Option<String>,
 }
 
 impl Partner {
@@ -69,6 +107,13 @@ impl Partner {
         self.email
             .as_deref()
             .filter(|_| self.email_notifiable && !self.is_archive)
+    }
+
+    /// Esabora is on, with an address and a token to call it with.
+    pub fn can_sync_with_esabora(&self) -> bool {
+        self.esabora_active
+            && self.interconnection.esabora_url.is_some()
+            && self.interconnection.esabora_token.is_some()
     }
 
     pub fn has_competence(&self, q: Qualification) -> bool {
