@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use histologe_core::enums::{AffectationStatus, Role, UserStatus};
-use histologe_core::ids::{FileId, PartnerId, SignalementId, SuiviId, UserId};
+use histologe_core::ids::{
+    AutoAffectationRuleId, FileId, PartnerId, SignalementId, SuiviId, UserId,
+};
 use histologe_core::model::{
     Affectation, AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner,
     RuleStatus, Signalement, Territory, User,
@@ -231,6 +233,16 @@ fn case_conditions(
     }
     if filter.abandon_requested {
         conditions.push("s.abandon_requested = 1".into());
+    }
+    if let Some(bounds) = &filter.within {
+        match list_keys::bounds_keys(bounds) {
+            Some((south, north, west, east)) => {
+                conditions.push("s.geo_lat BETWEEN ? AND ? AND s.geo_lng BETWEEN ? AND ?".into());
+                binds.extend([south, north, west, east].map(Bind::Int));
+            }
+            // A rectangle no map has holds nothing (as in the memory store).
+            None => conditions.push("1 = 0".into()),
+        }
     }
     conditions.len() > before
 }
@@ -597,6 +609,39 @@ impl UserRepository for SqlStore {
         }
         self.fetch_data(query, "users").await
     }
+
+    /// Read and written in one transaction, the row locked on MariaDB (the
+    /// single SQLite writer serialises it there).
+    async fn set_mailing_preference(
+        &self,
+        user: UserId,
+        is_mailing_active: bool,
+        is_mailing_summary: bool,
+    ) -> Result<(), RepoError> {
+        let lock = if self.engine == crate::store::Engine::MySql {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        let mut tx = self.write.begin().await.map_err(repo_error("user"))?;
+        let row = sqlx::query(&format!("SELECT data FROM users WHERE id = ?{lock}"))
+            .bind(user.to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(repo_error("user"))?
+            .ok_or_else(|| RepoError::NotFound(format!("users {user}")))?;
+        let mut account: User =
+            from_json(&crate::codec::text(&row, "data").map_err(repo_error("user"))?)?;
+        account.is_mailing_active = is_mailing_active;
+        account.is_mailing_summary = is_mailing_summary;
+        sqlx::query("UPDATE users SET data = ? WHERE id = ?")
+            .bind(to_json(&account)?)
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(repo_error("user"))?;
+        tx.commit().await.map_err(repo_error("user"))
+    }
 }
 
 /// The generic e-mail of a partner that is not archived: unique per territory.
@@ -626,33 +671,74 @@ impl PartnerRepository for SqlStore {
     }
 
     async fn insert(&self, p: &Partner) -> Result<(), RepoError> {
-        sqlx::query("INSERT INTO partners (id, territory, nom, is_archive, email_key, data) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(p.id.to_string())
-            .bind(p.territory.as_str().to_string())
-            .bind(p.nom.clone())
-            .bind(flag(p.is_archive))
-            .bind(partner_email_key(p))
-            .bind(to_json(p)?)
-            .execute(&self.write)
-            .await
-            .map_err(repo_error("partner e-mail"))?;
-        Ok(())
+        let mut conn = self.write.acquire().await.map_err(repo_error("partner"))?;
+        insert_partner(&mut conn, p).await
     }
 
     async fn update(&self, p: &Partner) -> Result<(), RepoError> {
-        sqlx::query("UPDATE partners SET territory = ?, nom = ?, is_archive = ?, email_key = ?, data = ? WHERE id = ?")
-            .bind(p.territory.as_str().to_string())
-            .bind(p.nom.clone())
-            .bind(flag(p.is_archive))
-            .bind(partner_email_key(p))
-            .bind(to_json(p)?)
-            .bind(p.id.to_string())
-            .execute(&self.write)
-            .await
-            .map_err(repo_error("partner e-mail"))?;
         let mut conn = self.write.acquire().await.map_err(repo_error("partner"))?;
-        exists(&mut conn, "partners", &p.id.to_string()).await
+        update_partner(&mut conn, p).await
     }
+}
+
+/// The partner, in the caller's connection or transaction.
+pub(crate) async fn insert_partner(
+    conn: &mut sqlx::AnyConnection,
+    p: &Partner,
+) -> Result<(), RepoError> {
+    sqlx::query("INSERT INTO partners (id, territory, nom, is_archive, email_key, data) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(p.id.to_string())
+        .bind(p.territory.as_str().to_string())
+        .bind(p.nom.clone())
+        .bind(flag(p.is_archive))
+        .bind(partner_email_key(p))
+        .bind(to_json(p)?)
+        .execute(&mut *conn)
+        .await
+        .map_err(repo_error("partner e-mail"))?;
+    Ok(())
+}
+
+pub(crate) async fn update_partner(
+    conn: &mut sqlx::AnyConnection,
+    p: &Partner,
+) -> Result<(), RepoError> {
+    sqlx::query("UPDATE partners SET territory = ?, nom = ?, is_archive = ?, email_key = ?, data = ? WHERE id = ?")
+        .bind(p.territory.as_str().to_string())
+        .bind(p.nom.clone())
+        .bind(flag(p.is_archive))
+        .bind(partner_email_key(p))
+        .bind(to_json(p)?)
+        .bind(p.id.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(repo_error("partner e-mail"))?;
+    exists(conn, "partners", &p.id.to_string()).await
+}
+
+/// Replaces a stored territory, in the caller's transaction.
+pub(crate) async fn update_territory(
+    conn: &mut sqlx::AnyConnection,
+    t: &Territory,
+) -> Result<(), RepoError> {
+    let code = t.code.as_str().to_string();
+    let found = sqlx::query("SELECT 1 AS one FROM territories WHERE code = ?")
+        .bind(code.clone())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(repo_error("territory"))?;
+    if found.is_none() {
+        return Err(RepoError::NotFound(format!("territory {code}")));
+    }
+    sqlx::query("UPDATE territories SET name = ?, is_active = ?, data = ? WHERE code = ?")
+        .bind(t.name.clone())
+        .bind(flag(t.is_active))
+        .bind(to_json(t)?)
+        .bind(code)
+        .execute(&mut *conn)
+        .await
+        .map_err(repo_error("territory"))?;
+    Ok(())
 }
 
 #[async_trait]
@@ -720,18 +806,67 @@ impl AutoAffectationRuleRepository for SqlStore {
     }
 
     async fn insert(&self, rule: &AutoAffectationRule) -> Result<(), RepoError> {
-        sqlx::query(
-            "INSERT INTO auto_affectation_rules (id, territory, status, data) VALUES (?, ?, ?, ?)",
-        )
-        .bind(rule.id.to_string())
-        .bind(rule.territory.as_str().to_string())
-        .bind(rule_status(rule.status))
-        .bind(to_json(rule)?)
-        .execute(&self.write)
-        .await
-        .map_err(repo_error("rule"))?;
-        Ok(())
+        let mut conn = self.write.acquire().await.map_err(repo_error("rule"))?;
+        insert_rule(&mut conn, rule).await
     }
+
+    async fn get(
+        &self,
+        id: AutoAffectationRuleId,
+    ) -> Result<Option<AutoAffectationRule>, RepoError> {
+        self.fetch_one_data(
+            sqlx::query("SELECT data FROM auto_affectation_rules WHERE id = ?")
+                .bind(id.to_string()),
+            "rule",
+        )
+        .await
+    }
+
+    async fn of_territory(
+        &self,
+        territory: &TerritoryCode,
+    ) -> Result<Vec<AutoAffectationRule>, RepoError> {
+        self.fetch_data(
+            sqlx::query("SELECT data FROM auto_affectation_rules WHERE territory = ? ORDER BY id")
+                .bind(territory.as_str().to_string()),
+            "rules",
+        )
+        .await
+    }
+}
+
+pub(crate) async fn insert_rule(
+    conn: &mut sqlx::AnyConnection,
+    rule: &AutoAffectationRule,
+) -> Result<(), RepoError> {
+    sqlx::query(
+        "INSERT INTO auto_affectation_rules (id, territory, status, data) VALUES (?, ?, ?, ?)",
+    )
+    .bind(rule.id.to_string())
+    .bind(rule.territory.as_str().to_string())
+    .bind(rule_status(rule.status))
+    .bind(to_json(rule)?)
+    .execute(&mut *conn)
+    .await
+    .map_err(repo_error("rule"))?;
+    Ok(())
+}
+
+pub(crate) async fn update_rule(
+    conn: &mut sqlx::AnyConnection,
+    rule: &AutoAffectationRule,
+) -> Result<(), RepoError> {
+    sqlx::query(
+        "UPDATE auto_affectation_rules SET territory = ?, status = ?, data = ? WHERE id = ?",
+    )
+    .bind(rule.territory.as_str().to_string())
+    .bind(rule_status(rule.status))
+    .bind(to_json(rule)?)
+    .bind(rule.id.to_string())
+    .execute(&mut *conn)
+    .await
+    .map_err(repo_error("rule"))?;
+    exists(conn, "auto_affectation_rules", &rule.id.to_string()).await
 }
 
 #[async_trait]
@@ -785,24 +920,45 @@ impl HistoryRepository for SqlStore {
         )
         .await
     }
+    /// Entries outside a case are few (administration), and the entity's
+    /// id is only in the JSON: they are found by its serialised form, on
+    /// the rows without a case (`idx_history_signalement` narrows to those).
+    async fn of_entity(&self, entity_id: uuid::Uuid) -> Result<Vec<HistoryEntry>, RepoError> {
+        let entries: Vec<HistoryEntry> = self
+            .fetch_data(
+                sqlx::query("SELECT data FROM history_entries WHERE signalement_id IS NULL AND data LIKE ? ORDER BY created_at, seq")
+                    .bind(format!("%\"entity_id\":\"{entity_id}\"%")),
+                "history",
+            )
+            .await?;
+        // The pattern is a pre-filter; the decoded id decides.
+        Ok(entries
+            .into_iter()
+            .filter(|e| e.entity_id == entity_id)
+            .collect())
+    }
 }
 
 #[async_trait]
 impl NotificationRepository for SqlStore {
     async fn of_user(&self, user: UserId) -> Result<Vec<Notification>, RepoError> {
-        self.fetch_data(
-            sqlx::query("SELECT data FROM notifications WHERE user_id = ? ORDER BY created_at DESC, seq DESC")
-                .bind(user.to_string()),
-            "notifications",
+        self.fetch_notifications(
+            sqlx::query(
+                "SELECT data, wait_mailing_summary FROM notifications WHERE user_id = ? \
+                 ORDER BY created_at DESC, seq DESC",
+            )
+            .bind(user.to_string()),
         )
         .await
     }
 
     async fn of_signalement(&self, id: SignalementId) -> Result<Vec<Notification>, RepoError> {
-        self.fetch_data(
-            sqlx::query("SELECT data FROM notifications WHERE signalement_id = ? ORDER BY created_at DESC, seq DESC")
-                .bind(id.to_string()),
-            "notifications",
+        self.fetch_notifications(
+            sqlx::query(
+                "SELECT data, wait_mailing_summary FROM notifications WHERE signalement_id = ? \
+                 ORDER BY created_at DESC, seq DESC",
+            )
+            .bind(id.to_string()),
         )
         .await
     }
@@ -819,15 +975,14 @@ impl NotificationRepository for SqlStore {
             .and_then(|r| r.try_get("n"))
             .map_err(repo_error("notifications"))?;
         let items = self
-            .fetch_data(
+            .fetch_notifications(
                 sqlx::query(
-                    "SELECT data FROM notifications WHERE user_id = ? \
+                    "SELECT data, wait_mailing_summary FROM notifications WHERE user_id = ? \
                      ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?",
                 )
                 .bind(user.to_string())
                 .bind(i64::from(limit))
                 .bind(i64::try_from(offset).unwrap_or(i64::MAX)),
-                "notifications",
             )
             .await?;
         Ok(Page {
@@ -901,6 +1056,92 @@ impl NotificationRepository for SqlStore {
             .await
             .map_err(repo_error("notifications"))?;
         Ok(done.rows_affected())
+    }
+
+    async fn users_awaiting_summary(&self) -> Result<Vec<UserId>, RepoError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT user_id FROM notifications WHERE wait_mailing_summary = 1",
+        )
+        .fetch_all(&self.read)
+        .await
+        .map_err(repo_error("notifications"))?;
+        rows.iter()
+            .map(|r| {
+                crate::codec::text(r, "user_id")
+                    .map_err(repo_error("notifications"))?
+                    .parse()
+                    .map_err(|_| {
+                        RepoError::Unavailable("notifications: a malformed user id".into())
+                    })
+            })
+            .collect()
+    }
+
+    async fn awaiting_summary_of(&self, user: UserId) -> Result<Vec<Notification>, RepoError> {
+        self.fetch_notifications(
+            sqlx::query(
+                "SELECT data, wait_mailing_summary FROM notifications \
+                 WHERE wait_mailing_summary = 1 AND user_id = ? ORDER BY created_at, seq",
+            )
+            .bind(user.to_string()),
+        )
+        .await
+    }
+
+    /// The column only: `data` keeps its stale copy of the flag (see
+    /// [`SqlStore::fetch_notifications`]).
+    async fn clear_awaiting_summary(
+        &self,
+        user: UserId,
+        ids: &[histologe_core::ids::NotificationId],
+    ) -> Result<u64, RepoError> {
+        let mut cleared = 0;
+        // Bounded batches: a digest may list a few hundred notifications.
+        for chunk in ids.chunks(200) {
+            let sql = format!(
+                "UPDATE notifications SET wait_mailing_summary = 0 \
+                 WHERE wait_mailing_summary = 1 AND user_id = ? AND id IN ({})",
+                placeholders(chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(user.to_string());
+            for id in chunk {
+                query = query.bind(id.to_string());
+            }
+            let done = query
+                .execute(&self.write)
+                .await
+                .map_err(repo_error("notifications"))?;
+            cleared += done.rows_affected();
+        }
+        Ok(cleared)
+    }
+}
+
+impl SqlStore {
+    /// Notifications with their `wait_mailing_summary` column, which is the
+    /// truth of that flag since migration 11: the digest clears the column
+    /// alone, so that it never rewrites `data` under a concurrent "mark all
+    /// seen" (which rewrites `data` and leaves the column alone).
+    async fn fetch_notifications<'q>(
+        &self,
+        query: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Result<Vec<Notification>, RepoError> {
+        let rows = query
+            .fetch_all(&self.read)
+            .await
+            .map_err(repo_error("notifications"))?;
+        rows.iter()
+            .map(|r| {
+                let mut n: Notification = from_json(
+                    &crate::codec::text(r, "data").map_err(repo_error("notifications"))?,
+                )?;
+                let waiting: i64 = r
+                    .try_get("wait_mailing_summary")
+                    .map_err(repo_error("notifications"))?;
+                n.wait_mailing_summary = waiting != 0;
+                Ok(n)
+            })
+            .collect()
     }
 }
 

@@ -3,7 +3,10 @@
 
 use async_trait::async_trait;
 use histologe_core::ids::{SignalementId, SuiviId, UserId};
-use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi, User};
+use histologe_core::model::{
+    AutoAffectationRule, Case, HistoryEntry, Notification, Partner, SignalementDraft, Suivi,
+    Territory, User,
+};
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{NewJob, RepoError, Transaction, UnitOfWork};
 use sqlx::{Any, Row};
@@ -174,11 +177,12 @@ impl Transaction for SqlTransaction {
     }
 
     async fn insert_notification(&mut self, n: &Notification) -> Result<(), RepoError> {
-        sqlx::query("INSERT INTO notifications (id, user_id, signalement_id, created_at, data) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO notifications (id, user_id, signalement_id, created_at, wait_mailing_summary, data) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(n.id.to_string())
             .bind(n.user_id.to_string())
             .bind(n.signalement_id.map(|s| s.to_string()))
             .bind(micros(n.created_at))
+            .bind(i64::from(n.wait_mailing_summary))
             .bind(to_json(n)?)
             .execute(&mut *self.tx)
             .await
@@ -220,6 +224,26 @@ impl Transaction for SqlTransaction {
 
     async fn insert_user(&mut self, user: &User) -> Result<(), RepoError> {
         crate::repositories::insert_user(&mut self.tx, user).await
+    }
+
+    async fn insert_partner(&mut self, partner: &Partner) -> Result<(), RepoError> {
+        crate::repositories::insert_partner(&mut self.tx, partner).await
+    }
+
+    async fn update_partner(&mut self, partner: &Partner) -> Result<(), RepoError> {
+        crate::repositories::update_partner(&mut self.tx, partner).await
+    }
+
+    async fn update_territory(&mut self, territory: &Territory) -> Result<(), RepoError> {
+        crate::repositories::update_territory(&mut self.tx, territory).await
+    }
+
+    async fn insert_rule(&mut self, rule: &AutoAffectationRule) -> Result<(), RepoError> {
+        crate::repositories::insert_rule(&mut self.tx, rule).await
+    }
+
+    async fn update_rule(&mut self, rule: &AutoAffectationRule) -> Result<(), RepoError> {
+        crate::repositories::update_rule(&mut self.tx, rule).await
     }
 
     async fn commit(self: Box<Self>) -> Result<(), RepoError> {

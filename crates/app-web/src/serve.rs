@@ -21,7 +21,8 @@ use crate::wiring::{self, Stores, database_error};
 
 /// Pause of the worker when no job is due.
 const IDLE: Duration = Duration::from_secs(2);
-/// How often the clock releases suivis whose edit window is over.
+/// How often the clock releases suivis whose edit window is over (and
+/// looks whether the daily digest is due).
 const CLOCK_TICK: Duration = Duration::from_secs(60);
 
 pub async fn serve(config: &Config) -> Result<(), StartError> {
@@ -159,6 +160,11 @@ fn spawn_clock(app: App) {
             }
             if let Err(e) = app.purge_account_tokens().await {
                 tracing::error!(error = %e, "clock: purging account tokens failed");
+            }
+            // Every process queues the day's digest once its hour has
+            // passed; its idempotency key makes them one job.
+            if let Err(e) = app.enqueue_due_digest().await {
+                tracing::error!(error = %e, "clock: queuing the daily digest failed");
             }
         }
     });

@@ -90,6 +90,9 @@ pub struct App {
     /// The maintenance mode as last read, shared by the clones of this
     /// application (see `use_cases::maintenance`).
     pub(crate) maintenance_cache: crate::use_cases::maintenance::Cache,
+    /// When the daily digest goes out (08:00 Europe/Paris unless
+    /// [`App::with_digest_schedule`]).
+    pub(crate) digest: crate::use_cases::digest::DigestSchedule,
 }
 
 impl App {
@@ -107,7 +110,17 @@ impl App {
             upload: UploadRules::default(),
             email_2fa: false,
             maintenance_cache: crate::use_cases::maintenance::Cache::default(),
+            digest: crate::use_cases::digest::DigestSchedule::default(),
         }
+    }
+
+    /// Another time (or zone) for the daily digest (`HISTOLOGE_DIGEST_AT`).
+    pub fn with_digest_schedule(
+        mut self,
+        schedule: crate::use_cases::digest::DigestSchedule,
+    ) -> Self {
+        self.digest = schedule;
+        self
     }
 
     /// Another size limit per uploaded file (`UPLOAD_MAX_BYTES`).

@@ -24,7 +24,9 @@ use crate::app::App;
 use crate::error::AppError;
 
 mod accounts;
+mod digest;
 pub use accounts::{EmailAccountLink, EmailLoginCode};
+pub use digest::{DigestRun, EmailDigest};
 
 /// A payload that knows its job kind.
 pub trait JobPayload: Serialize + DeserializeOwned {
@@ -307,6 +309,8 @@ impl Runner {
             EmailDraftLink::KIND => self.email_draft_link(payload(job)?).await,
             EmailAccountLink::KIND => self.email_account_link(payload(job)?).await,
             EmailLoginCode::KIND => self.email_login_code(payload(job)?).await,
+            DigestRun::KIND => self.digest_run(payload(job)?).await,
+            EmailDigest::KIND => self.email_digest(payload(job)?).await,
             // The Esabora adapter arrives with its issue; until then the
             // job stays visible as dead rather than silently dropped.
             other => Err(Failure::Permanent(format!(

@@ -79,9 +79,12 @@ pub use async_trait::async_trait;
 pub use file_store::FileStoreBackend;
 #[doc(no_inline)]
 pub use histologe_ports::RepoError;
+#[doc(no_inline)]
+pub use shared_state::SharedStateBackend;
 
 pub mod account_tokens;
 pub mod accounts;
+pub mod administration;
 pub mod concurrency;
 pub mod drafts;
 pub mod file_store;
@@ -90,12 +93,14 @@ pub mod fixtures;
 pub mod history;
 pub mod jobs;
 pub mod list_filters;
+pub mod map_bounds;
 pub mod notifications;
 pub mod partners;
 pub mod rules;
 pub mod same_address;
 pub mod saved_searches;
 pub mod settings;
+pub mod shared_state;
 pub mod signalements;
 pub mod statistics;
 pub mod support;
@@ -255,6 +260,9 @@ macro_rules! contract_suite {
             list_filters::list_filters_orders,
             list_filters::list_filters_follow_a_saved_case,
             list_filters::list_filters_affectations_of_a_page,
+            map_bounds::map_bounds_inside_outside_and_edges,
+            map_bounds::map_bounds_follow_the_scope,
+            map_bounds::map_bounds_follow_a_saved_case,
             saved_searches::saved_searches_are_each_users_own,
             saved_searches::saved_searches_refuse_an_unknown_user_and_a_taken_id,
             settings::settings_put_replace_and_remove,
@@ -267,16 +275,23 @@ macro_rules! contract_suite {
             users::users_many_skips_unknown_ids,
             users::users_update,
             users::users_insert_in_a_transaction_commits_with_it,
+            users::users_set_mailing_preference_changes_only_the_flags,
             partners::partners_round_trip_and_update,
             partners::partners_of_territory_lists_non_archived,
             partners::partners_generic_email_is_unique_among_live_partners,
             territories::territories_upsert_inserts_and_replaces,
             rules::rules_active_filters_territory_and_status,
+            rules::rules_get_and_of_territory_include_archived,
+            administration::administration_writes_commit_with_their_history,
+            administration::administration_dropped_transaction_leaves_nothing,
+            administration::administration_refuses_duplicates_and_unknowns,
+            administration::administration_history_of_entity_is_that_entity_outside_cases,
             files::files_insert_get_list_delete,
             history::history_of_signalement_oldest_first,
             notifications::notifications_of_user_newest_first,
             notifications::notifications_of_signalement,
             notifications::notifications_page_count_mark_and_delete_are_per_user,
+            notifications::notifications_awaiting_summary_are_listed_and_cleared_by_id,
             tags::tags_round_trip_and_list_by_territory,
             tags::tags_live_label_is_unique_per_territory,
             same_address::same_address_lists_the_other_cases_in_scope,
@@ -285,6 +300,7 @@ macro_rules! contract_suite {
             drafts::drafts_unknown_id_is_none,
             drafts::drafts_dropped_transaction_leaves_nothing,
             drafts::drafts_committed_save_draft_is_visible,
+            drafts::drafts_in_progress_of_owner,
             accounts::accounts_password_hash_set_replace_and_unknown,
             accounts::accounts_password_hash_of_unknown_user_is_refused,
             accounts::accounts_session_round_trips_and_touch_moves_expiry,
@@ -296,6 +312,23 @@ macro_rules! contract_suite {
             account_tokens::account_tokens_revoke_by_user_and_kind,
             account_tokens::account_tokens_duplicate_and_unknown_user_are_refused,
             account_tokens::account_tokens_purge_keeps_only_working_tokens,
+        }
+    };
+}
+
+/// The `SessionRepository` contracts alone, against `$backend` (a
+/// [`Backend`]): for a backend whose sessions live outside the database
+/// (Redis) while the other ports are another adapter's. The contracts are
+/// those of [`accounts`] about sessions, also in [`contract_suite!`].
+#[macro_export]
+macro_rules! session_contract_suite {
+    ($backend:expr) => {
+        $crate::__contract_tests! {
+            $backend;
+            accounts::accounts_password_hash_of_unknown_user_is_refused,
+            accounts::accounts_session_round_trips_and_touch_moves_expiry,
+            accounts::accounts_session_id_is_unique,
+            accounts::accounts_session_delete_and_delete_for_user,
         }
     };
 }
@@ -361,6 +394,41 @@ macro_rules! __file_store_contract_tests {
     };
 }
 
+/// The `SharedState` contracts ([`shared_state`]), one test each, against
+/// `$backend` (an expression of a type implementing [`SharedStateBackend`]).
+#[macro_export]
+macro_rules! shared_state_contract_suite {
+    ($backend:expr) => {
+        $crate::__shared_state_contract_tests! {
+            $backend; shared_state;
+            shared_state_counters_count_hits_per_key,
+            shared_state_counter_expires_after_its_window,
+            shared_state_concurrent_hits_all_count,
+            shared_state_lock_is_exclusive_until_unlocked,
+            shared_state_lock_expires_after_its_ttl,
+            shared_state_concurrent_try_lock_only_one_wins,
+        }
+    };
+}
+
+/// The body of [`shared_state_contract_suite!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __shared_state_contract_tests {
+    ($backend:expr; $module:ident; $($contract:ident),+ $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $contract() {
+                let backend = $backend;
+                if !$crate::SharedStateBackend::available(&backend).await {
+                    return;
+                }
+                $crate::$module::$contract(&backend).await;
+            }
+        )+
+    };
+}
+
 #[cfg(test)]
 mod tests {
     /// Every module holding contracts, with its source.
@@ -370,6 +438,7 @@ mod tests {
         ("jobs", include_str!("jobs.rs")),
         ("signalements", include_str!("signalements.rs")),
         ("list_filters", include_str!("list_filters.rs")),
+        ("map_bounds", include_str!("map_bounds.rs")),
         ("saved_searches", include_str!("saved_searches.rs")),
         ("settings", include_str!("settings.rs")),
         ("statistics", include_str!("statistics.rs")),
@@ -377,6 +446,7 @@ mod tests {
         ("partners", include_str!("partners.rs")),
         ("territories", include_str!("territories.rs")),
         ("rules", include_str!("rules.rs")),
+        ("administration", include_str!("administration.rs")),
         ("files", include_str!("files.rs")),
         ("history", include_str!("history.rs")),
         ("notifications", include_str!("notifications.rs")),

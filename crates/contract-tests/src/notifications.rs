@@ -166,3 +166,136 @@ pub async fn notifications_page_count_mark_and_delete_are_per_user(backend: &dyn
     assert_eq!(s.notifications.of_user(w.agent.id).await, Ok(Vec::new()));
     assert_eq!(s.notifications.of_user(w.rt.id).await, Ok(vec![for_rt]));
 }
+
+/// The daily digest's reads and write: `users_awaiting_summary` names each
+/// user with a notification waiting for the digest once;
+/// `awaiting_summary_of` gives his waiting ones oldest first;
+/// `clear_awaiting_summary` clears exactly the given ids of that user (one
+/// of another user named by mistake keeps waiting, one that arrived since
+/// keeps waiting), and the cleared flag reads back cleared everywhere, even
+/// after "mark all seen".
+pub async fn notifications_awaiting_summary_are_listed_and_cleared_by_id(backend: &dyn Backend) {
+    let w = world(backend).await;
+    let s = &w.stores;
+    let one = case(&w.bdr.code, "2025-1", days(-2));
+    let other = case(&w.bdr.code, "2025-2", days(-1));
+    commit_cases(s, &[&one, &other]).await;
+    let waiting = |case, user, at| {
+        let mut n = notification(case, user, at);
+        n.wait_mailing_summary = true;
+        n
+    };
+    let newer = waiting(&other, &w.agent, minutes(-10));
+    let older = waiting(&one, &w.agent, minutes(-40));
+    let sent_already = notification(&one, &w.agent, minutes(-30));
+    let for_rt = waiting(&one, &w.rt, minutes(-20));
+    let not_waiting_admin = notification(&one, &w.admin, minutes(-5));
+    let mut tx = begin(s).await;
+    for n in [&newer, &older, &sent_already, &for_rt, &not_waiting_admin] {
+        tx.insert_notification(n)
+            .await
+            .expect("insert_notification");
+    }
+    commit(tx).await;
+
+    let users = s
+        .notifications
+        .users_awaiting_summary()
+        .await
+        .expect("users_awaiting_summary");
+    assert_eq!(
+        sorted(&users, |u| *u),
+        sorted(&[w.agent.id, w.rt.id], |u| *u),
+        "each waiting user once, nobody else"
+    );
+    assert_eq!(
+        s.notifications.awaiting_summary_of(w.agent.id).await,
+        Ok(vec![older.clone(), newer.clone()]),
+        "oldest first, the one already e-mailed left out"
+    );
+    assert_eq!(
+        s.notifications.awaiting_summary_of(w.admin.id).await,
+        Ok(Vec::new())
+    );
+
+    // The digest listed `older` only (`newer` arrived during the send);
+    // the RT's id slipped in by mistake is not the agent's to clear.
+    assert_eq!(
+        s.notifications
+            .clear_awaiting_summary(w.agent.id, &[older.id, for_rt.id])
+            .await,
+        Ok(1)
+    );
+    assert_eq!(
+        s.notifications.awaiting_summary_of(w.agent.id).await,
+        Ok(vec![newer.clone()])
+    );
+    assert_eq!(
+        s.notifications.awaiting_summary_of(w.rt.id).await,
+        Ok(vec![for_rt.clone()])
+    );
+    let cleared = s.notifications.of_user(w.agent.id).await.expect("of_user");
+    let flag = |all: &[histologe_core::model::Notification], id| {
+        all.iter()
+            .find(|n| n.id == id)
+            .map(|n| n.wait_mailing_summary)
+    };
+    assert_eq!(flag(&cleared, older.id), Some(false), "read back cleared");
+    assert_eq!(flag(&cleared, newer.id), Some(true));
+    assert_eq!(
+        s.notifications
+            .clear_awaiting_summary(w.agent.id, &[older.id])
+            .await,
+        Ok(0),
+        "clearing twice clears nothing more"
+    );
+
+    s.notifications
+        .mark_all_seen(w.agent.id)
+        .await
+        .expect("mark_all_seen");
+    let seen = s.notifications.of_user(w.agent.id).await.expect("of_user");
+    assert_eq!(
+        flag(&seen, older.id),
+        Some(false),
+        "still cleared once seen"
+    );
+    assert_eq!(flag(&seen, newer.id), Some(true), "still waiting once seen");
+    let page = s
+        .notifications
+        .page_of_user(w.agent.id, 0, 10)
+        .await
+        .expect("page_of_user");
+    assert_eq!(page.items, seen, "the page reads the flags the same way");
+    let mut rest = newer.clone();
+    rest.is_seen = true;
+    assert_eq!(
+        s.notifications.awaiting_summary_of(w.agent.id).await,
+        Ok(vec![rest])
+    );
+
+    assert_eq!(
+        s.notifications
+            .clear_awaiting_summary(w.rt.id, &[for_rt.id])
+            .await,
+        Ok(1)
+    );
+    assert_eq!(
+        s.notifications
+            .of_signalement(one.signalement.id)
+            .await
+            .map(|all| all.iter().filter(|n| n.wait_mailing_summary).count()),
+        Ok(0),
+        "of_signalement reads the cleared flags too"
+    );
+    assert_eq!(
+        s.notifications.users_awaiting_summary().await,
+        Ok(vec![w.agent.id])
+    );
+    assert_eq!(
+        s.notifications
+            .clear_awaiting_summary(w.agent.id, &[])
+            .await,
+        Ok(0)
+    );
+}

@@ -238,3 +238,32 @@ pub async fn users_insert_in_a_transaction_commits_with_it(backend: &dyn Backend
     assert!(members.iter().any(|u| u.id == fresh.id));
     assert_eq!(s.users.get(twin.id).await, Ok(None));
 }
+
+/// `set_mailing_preference` changes the two e-mail flags of the account
+/// and nothing else; an unknown user is `NotFound`.
+pub async fn users_set_mailing_preference_changes_only_the_flags(backend: &dyn Backend) {
+    let w = world(backend).await;
+    let s = &w.stores;
+    for (active, summary) in [(true, true), (false, false), (true, false)] {
+        s.users
+            .set_mailing_preference(w.agent.id, active, summary)
+            .await
+            .expect("set_mailing_preference");
+        let mut expected = w.agent.clone();
+        expected.is_mailing_active = active;
+        expected.is_mailing_summary = summary;
+        let read = s.users.get(w.agent.id).await.expect("get").expect("agent");
+        assert_eq!(canonical_user(&read), canonical_user(&expected));
+    }
+    let rt = s.users.get(w.rt.id).await.expect("get").expect("rt");
+    assert_eq!(
+        canonical_user(&rt),
+        canonical_user(&w.rt),
+        "others untouched"
+    );
+    let result = s
+        .users
+        .set_mailing_preference(UserId(uuid()), false, false)
+        .await;
+    assert!(matches!(result, Err(RepoError::NotFound(_))), "{result:?}");
+}

@@ -7,6 +7,7 @@
 //! Where each rule of the domain lives is mapped in `docs/architecture.md`.
 
 pub mod actor;
+pub mod administration;
 pub mod assessment;
 pub mod auto_affectation;
 pub mod creation;
@@ -27,6 +28,7 @@ pub mod score;
 pub mod search;
 pub mod suroccupation;
 pub mod territory_code;
+pub mod time;
 pub mod transitions;
 pub mod upload;
 pub mod usager_access;

@@ -39,7 +39,7 @@ pub use lookups::{
 };
 pub use mail::{MailError, Mailer, OutgoingEmail};
 pub use repositories::{
-    AutoAffectationRuleRepository, CommuneRepository, DraftRepository, FileRepository,
+    AutoAffectationRuleRepository, CommuneRepository, DraftRepository, FileRepository, GeoBounds,
     HistoryRepository, ListOrder, NotificationRepository, Page, PartnerFilter, PartnerRepository,
     SignalementFilter, SignalementRepository, TerritoryRepository, UserRepository,
 };

@@ -4,6 +4,8 @@
 //! whose policy check decides; pages show a form only where `can` allows.
 
 pub mod account_links;
+pub mod brouillons;
+pub mod cartographie;
 pub mod documents;
 pub mod dossier;
 pub mod dossier_actions;
@@ -12,10 +14,14 @@ pub mod historique;
 pub mod lecture;
 pub mod list_params;
 pub mod maintenance;
+pub mod mon_compte;
 pub mod notifications;
 pub mod pages;
+pub mod partenaires;
+pub mod regles;
 pub mod session;
 pub mod statistiques;
+pub mod territoires;
 pub mod utilisateurs;
 pub mod visites;
 
@@ -30,6 +36,8 @@ pub fn routes() -> Router<WebState> {
         .merge(session::routes())
         .merge(account_links::routes())
         .merge(pages::routes())
+        .merge(brouillons::routes())
+        .merge(cartographie::routes())
         .merge(dossier::routes())
         .merge(visites::routes())
         .merge(documents::routes())
@@ -37,9 +45,13 @@ pub fn routes() -> Router<WebState> {
         .merge(etiquettes::routes())
         .merge(lecture::routes())
         .merge(notifications::routes())
+        .merge(mon_compte::routes())
         .merge(maintenance::routes())
         .merge(statistiques::routes())
         .merge(utilisateurs::routes())
+        .merge(partenaires::routes())
+        .merge(territoires::routes())
+        .merge(regles::routes())
 }
 
 /// What the header says of who is logged in.
