@@ -113,20 +113,15 @@ async function fillVisible(page, payload, { force }) {
 }
 
 /**
- * Goes through the whole form from the intro page; returns the reference
- * shown on the confirmation page. `pages` collects the titles of the
- * screens passed, `axe` checks every distinct screen.
+ * Answers every step from the current one until the page leaves the
+ * form's steps (its confirmation, or wherever the form sends); returns
+ * the slugs of the screens passed. `axe` checks every distinct screen.
  */
-export async function fileSignalement(page, base, profile, { axe = true, js = true } = {}) {
-  const payload = loadPayload(profile);
-  await page.goto(`${base}/signalement?profil=${profile}`);
-  if (axe) await checkAccessibility(page, "intro");
-  await page.click("button:has-text('Commencer')");
+export async function walkSteps(page, payload, { axe = true, js = true, label = payload.answers.profil } = {}) {
   const seen = [];
   for (let step = 0; step < 60; step++) {
-    if (page.url().includes("/confirmation")) break;
     const slug = slugOf(page.url());
-    if (!slug) throw new Error(`unexpected page ${page.url()}: ${await page.title()}`);
+    if (!slug) return seen;
     let attempts = 0;
     for (;;) {
       attempts += 1;
@@ -140,10 +135,24 @@ export async function fileSignalement(page, base, profile, { axe = true, js = tr
       if (slugOf(page.url()) !== slug) break;
       if (attempts >= 4) {
         const errors = await page.$$eval(".fr-error-text, .fr-message--error, .fr-alert--error li", (es) => es.map((e) => e.textContent.trim()));
-        throw new Error(`${profile}: stuck on step ${slug}: ${errors.join(" | ")}`);
+        throw new Error(`${label}: stuck on step ${slug}: ${errors.join(" | ")}`);
       }
     }
   }
+  throw new Error(`${label}: still in the form after 60 steps (${page.url()})`);
+}
+
+/**
+ * Goes through the whole public form from the intro page; returns the
+ * reference shown on the confirmation page. `axe` checks every distinct
+ * screen.
+ */
+export async function fileSignalement(page, base, profile, { axe = true, js = true } = {}) {
+  const payload = loadPayload(profile);
+  await page.goto(`${base}/signalement?profil=${profile}`);
+  if (axe) await checkAccessibility(page, "intro");
+  await page.click("button:has-text('Commencer')");
+  const seen = await walkSteps(page, payload, { axe, js, label: profile });
   if (!page.url().includes("/confirmation")) throw new Error(`${profile}: no confirmation after ${seen.length} steps`);
   if (axe) await checkAccessibility(page, "confirmation");
   const reference = (await page.textContent("#reference")).trim();

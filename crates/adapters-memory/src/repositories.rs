@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use histologe_core::enums::{AffectationStatus, Role, UserStatus};
+use histologe_core::enums::{AffectationStatus, DraftStatus, Role, UserStatus};
 use histologe_core::ids::{DraftId, FileId, PartnerId, SignalementId, SuiviId, UserId};
 use histologe_core::model::{
     Affectation, AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner,
@@ -87,6 +87,9 @@ fn is_listed(case: &Case, scope: &ListScope, filter: &SignalementFilter) -> bool
             .is_none_or(|since| s.last_suivi_at.unwrap_or(s.created_at) < since)
         && (!filter.closed_by_all_partners || closed_by_all(case))
         && (!filter.abandon_requested || s.is_usager_abandon_procedure)
+        && filter
+            .within
+            .is_none_or(|bounds| list_keys::is_within(s, &bounds))
 }
 
 /// The partner and affectation-status filters of an admin's list: one
@@ -353,11 +356,30 @@ impl UserRepository for MemoryStore {
             .filter_map(|id| state.users.get(id).cloned())
             .collect())
     }
+
+    async fn set_mailing_preference(
+        &self,
+        user: UserId,
+        is_mailing_active: bool,
+        is_mailing_summary: bool,
+    ) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        let account = state
+            .users
+            .get_mut(&user)
+            .ok_or_else(|| RepoError::NotFound(format!("user {user}")))?;
+        account.is_mailing_active = is_mailing_active;
+        account.is_mailing_summary = is_mailing_summary;
+        Ok(())
+    }
 }
 
 /// Whether `partner`'s generic e-mail is already another live partner's in
 /// its territory. Archived partners free their address.
-fn partner_email_taken<'a>(partner: &Partner, others: impl Iterator<Item = &'a Partner>) -> bool {
+pub(crate) fn partner_email_taken<'a>(
+    partner: &Partner,
+    others: impl Iterator<Item = &'a Partner>,
+) -> bool {
     let Some(email) = partner.email.as_deref().filter(|e| !e.trim().is_empty()) else {
         return false;
     };
@@ -515,6 +537,28 @@ impl AutoAffectationRuleRepository for MemoryStore {
         state.rules.push(rule.clone());
         Ok(())
     }
+
+    async fn get(
+        &self,
+        id: histologe_core::ids::AutoAffectationRuleId,
+    ) -> Result<Option<AutoAffectationRule>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.rules.iter().find(|r| r.id == id).cloned())
+    }
+
+    /// In insertion order.
+    async fn of_territory(
+        &self,
+        territory: &TerritoryCode,
+    ) -> Result<Vec<AutoAffectationRule>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state
+            .rules
+            .iter()
+            .filter(|r| &r.territory == territory)
+            .cloned()
+            .collect())
+    }
 }
 
 #[async_trait]
@@ -567,6 +611,17 @@ impl HistoryRepository for MemoryStore {
             .cloned()
             .collect();
         // Stable: entries of one instant keep the order they were written in.
+        entries.sort_by_key(|e| e.created_at);
+        Ok(entries)
+    }
+    async fn of_entity(&self, entity_id: uuid::Uuid) -> Result<Vec<HistoryEntry>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut entries: Vec<HistoryEntry> = state
+            .history
+            .iter()
+            .filter(|e| e.signalement_id.is_none() && e.entity_id == entity_id)
+            .cloned()
+            .collect();
         entries.sort_by_key(|e| e.created_at);
         Ok(entries)
     }
@@ -654,13 +709,56 @@ impl NotificationRepository for MemoryStore {
         state.notifications.retain(|n| n.user_id != user);
         Ok(u64::try_from(before - state.notifications.len()).unwrap_or(u64::MAX))
     }
+
+    async fn users_awaiting_summary(&self) -> Result<Vec<UserId>, RepoError> {
+        let state = self.shared.state().await?;
+        let users: std::collections::BTreeSet<UserId> = state
+            .notifications
+            .iter()
+            .filter(|n| n.wait_mailing_summary)
+            .map(|n| n.user_id)
+            .collect();
+        Ok(users.into_iter().collect())
+    }
+
+    /// Oldest first; of two created in the same instant, the first written.
+    async fn awaiting_summary_of(&self, user: UserId) -> Result<Vec<Notification>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut out: Vec<Notification> = state
+            .notifications
+            .iter()
+            .filter(|n| n.user_id == user && n.wait_mailing_summary)
+            .cloned()
+            .collect();
+        out.sort_by_key(|n| n.created_at);
+        Ok(out)
+    }
+
+    async fn clear_awaiting_summary(
+        &self,
+        user: UserId,
+        ids: &[histologe_core::ids::NotificationId],
+    ) -> Result<u64, RepoError> {
+        let mut state = self.shared.state().await?;
+        let mut cleared = 0;
+        for n in state
+            .notifications
+            .iter_mut()
+            .filter(|n| n.user_id == user && n.wait_mailing_summary && ids.contains(&n.id))
+        {
+            n.wait_mailing_summary = false;
+            cleared += 1;
+        }
+        Ok(cleared)
+    }
 }
 
 #[async_trait]
 impl DraftRepository for MemoryStore {
     async fn save(&self, draft: &SignalementDraft) -> Result<(), RepoError> {
         let mut state = self.shared.state().await?;
-        state.drafts.insert(draft.id, draft.clone());
+        let kept = keep_owner(state.drafts.get(&draft.id), draft);
+        state.drafts.insert(draft.id, kept);
         Ok(())
     }
 
@@ -668,4 +766,29 @@ impl DraftRepository for MemoryStore {
         let state = self.shared.state().await?;
         Ok(state.drafts.get(&id).cloned())
     }
+
+    async fn in_progress_of(&self, owner: UserId) -> Result<Vec<SignalementDraft>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut drafts: Vec<SignalementDraft> = state
+            .drafts
+            .values()
+            .filter(|d| d.created_by == Some(owner) && d.status == DraftStatus::EnCours)
+            .cloned()
+            .collect();
+        drafts.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.0.cmp(&a.id.0)));
+        Ok(drafts)
+    }
+}
+
+/// The draft as saved over `existing`: its owner is the one of its first
+/// save, as in the SQL adapter.
+pub(crate) fn keep_owner(
+    existing: Option<&SignalementDraft>,
+    draft: &SignalementDraft,
+) -> SignalementDraft {
+    let mut kept = draft.clone();
+    if let Some(existing) = existing {
+        kept.created_by = existing.created_by;
+    }
+    kept
 }

@@ -11,15 +11,20 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use histologe_core::ids::{DraftId, SignalementId, SuiviId, UserId};
-use histologe_core::model::{Case, HistoryEntry, Notification, SignalementDraft, Suivi, User};
+use histologe_core::ids::{
+    AutoAffectationRuleId, DraftId, PartnerId, SignalementId, SuiviId, UserId,
+};
+use histologe_core::model::{
+    AutoAffectationRule, Case, HistoryEntry, Notification, Partner, SignalementDraft, Suivi,
+    Territory, User,
+};
 use histologe_core::reference::Reference;
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{Job, JobStatus, NewJob, RepoError, Transaction};
 use tokio::sync::OwnedMutexGuard;
 
 use crate::jobs::StoredJob;
-use crate::repositories::same_email;
+use crate::repositories::{partner_email_taken, same_email};
 use crate::store::{Shared, State, case_conflict};
 
 /// A change of the notification table, replayed in order at commit so
@@ -45,6 +50,11 @@ pub(crate) struct MemoryTransaction {
     drafts: HashMap<DraftId, SignalementDraft>,
     /// Accounts created here.
     users: Vec<User>,
+    /// Partners inserted or changed here, in their last version.
+    partners: HashMap<PartnerId, Partner>,
+    territories: HashMap<TerritoryCode, Territory>,
+    /// Rules inserted or changed here, in their last version.
+    rules: HashMap<AutoAffectationRuleId, AutoAffectationRule>,
 }
 
 impl MemoryTransaction {
@@ -58,7 +68,20 @@ impl MemoryTransaction {
             jobs: Vec::new(),
             drafts: HashMap::new(),
             users: Vec::new(),
+            partners: HashMap::new(),
+            territories: HashMap::new(),
+            rules: HashMap::new(),
         }
+    }
+
+    /// Whether `partner`'s generic e-mail is taken among the live partners
+    /// of its territory, as this transaction sees them.
+    fn partner_email_taken(&self, state: &State, partner: &Partner) -> bool {
+        let committed = state
+            .partners
+            .values()
+            .filter(|p| !self.partners.contains_key(&p.id));
+        partner_email_taken(partner, committed.chain(self.partners.values()))
     }
 
     /// The staged copy of a case, copied from the committed data on first
@@ -389,6 +412,68 @@ impl Transaction for MemoryTransaction {
         Ok(())
     }
 
+    async fn insert_partner(&mut self, partner: &Partner) -> Result<(), RepoError> {
+        let shared = Arc::clone(&self.shared);
+        let state = shared.state().await?;
+        if state.partners.contains_key(&partner.id) || self.partners.contains_key(&partner.id) {
+            return Err(RepoError::Duplicate(format!("partner {}", partner.id)));
+        }
+        if self.partner_email_taken(&state, partner) {
+            return Err(RepoError::Duplicate("partner e-mail in territory".into()));
+        }
+        drop(state);
+        self.partners.insert(partner.id, partner.clone());
+        Ok(())
+    }
+
+    async fn update_partner(&mut self, partner: &Partner) -> Result<(), RepoError> {
+        let shared = Arc::clone(&self.shared);
+        let state = shared.state().await?;
+        if !state.partners.contains_key(&partner.id) && !self.partners.contains_key(&partner.id) {
+            return Err(RepoError::NotFound(format!("partner {}", partner.id)));
+        }
+        if self.partner_email_taken(&state, partner) {
+            return Err(RepoError::Duplicate("partner e-mail in territory".into()));
+        }
+        drop(state);
+        self.partners.insert(partner.id, partner.clone());
+        Ok(())
+    }
+
+    async fn update_territory(&mut self, territory: &Territory) -> Result<(), RepoError> {
+        let shared = Arc::clone(&self.shared);
+        let state = shared.state().await?;
+        if !state.territories.contains_key(&territory.code) {
+            return Err(RepoError::NotFound(format!("territory {}", territory.code)));
+        }
+        drop(state);
+        self.territories
+            .insert(territory.code.clone(), territory.clone());
+        Ok(())
+    }
+
+    async fn insert_rule(&mut self, rule: &AutoAffectationRule) -> Result<(), RepoError> {
+        let shared = Arc::clone(&self.shared);
+        let state = shared.state().await?;
+        if state.rules.iter().any(|r| r.id == rule.id) || self.rules.contains_key(&rule.id) {
+            return Err(RepoError::Duplicate(format!("rule {}", rule.id)));
+        }
+        drop(state);
+        self.rules.insert(rule.id, rule.clone());
+        Ok(())
+    }
+
+    async fn update_rule(&mut self, rule: &AutoAffectationRule) -> Result<(), RepoError> {
+        let shared = Arc::clone(&self.shared);
+        let state = shared.state().await?;
+        if !state.rules.iter().any(|r| r.id == rule.id) && !self.rules.contains_key(&rule.id) {
+            return Err(RepoError::NotFound(format!("rule {}", rule.id)));
+        }
+        drop(state);
+        self.rules.insert(rule.id, rule.clone());
+        Ok(())
+    }
+
     /// Applies every staged change under one acquisition of the data lock,
     /// so a reader sees all of them or none; then releases the writer lock.
     async fn commit(self: Box<Self>) -> Result<(), RepoError> {
@@ -401,6 +486,9 @@ impl Transaction for MemoryTransaction {
             jobs,
             drafts,
             users,
+            partners,
+            territories,
+            rules,
         } = *self;
         let mut state = shared.state().await?;
         for case in cases.into_values() {
@@ -424,9 +512,21 @@ impl Transaction for MemoryTransaction {
                 seq,
             });
         }
-        state.drafts.extend(drafts);
+        for draft in drafts.into_values() {
+            let kept = crate::repositories::keep_owner(state.drafts.get(&draft.id), &draft);
+            state.drafts.insert(draft.id, kept);
+        }
         for user in users {
             state.users.insert(user.id, user);
+        }
+        state.partners.extend(partners);
+        state.territories.extend(territories);
+        for rule in rules.into_values() {
+            // Rules keep their insertion order (the port's `active` order).
+            match state.rules.iter_mut().find(|r| r.id == rule.id) {
+                Some(stored) => *stored = rule,
+                None => state.rules.push(rule),
+            }
         }
         drop(state);
         drop(writer);

@@ -91,6 +91,9 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("procedures", Text),
             ("last_suivi_at", Int),
             ("abandon_requested", Int),
+            // Migration 9: the map's geolocation.
+            ("geo_lat", Int),
+            ("geo_lng", Int),
         ],
     ),
     (
@@ -150,6 +153,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("user_id", Text),
             ("signalement_id", Text),
             ("created_at", Int),
+            ("wait_mailing_summary", Int),
             ("data", Text),
         ],
     ),
@@ -183,6 +187,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("answers", Text),
             ("created_at", Int),
             ("updated_at", Int),
+            ("created_by", Text),
         ],
     ),
     (

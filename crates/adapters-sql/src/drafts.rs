@@ -1,10 +1,11 @@
-//! Drafts of the public form: one row per draft, the answers as a JSON
-//! object in `answers`. A save is one upsert statement (each engine's own
-//! words), so two saves of a new draft at once never collide on its id.
+//! Drafts of the public and professional forms: one row per draft, the
+//! answers as a JSON object in `answers`. A save is one upsert statement
+//! (each engine's own words), so two saves of a new draft at once never
+//! collide on its id; the upsert leaves `created_by` as first written.
 
 use async_trait::async_trait;
 use histologe_core::enums::DraftStatus;
-use histologe_core::ids::{DraftId, SignalementId};
+use histologe_core::ids::{DraftId, SignalementId, UserId};
 use histologe_core::model::SignalementDraft;
 use histologe_ports::{DraftRepository, RepoError};
 use sqlx::{AnyConnection, Row};
@@ -12,8 +13,8 @@ use sqlx::{AnyConnection, Row};
 use crate::codec::{from_json, instant, micros, opt_text, repo_error, text, to_json};
 use crate::store::{Engine, SqlStore};
 
-const COLUMNS: &str =
-    "id, status, email, signalement_id, current_step, answers, created_at, updated_at";
+const COLUMNS: &str = "id, status, email, signalement_id, current_step, answers, created_at, \
+                       updated_at, created_by";
 
 /// Inserts the draft or replaces every column but its id.
 pub(crate) async fn save(
@@ -34,7 +35,7 @@ pub(crate) async fn save(
         }
     };
     sqlx::query(&format!(
-        "INSERT INTO drafts ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) {upsert}"
+        "INSERT INTO drafts ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {upsert}"
     ))
     .bind(draft.id.to_string())
     .bind(draft.status.as_str())
@@ -44,6 +45,7 @@ pub(crate) async fn save(
     .bind(to_json(&draft.answers)?)
     .bind(micros(draft.created_at))
     .bind(micros(draft.updated_at))
+    .bind(draft.created_by.map(|u| u.to_string()))
     .execute(&mut *conn)
     .await
     .map_err(repo_error("draft"))?;
@@ -70,6 +72,11 @@ fn decode(row: &sqlx::any::AnyRow) -> Result<SignalementDraft, RepoError> {
             .map(parse_id)
             .transpose()?
             .map(SignalementId),
+        created_by: opt_text(row, "created_by")
+            .map_err(&what)?
+            .map(parse_id)
+            .transpose()?
+            .map(UserId),
         created_at: instant(row.try_get("created_at").map_err(&what)?)?,
         updated_at: instant(row.try_get("updated_at").map_err(&what)?)?,
     })
@@ -89,5 +96,18 @@ impl DraftRepository for SqlStore {
             .await
             .map_err(repo_error("draft"))?;
         row.as_ref().map(decode).transpose()
+    }
+
+    async fn in_progress_of(&self, owner: UserId) -> Result<Vec<SignalementDraft>, RepoError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM drafts WHERE created_by = ? AND status = ? \
+             ORDER BY updated_at DESC, id DESC"
+        ))
+        .bind(owner.to_string())
+        .bind(DraftStatus::EnCours.as_str())
+        .fetch_all(&self.read)
+        .await
+        .map_err(repo_error("draft"))?;
+        rows.iter().map(decode).collect()
     }
 }

@@ -151,6 +151,8 @@ const MATRIX: &[Line] = &[
     line(GET,  "/readyz",                                              ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/app/app.css",                                         ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/app/app.js",                                          ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    line(GET,  "/app/carte.css",                                       ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    line(GET,  "/app/carte.js",                                        ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     // The public form: the draft's id is its secret, whoever holds it.
     line(GET,  "/signalement",                                         ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(POST, "/signalement",                                         ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
@@ -189,6 +191,15 @@ const MATRIX: &[Line] = &[
     line(GET,  "/bo",                                                  ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/bo/signalements",                                     ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
     // Without a filter a super admin may not export (no national dumps).
+    // The professional form: each agent's drafts are his own (`{draft}`
+    // there is the agent's).
+    line(GET,  "/bo/signalements/brouillons",                          ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    line(POST, "/bo/signalements/brouillons",                          ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    line(GET,  "/bo/signalements/brouillons/{draft}",                  ACC, [LOGIN, LOGIN, OK,    NF,    NF,    NF,    NF]),
+    line(GET,  "/bo/signalements/brouillons/{draft}/etape/{slug}",     ACC, [LOGIN, LOGIN, OK,    NF,    NF,    NF,    NF]),
+    line(POST, "/bo/signalements/brouillons/{draft}/etape/{slug}",     ACC, [LOGIN, LOGIN, OK,    NF,    NF,    NF,    NF]),
+    line(POST, "/bo/signalements/brouillons/{draft}/etape/{slug}/apercu", ACC, [LOGIN, LOGIN, OK, NF,    NF,    NF,    NF]),
+    line(POST, "/bo/signalements/brouillons/{draft}/supprimer",        ACC, [LOGIN, LOGIN, OK,    NF,    NF,    NF,    NF]),
     line(GET,  "/bo/signalements/export.csv",                          ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    FORB]),
     // Saved searches: each user's own; `{id}` is nobody's search.
     line(POST, "/bo/recherches",                                       ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
@@ -212,6 +223,8 @@ const MATRIX: &[Line] = &[
     // Documents: whoever sees the case downloads and (affected) adds.
     line(POST, "/bo/signalements/{id}/documents",                      ACC,  [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
     line(GET,  "/bo/signalements/{id}/fichiers/{file}",                ACC,  [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
+    // `{file}` is the usager's: only a super admin deletes what an usager sent.
+    line(POST, "/bo/signalements/{id}/fichiers/{file}/supprimer",      ACC,  [LOGIN, LOGIN, FORB,  FORB,  NF,    FORB,  OK]),
     // Reopen for all and archive: RT and super admin, closed case.
     line(POST, "/bo/signalements/{id}/rouvrir",                        CLOSED, [LOGIN, LOGIN, FORB, FORB,  NF,    OK,    OK]),
     line(GET,  "/bo/signalements/{id}/archiver",                       CLOSED, [LOGIN, LOGIN, FORB, FORB,  NF,    OK,    OK]),
@@ -241,9 +254,16 @@ const MATRIX: &[Line] = &[
     line(POST, "/bo/notifications/lues",                               ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
     line(POST, "/bo/notifications/supprimer",                          ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
     line(POST, "/bo/notifications/{notification}/supprimer",           ACC, [LOGIN, LOGIN, NF,    NF,    NF,    OK,    NF]),
+    // The e-mail preference: every staff member, his own account.
+    line(GET,  "/bo/mon-compte/notifications",                         ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    line(POST, "/bo/mon-compte/notifications",                         ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
     // The maintenance switch: super admins only (the post turns it off).
     line(GET,  "/bo/maintenance",                                      ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
     line(POST, "/bo/maintenance",                                      ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
+    // The map: every staff member, on his own list scope (the points'
+    // URL carries a rectangle of the whole globe).
+    line(GET,  "/bo/cartographie",                                     ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
+    line(GET,  "/bo/cartographie/points",                              ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
     // Statistics: every staff member, on his own list scope.
     line(GET,  "/bo/statistiques",                                     ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/bo/statistiques/export.csv",                          ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
@@ -255,6 +275,29 @@ const MATRIX: &[Line] = &[
     line(GET,  "/bo/utilisateurs/{user}",                              ACC, [LOGIN, LOGIN, FORB,  OK,    NF,    OK,    OK]),
     line(POST, "/bo/utilisateurs/{user}",                              ACC, [LOGIN, LOGIN, FORB,  OK,    NF,    OK,    OK]),
     line(POST, "/bo/utilisateurs/{user}/archiver",                     ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
+    // Partners administration: RT of the territory and super admins; a
+    // partner admin opens his own partner read only. `{partner}` is the
+    // SCHS de Marseille (13); the second archive is a no-op.
+    line(GET,  "/bo/partenaires",                                      ACC, [LOGIN, LOGIN, FORB,  FORB,  OK,    OK,    OK]),
+    line(POST, "/bo/partenaires",                                      ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
+    line(GET,  "/bo/partenaires/nouveau",                              ACC, [LOGIN, LOGIN, FORB,  FORB,  OK,    OK,    OK]),
+    line(GET,  "/bo/partenaires/{partner}",                            ACC, [LOGIN, LOGIN, FORB,  OK,    NF,    OK,    OK]),
+    line(POST, "/bo/partenaires/{partner}",                            ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
+    line(POST, "/bo/partenaires/{partner}/archiver",                   ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
+    // Territories: super admins only; `{territoire}` is the 13.
+    line(GET,  "/bo/territoires",                                      ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
+    line(GET,  "/bo/territoires/{territoire}",                         ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
+    line(POST, "/bo/territoires/{territoire}",                         ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
+    // Auto-affectation rules: RT of the territory and super admins;
+    // `{rule}` is a rule of the 13 (archived by the RT 13 before the
+    // super admin archives it again).
+    line(GET,  "/bo/regles-auto-affectation",                          ACC, [LOGIN, LOGIN, FORB,  FORB,  OK,    OK,    OK]),
+    line(POST, "/bo/regles-auto-affectation",                          ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
+    line(GET,  "/bo/regles-auto-affectation/nouvelle",                 ACC, [LOGIN, LOGIN, FORB,  FORB,  OK,    OK,    OK]),
+    line(GET,  "/bo/regles-auto-affectation/simulateur",               ACC, [LOGIN, LOGIN, FORB,  FORB,  OK,    OK,    OK]),
+    line(GET,  "/bo/regles-auto-affectation/{rule}",                   ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
+    line(POST, "/bo/regles-auto-affectation/{rule}",                   ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
+    line(POST, "/bo/regles-auto-affectation/{rule}/archiver",          ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
 ];
 
 // ---------------------------------------------------------------------------
@@ -282,6 +325,8 @@ struct Fixture {
     draft_sent: DraftId,
     /// A draft in progress, at its step `slug`, with the step's answers.
     draft_open: DraftId,
+    /// The agent's draft of the professional form, at the same step.
+    pro_draft: DraftId,
     slug: String,
     answers: Answers,
     /// Case B: 33, affected to the SCHS de Bordeaux; with a document.
@@ -304,6 +349,9 @@ struct Fixture {
     notification_rt13: histologe_core::ids::NotificationId,
     /// An agent of the SCHS de Marseille nobody logs in as (`{user}`).
     user_13: histologe_core::ids::UserId,
+    /// An auto-affectation rule of the 13 (`{rule}`), for a partner type
+    /// no partner of the fixture has.
+    rule_13: histologe_core::ids::AutoAffectationRuleId,
 }
 
 fn usager(id: SignalementId) -> Actor {
@@ -526,6 +574,21 @@ async fn fixture(stage: Stage) -> Fixture {
         .await
         .expect("a tag of the 13")
         .id;
+    let rule_13 = app
+        .create_rule(
+            &rt13,
+            &a.signalement.territory,
+            &histologe_core::administration::RuleInput {
+                partner_type: "TRIBUNAL".into(),
+                profile: "all".into(),
+                parc: "all".into(),
+                allocataire: "all".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("a rule of the 13")
+        .id;
     let notification_rt13 = app
         .ports()
         .notifications
@@ -537,6 +600,12 @@ async fn fixture(stage: Stage) -> Fixture {
         .id;
     let (draft_open, location) = site.start_draft("locataire").await;
     let slug = support::slug_of(&location).to_string();
+    let pro_draft = site
+        .app()
+        .start_pro_draft(&agent, &slug)
+        .await
+        .expect("the agent begins a professional draft")
+        .id;
 
     let mut cookies: [Option<String>; 7] = Default::default();
     cookies[1] = Some(
@@ -556,6 +625,7 @@ async fn fixture(stage: Stage) -> Fixture {
         internal_file_a,
         draft_sent,
         draft_open,
+        pro_draft,
         slug,
         answers,
         b: b.signalement.id,
@@ -569,6 +639,7 @@ async fn fixture(stage: Stage) -> Fixture {
         tag_13,
         notification_rt13,
         user_13: user_13.id,
+        rule_13,
         site,
     }
 }
@@ -583,6 +654,8 @@ impl Fixture {
     fn url(&self, path: &str) -> String {
         let draft = if path.ends_with("/confirmation") {
             self.draft_sent
+        } else if path.starts_with("/bo/signalements/brouillons/") {
+            self.pro_draft
         } else {
             self.draft_open
         };
@@ -597,9 +670,14 @@ impl Fixture {
             .replace("{slug}", &self.slug)
             .replace("{tag}", &self.tag_13.to_string())
             .replace("{notification}", &self.notification_rt13.to_string())
-            .replace("{user}", &self.user_13.to_string());
+            .replace("{user}", &self.user_13.to_string())
+            .replace("{partner}", &self.schs13.id.to_string())
+            .replace("{territoire}", "13")
+            .replace("{rule}", &self.rule_13.to_string());
         if path.starts_with("/app/") {
             format!("/static{url}")
+        } else if path == "/bo/cartographie/points" {
+            format!("{url}?bbox=-180,-90,180,90")
         } else {
             url
         }
@@ -643,7 +721,9 @@ impl Fixture {
         match path {
             "/signalement" => form(&[("profil", "locataire")]),
             "/signalement/brouillon/{draft}/etape/{slug}"
-            | "/signalement/brouillon/{draft}/etape/{slug}/apercu" => {
+            | "/signalement/brouillon/{draft}/etape/{slug}/apercu"
+            | "/bo/signalements/brouillons/{draft}/etape/{slug}"
+            | "/bo/signalements/brouillons/{draft}/etape/{slug}/apercu" => {
                 Body::Multipart(self.step_body())
             }
             "/suivre-mon-signalement/{code}" => form(&[
@@ -706,6 +786,7 @@ impl Fixture {
             ]),
             "/bo/etiquettes/{tag}/renommer" => form(&[("label", "Péril imminent")]),
             "/bo/maintenance" => form(&[("mode", "off"), ("message", "")]),
+            "/bo/mon-compte/notifications" => form(&[("preference", "recapitulatif_quotidien")]),
             // An address of its own at each post: an e-mail is taken once.
             "/bo/utilisateurs" => form(&[
                 ("partenaire", &self.schs13.id.to_string()),
@@ -715,6 +796,26 @@ impl Fixture {
                 ("role", "ROLE_USER_PARTNER"),
             ]),
             "/bo/utilisateurs/{user}" => form(&[("role", "ROLE_USER_PARTNER")]),
+            // A name of its own at each post.
+            "/bo/partenaires" => form(&[
+                ("territoire", "13"),
+                ("nom", &format!("Partenaire {}", uuid::Uuid::new_v4())),
+                ("type", "ADIL"),
+            ]),
+            "/bo/partenaires/{partner}" => form(&[
+                ("nom", "SCHS de Marseille"),
+                ("type", "COMMUNE_SCHS"),
+                ("competences", "VISITES"),
+                ("insee", "13202"),
+            ]),
+            "/bo/territoires/{territoire}" => form(&[("ouvert", "oui"), ("authorized_insee", "")]),
+            "/bo/regles-auto-affectation" | "/bo/regles-auto-affectation/{rule}" => form(&[
+                ("territoire", "13"),
+                ("partner_type", "TRIBUNAL"),
+                ("profile", "all"),
+                ("parc", "all"),
+                ("allocataire", "all"),
+            ]),
             "/bo/recherches" => form(&[("nom", "Dossiers en cours"), ("query", "statut=ACTIVE")]),
             "/bo/signalements/{id}/visites" => form(&[
                 ("date", "2025-03-03"),

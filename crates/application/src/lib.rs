@@ -18,13 +18,17 @@ pub use use_cases::account_links::{
     ACTIVATION_LINK_LIFETIME, LINK_REQUEST_WINDOW, LINK_REQUESTS_MAX, LINK_REQUESTS_PER_CLIENT_MAX,
     LinkAccount, LinkPurpose, RESET_LINK_LIFETIME, enqueue_activation_link,
 };
+pub use use_cases::administration::{
+    AdminFormError, PartnersQuery, RuleSimulation, SimulationLookup,
+};
 pub use use_cases::auth::{
     LOGIN_MAX_FAILURES, LOGIN_WINDOW, SESSION_LIFETIME, SESSION_TOUCH_EVERY, session_id_hash,
 };
 pub use use_cases::back_office::{
-    DashboardCard, EXPORT_PAGE_SIZE, FilterChoices, ListedCase, NO_SUIVI_DAYS, PAGE_SIZE,
-    has_active_filter,
+    DashboardCard, EXPORT_PAGE_SIZE, FilterChoices, ListedCase, MAP_POINTS_MAX, NO_SUIVI_DAYS,
+    PAGE_SIZE, has_active_filter,
 };
+pub use use_cases::digest::DigestSchedule;
 pub use use_cases::files::{Download, UploadInput};
 pub use use_cases::following::Following;
 pub use use_cases::login_codes::{
@@ -35,6 +39,7 @@ pub use use_cases::maintenance::{
     MAINTENANCE_CACHE_TTL, MAINTENANCE_KEY, MAINTENANCE_MESSAGE_MAX, Maintenance,
 };
 pub use use_cases::notifications::{NOTIFICATIONS_PAGE_SIZE, NotificationLine};
+pub use use_cases::pro_drafts::PRO_PROFILE;
 pub use use_cases::public_form::{Receipt, StagedPhoto};
 pub use use_cases::reading::{HistoryLine, SAME_ADDRESS_LIMIT};
 pub use use_cases::statistics::{Statistics, StatsChoices, StatsQuery};

@@ -34,6 +34,7 @@ fn draft() -> SignalementDraft {
         email: Some("bérénice.arçon@exemple.fr".to_string()),
         status: DraftStatus::EnCours,
         signalement_id: None,
+        created_by: None,
         created_at: minutes(-30),
         updated_at: minutes(-5),
     }
@@ -210,4 +211,71 @@ pub async fn drafts_committed_save_draft_is_visible(backend: &dyn Backend) {
 
     assert_eq!(s.drafts.get(in_progress.id).await, Ok(Some(sent)));
     assert_eq!(s.drafts.get(fresh.id).await, Ok(Some(fresh)));
+}
+
+/// An agent's drafts in progress are his, last changed first: not his
+/// sent or archived ones, not another agent's, not the public form's. A
+/// later save cannot hand a draft to someone else.
+pub async fn drafts_in_progress_of_owner(backend: &dyn Backend) {
+    let w = world(backend).await;
+    let s = &w.stores;
+    let mine = |minutes_ago: i64, status: DraftStatus| SignalementDraft {
+        id: DraftId(uuid()),
+        status,
+        created_by: Some(w.agent.id),
+        updated_at: minutes(-minutes_ago),
+        ..draft()
+    };
+    let older = mine(20, DraftStatus::EnCours);
+    let newer = mine(2, DraftStatus::EnCours);
+    let put_away = mine(1, DraftStatus::Archive);
+    let of_rt = SignalementDraft {
+        id: DraftId(uuid()),
+        created_by: Some(w.rt.id),
+        ..draft()
+    };
+    let public = draft();
+    for d in [&older, &newer, &put_away, &of_rt, &public] {
+        s.drafts.save(d).await.expect("save");
+    }
+    assert_eq!(
+        s.drafts.in_progress_of(w.agent.id).await,
+        Ok(vec![newer.clone(), older.clone()])
+    );
+    assert_eq!(s.drafts.in_progress_of(w.rt.id).await, Ok(vec![of_rt]));
+    assert_eq!(s.drafts.in_progress_of(w.admin.id).await, Ok(Vec::new()));
+
+    let handed = SignalementDraft {
+        created_by: Some(w.admin.id),
+        updated_at: minutes(3),
+        ..older.clone()
+    };
+    s.drafts.save(&handed).await.expect("save again");
+    let mut tx = begin(s).await;
+    tx.save_draft(&SignalementDraft {
+        created_by: None,
+        ..newer.clone()
+    })
+    .await
+    .expect("save_draft");
+    commit(tx).await;
+    assert_eq!(
+        s.drafts
+            .get(older.id)
+            .await
+            .expect("get")
+            .map(|d| d.created_by),
+        Some(Some(w.agent.id)),
+        "the owner stays the one of the first save"
+    );
+    assert_eq!(
+        s.drafts
+            .get(newer.id)
+            .await
+            .expect("get")
+            .map(|d| d.created_by),
+        Some(Some(w.agent.id)),
+        "a save in a transaction keeps the owner too"
+    );
+    assert_eq!(s.drafts.in_progress_of(w.admin.id).await, Ok(Vec::new()));
 }

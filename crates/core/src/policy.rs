@@ -94,6 +94,11 @@ pub enum Action {
     ManageTags,
     ManageAutoAffectationRules,
     // Administration.
+    /// Open a partner's page (`Resource::Partner`): its administrators,
+    /// and a partner admin his own partner, read only.
+    ViewPartner,
+    /// Change or archive a partner: a super admin, or an RT of its
+    /// territory (partner admins and agents never).
     EditPartner,
     CreateUserIn,
     GrantRole(Role),
@@ -105,6 +110,9 @@ pub enum Action {
     SetUserRole(Role),
     /// Archive (deactivate) a user.
     DeleteUser,
+    /// Choose how one hears of one's notifications by e-mail: one's own
+    /// account only, whatever the role.
+    SetMailingPreference,
     /// Open the users administration (`Resource::Platform`); what each
     /// actor sees in it is `users_scope`.
     ListUsers,
@@ -113,6 +121,14 @@ pub enum Action {
     ManageMaintenance,
     /// Read the statistics (of the actor's list scope).
     ViewStatistics,
+    /// Open the partners administration; what it shows each actor is
+    /// `administered_scope`.
+    ListPartners,
+    /// Open or close territories and set their communes (national).
+    ManageTerritories,
+    /// Open the auto-affectation rules; each rule is then checked with
+    /// `ManageAutoAffectationRules` on its territory.
+    ListAutoAffectationRules,
 }
 
 /// What the action is done to.
@@ -278,6 +294,11 @@ fn staff_on_platform(user: &StaffUser, action: Action) -> Decision {
             user.role.includes(Role::PartnerAdmin),
             Refusal::InsufficientRole,
         ),
+        Action::ListPartners | Action::ListAutoAffectationRules => allow_if(
+            user.role.includes(Role::TerritoryAdmin),
+            Refusal::InsufficientRole,
+        ),
+        Action::ManageTerritories => allow_if(user.is_super_admin(), Refusal::InsufficientRole),
         _ => Err(Refusal::NotApplicable),
     }
 }
@@ -554,11 +575,10 @@ fn staff_on_territory(user: &StaffUser, action: Action, territory: &TerritoryCod
             user.is_super_admin() || user.has_partner_in(territory),
             Refusal::OutOfScope,
         ),
-        Action::CreatePartner | Action::ManageTags => {
+        // The rules of a territory are its RTs' business as much as its
+        // partners are (the reference kept them to super admins).
+        Action::CreatePartner | Action::ManageTags | Action::ManageAutoAffectationRules => {
             allow_if(user.administers(territory), Refusal::InsufficientRole)
-        }
-        Action::ManageAutoAffectationRules => {
-            allow_if(user.is_super_admin(), Refusal::InsufficientRole)
         }
         _ => Err(Refusal::NotApplicable),
     }
@@ -571,7 +591,16 @@ fn staff_on_partner(user: &StaffUser, action: Action, partner: &Partner) -> Deci
         || user.is_rt_of(&partner.territory)
         || (user.role == Role::PartnerAdmin && user.partner_ids().any(|p| p == partner.id));
     match action {
-        Action::EditPartner | Action::CreateUserIn => allow_if(manages, Refusal::InsufficientRole),
+        Action::ViewPartner => allow_if(manages, Refusal::InsufficientRole),
+        // An archived partner is kept for its history, no longer changed.
+        Action::EditPartner => {
+            allow_if(
+                user.administers(&partner.territory),
+                Refusal::InsufficientRole,
+            )?;
+            allow_if(!partner.is_archive, Refusal::NotApplicable)
+        }
+        Action::CreateUserIn => allow_if(manages, Refusal::InsufficientRole),
         // Who may grant which role (§4.1): super admin any; RT up to RT;
         // partner admin up to partner admin. Nobody grants the API role
         // through the partner screens.
@@ -607,6 +636,11 @@ fn may_grant(granter: Role, role: Role) -> bool {
 /// RT those of his territories; nobody but a super admin touches a super
 /// admin or an API account.
 fn staff_on_user(user: &StaffUser, action: Action, subject: &User) -> Decision {
+    if action == Action::SetMailingPreference {
+        // Not even an administrator chooses what lands in someone else's
+        // mailbox.
+        return allow_if(subject.id == user.id, Refusal::OutOfScope);
+    }
     // API accounts are managed with their permissions, never through the
     // user screens; only a super admin touches a super admin.
     if subject.role == Role::ApiUser || (subject.role == Role::SuperAdmin && !user.is_super_admin())
@@ -823,6 +857,18 @@ pub fn users_scope(actor: &Actor) -> ListScope {
     }
 }
 
+/// The territories whose partners and auto-affectation rules an actor
+/// administers: all for a super admin, his own for an RT, none otherwise.
+pub fn administered_scope(actor: &Actor) -> ListScope {
+    match actor {
+        Actor::Staff(user) if user.is_super_admin() => ListScope::All,
+        Actor::Staff(user) if user.role == Role::TerritoryAdmin => {
+            ListScope::Territories(user.territories().cloned().collect())
+        }
+        _ => ListScope::Nothing,
+    }
+}
+
 /// The roles an actor may give (§4.1), highest first, for the role field.
 pub fn grantable_roles(actor: &Actor) -> Vec<Role> {
     let Some(user) = actor.as_staff() else {
@@ -833,6 +879,20 @@ pub fn grantable_roles(actor: &Actor) -> Vec<Role> {
         .copied()
         .filter(|role| may_grant(user.role, *role))
         .collect()
+}
+
+/// Who may begin the professional form (features.md §2.7): a super
+/// admin, or a staff member with a partner somewhere. The territory is
+/// not known until the address is typed; the submission then checks
+/// `CreateSignalementPro` on the address's territory.
+pub fn can_begin_pro_signalement(actor: &Actor) -> Decision {
+    match actor {
+        Actor::Staff(user) => allow_if(
+            user.is_super_admin() || !user.memberships.is_empty(),
+            Refusal::InsufficientRole,
+        ),
+        _ => Err(Refusal::InsufficientRole),
+    }
 }
 
 /// Who may export the back-office list (features.md §2.4, §2.5): a staff
@@ -897,6 +957,30 @@ mod export_tests {
         for role in [Role::Agent, Role::PartnerAdmin, Role::TerritoryAdmin] {
             assert_eq!(can_export_list(&staff(role), false), Ok(()), "{role:?}");
         }
+    }
+
+    #[test]
+    fn staff_with_a_partner_and_super_admins_begin_the_pro_form() {
+        for role in [
+            Role::Agent,
+            Role::PartnerAdmin,
+            Role::TerritoryAdmin,
+            Role::SuperAdmin,
+        ] {
+            assert_eq!(can_begin_pro_signalement(&staff(role)), Ok(()), "{role:?}");
+        }
+        let Actor::Staff(mut without_partner) = staff(Role::Agent) else {
+            unreachable!("staff() builds a staff actor")
+        };
+        without_partner.memberships.clear();
+        assert_eq!(
+            can_begin_pro_signalement(&Actor::Staff(without_partner)),
+            Err(Refusal::InsufficientRole)
+        );
+        assert_eq!(
+            can_begin_pro_signalement(&Actor::Anonymous),
+            Err(Refusal::InsufficientRole)
+        );
     }
 
     #[test]
@@ -1024,6 +1108,7 @@ mod user_admin_tests {
             epci_insee: Vec::new(),
             bailleur_id: None,
             esabora_active: false,
+            interconnection: Default::default(),
         }
     }
 
@@ -1370,5 +1455,254 @@ mod user_admin_tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn everyone_chooses_his_own_mailing_preference_and_nobody_elses() {
+        for role in STAFF_ROLES {
+            let me = actor(100, role, 1);
+            let myself = subject(100, role, 1);
+            assert_eq!(
+                can(&me, Action::SetMailingPreference, Resource::User(&myself)),
+                Ok(()),
+                "{role:?} on his own account"
+            );
+            // Even a super admin, for an agent he manages in every other way.
+            assert_eq!(
+                can(
+                    &me,
+                    Action::SetMailingPreference,
+                    Resource::User(&subject(7, Role::Agent, 1))
+                ),
+                Err(Refusal::OutOfScope),
+                "{role:?} on someone else's account"
+            );
+        }
+        assert!(
+            can(
+                &Actor::Anonymous,
+                Action::SetMailingPreference,
+                Resource::User(&subject(7, Role::Agent, 1))
+            )
+            .is_err()
+        );
+    }
+}
+
+#[cfg(test)]
+mod administration_tests {
+    use super::*;
+    use crate::actor::StaffUser;
+    use crate::enums::PartnerType;
+    use crate::ids::{PartnerId, UserId};
+    use crate::model::Membership;
+    use crate::territory_code::TerritoryCode;
+
+    fn code(c: &str) -> TerritoryCode {
+        TerritoryCode::parse(c).expect("a territory code")
+    }
+
+    /// Partners 1 and 2 are in the 13, partner 3 in the 33.
+    fn territory_of(partner: u128) -> &'static str {
+        if partner == 3 { "33" } else { "13" }
+    }
+
+    fn actor(role: Role, partner: u128) -> Actor {
+        Actor::Staff(StaffUser {
+            id: UserId(uuid::Uuid::from_u128(100)),
+            role,
+            memberships: vec![Membership {
+                partner_id: PartnerId(uuid::Uuid::from_u128(partner)),
+                territory: code(territory_of(partner)),
+                partner_type: PartnerType::Ars,
+                competences: Vec::new(),
+            }],
+            has_permission_affectation: true,
+        })
+    }
+
+    fn partner(id: u128) -> Partner {
+        Partner {
+            id: PartnerId(uuid::Uuid::from_u128(id)),
+            nom: format!("Partenaire {id}"),
+            partner_type: PartnerType::CommuneSchs,
+            territory: code(territory_of(id)),
+            is_archive: false,
+            email: None,
+            email_notifiable: true,
+            competences: Vec::new(),
+            insee: Vec::new(),
+            zones: Vec::new(),
+            excluded_zones: Vec::new(),
+            epci_insee: Vec::new(),
+            bailleur_id: None,
+            esabora_active: false,
+            interconnection: Default::default(),
+        }
+    }
+
+    #[test]
+    fn only_rts_and_super_admins_open_the_partners_and_rules_lists() {
+        for (role, allowed) in [
+            (Role::SuperAdmin, true),
+            (Role::TerritoryAdmin, true),
+            (Role::PartnerAdmin, false),
+            (Role::Agent, false),
+        ] {
+            for action in [Action::ListPartners, Action::ListAutoAffectationRules] {
+                assert_eq!(
+                    can(&actor(role, 1), action, Resource::Platform).is_ok(),
+                    allowed,
+                    "{role:?} {action:?}"
+                );
+            }
+        }
+        for visitor in [Actor::Anonymous, Actor::System] {
+            assert!(can(&visitor, Action::ListPartners, Resource::Platform).is_err());
+        }
+    }
+
+    #[test]
+    fn an_rt_edits_the_partners_of_his_territory_only() {
+        let rt = actor(Role::TerritoryAdmin, 1);
+        assert_eq!(
+            can(&rt, Action::EditPartner, Resource::Partner(&partner(2))),
+            Ok(())
+        );
+        assert_eq!(
+            can(&rt, Action::ViewPartner, Resource::Partner(&partner(2))),
+            Ok(())
+        );
+        for action in [Action::EditPartner, Action::ViewPartner] {
+            assert_eq!(
+                can(&rt, action, Resource::Partner(&partner(3))),
+                Err(Refusal::InsufficientRole),
+                "{action:?}"
+            );
+        }
+        assert_eq!(
+            can(
+                &actor(Role::SuperAdmin, 1),
+                Action::EditPartner,
+                Resource::Partner(&partner(3))
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_partner_admin_views_his_own_partner_and_changes_nothing() {
+        let pa = actor(Role::PartnerAdmin, 1);
+        assert_eq!(
+            can(&pa, Action::ViewPartner, Resource::Partner(&partner(1))),
+            Ok(())
+        );
+        assert!(can(&pa, Action::ViewPartner, Resource::Partner(&partner(2))).is_err());
+        assert!(can(&pa, Action::EditPartner, Resource::Partner(&partner(1))).is_err());
+        let agent = actor(Role::Agent, 1);
+        for action in [Action::ViewPartner, Action::EditPartner] {
+            assert!(can(&agent, action, Resource::Partner(&partner(1))).is_err());
+        }
+    }
+
+    #[test]
+    fn an_archived_partner_is_no_longer_changed() {
+        let mut archived = partner(2);
+        archived.is_archive = true;
+        for role in [Role::SuperAdmin, Role::TerritoryAdmin] {
+            assert_eq!(
+                can(
+                    &actor(role, 1),
+                    Action::EditPartner,
+                    Resource::Partner(&archived)
+                ),
+                Err(Refusal::NotApplicable),
+                "{role:?}"
+            );
+            assert_eq!(
+                can(
+                    &actor(role, 1),
+                    Action::ViewPartner,
+                    Resource::Partner(&archived)
+                ),
+                Ok(()),
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn partners_and_rules_are_created_in_an_administered_territory() {
+        for action in [Action::CreatePartner, Action::ManageAutoAffectationRules] {
+            let rt = actor(Role::TerritoryAdmin, 1);
+            assert_eq!(
+                can(&rt, action, Resource::Territory(&code("13"))),
+                Ok(()),
+                "{action:?}"
+            );
+            assert_eq!(
+                can(&rt, action, Resource::Territory(&code("33"))),
+                Err(Refusal::InsufficientRole),
+                "{action:?}"
+            );
+            assert_eq!(
+                can(
+                    &actor(Role::SuperAdmin, 1),
+                    action,
+                    Resource::Territory(&code("33"))
+                ),
+                Ok(()),
+                "{action:?}"
+            );
+            for role in [Role::PartnerAdmin, Role::Agent] {
+                assert!(
+                    can(&actor(role, 1), action, Resource::Territory(&code("13"))).is_err(),
+                    "{role:?} {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn only_a_super_admin_opens_or_closes_territories() {
+        assert_eq!(
+            can(
+                &actor(Role::SuperAdmin, 1),
+                Action::ManageTerritories,
+                Resource::Platform
+            ),
+            Ok(())
+        );
+        for role in [Role::TerritoryAdmin, Role::PartnerAdmin, Role::Agent] {
+            assert_eq!(
+                can(
+                    &actor(role, 1),
+                    Action::ManageTerritories,
+                    Resource::Platform
+                ),
+                Err(Refusal::InsufficientRole),
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_administered_scope_follows_the_role() {
+        assert_eq!(
+            administered_scope(&actor(Role::SuperAdmin, 1)),
+            ListScope::All
+        );
+        assert_eq!(
+            administered_scope(&actor(Role::TerritoryAdmin, 3)),
+            ListScope::Territories(vec![code("33")])
+        );
+        for role in [Role::PartnerAdmin, Role::Agent] {
+            assert_eq!(
+                administered_scope(&actor(role, 1)),
+                ListScope::Nothing,
+                "{role:?}"
+            );
+        }
+        assert_eq!(administered_scope(&Actor::Anonymous), ListScope::Nothing);
     }
 }

@@ -5,7 +5,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use histologe_core::enums::{AffectationStatus, Qualification, SignalementStatus};
-use histologe_core::ids::{DraftId, FileId, NotificationId, PartnerId, SignalementId, UserId};
+use histologe_core::ids::{
+    AutoAffectationRuleId, DraftId, FileId, NotificationId, PartnerId, SignalementId, UserId,
+};
 use histologe_core::model::{
     Affectation, AutoAffectationRule, Case, Commune, FileMeta, HistoryEntry, Notification, Partner,
     Signalement, SignalementDraft, Territory, User,
@@ -55,7 +57,21 @@ pub struct SignalementFilter {
     pub closed_by_all_partners: bool,
     /// The usager asked to stop the procedure.
     pub abandon_requested: bool,
+    /// Located inside this rectangle of the map (edges included); a case
+    /// without a geolocation is left out.
+    pub within: Option<GeoBounds>,
     pub order: ListOrder,
+}
+
+/// A rectangle of the map in WGS84 degrees. Every adapter compares the
+/// points in millionths of a degree (`list_keys::micro_degrees`), so that
+/// a point on an edge is in on every engine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GeoBounds {
+    pub west: f64,
+    pub south: f64,
+    pub east: f64,
+    pub north: f64,
 }
 
 /// The partner filter of the list.
@@ -198,6 +214,17 @@ pub trait UserRepository: Send + Sync {
     async fn territory_admins(&self, territory: &TerritoryCode) -> Result<Vec<User>, RepoError>;
     async fn super_admins(&self) -> Result<Vec<User>, RepoError>;
     async fn many(&self, ids: &[UserId]) -> Result<Vec<User>, RepoError>;
+    /// Sets the user's two e-mail flags, and nothing else of the account:
+    /// an administrator changing his role at the same moment loses nothing.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown user.
+    async fn set_mailing_preference(
+        &self,
+        user: UserId,
+        is_mailing_active: bool,
+        is_mailing_summary: bool,
+    ) -> Result<(), RepoError>;
 }
 
 #[cfg_attr(feature = "mock", mockall::automock)]
@@ -230,6 +257,15 @@ pub trait AutoAffectationRuleRepository: Send + Sync {
         territory: &TerritoryCode,
     ) -> Result<Vec<AutoAffectationRule>, RepoError>;
     async fn insert(&self, rule: &AutoAffectationRule) -> Result<(), RepoError>;
+    async fn get(
+        &self,
+        id: AutoAffectationRuleId,
+    ) -> Result<Option<AutoAffectationRule>, RepoError>;
+    /// Every rule of the territory, archived ones included.
+    async fn of_territory(
+        &self,
+        territory: &TerritoryCode,
+    ) -> Result<Vec<AutoAffectationRule>, RepoError>;
 }
 
 #[cfg_attr(feature = "mock", mockall::automock)]
@@ -246,6 +282,9 @@ pub trait FileRepository: Send + Sync {
 pub trait HistoryRepository: Send + Sync {
     /// Audit entries of a case and of its affectations, oldest first.
     async fn of_signalement(&self, id: SignalementId) -> Result<Vec<HistoryEntry>, RepoError>;
+    /// Audit entries of an entity outside any case (a partner, a
+    /// territory, a rule), oldest first.
+    async fn of_entity(&self, entity_id: uuid::Uuid) -> Result<Vec<HistoryEntry>, RepoError>;
 }
 
 #[cfg_attr(feature = "mock", mockall::automock)]
@@ -269,6 +308,19 @@ pub trait NotificationRepository: Send + Sync {
     async fn delete_of_user(&self, user: UserId, id: NotificationId) -> Result<bool, RepoError>;
     /// Deletes every notification of the user; how many there were.
     async fn delete_all_of_user(&self, user: UserId) -> Result<u64, RepoError>;
+    /// The users with at least one notification waiting for the daily
+    /// digest (`wait_mailing_summary`), each once, in no given order.
+    async fn users_awaiting_summary(&self) -> Result<Vec<UserId>, RepoError>;
+    /// The user's notifications waiting for the digest, oldest first.
+    async fn awaiting_summary_of(&self, user: UserId) -> Result<Vec<Notification>, RepoError>;
+    /// Clears `wait_mailing_summary` on those of `ids` that are the user's
+    /// (the ones a digest listed; the others keep waiting); how many were
+    /// still waiting.
+    async fn clear_awaiting_summary(
+        &self,
+        user: UserId,
+        ids: &[NotificationId],
+    ) -> Result<u64, RepoError>;
 }
 
 /// The communes and their postal codes: where the public form turns a
@@ -291,8 +343,12 @@ pub trait CommuneRepository: Send + Sync {
 #[async_trait]
 pub trait DraftRepository: Send + Sync {
     /// Inserts the draft, or replaces the one with its id (answers, step,
-    /// e-mail, status, signalement, dates: everything but the id).
+    /// e-mail, status, signalement, dates: everything but the id and the
+    /// owner, which a draft keeps from its first save).
     async fn save(&self, draft: &SignalementDraft) -> Result<(), RepoError>;
     /// `None` when no draft has this id.
     async fn get(&self, id: DraftId) -> Result<Option<SignalementDraft>, RepoError>;
+    /// The professional drafts `owner` is still filling in, last changed
+    /// first ("Mes brouillons"); sent and archived ones are not listed.
+    async fn in_progress_of(&self, owner: UserId) -> Result<Vec<SignalementDraft>, RepoError>;
 }

@@ -504,7 +504,7 @@ impl Site {
 impl Site {
     /// A partner of `territory` (opened for reports if it was not), with
     /// the default competences of its type, written through the repository
-    /// (no use case creates partners yet), as the demo does.
+    /// as the demo does (no super admin needed to set up a test).
     pub async fn partner(
         &self,
         territory: &str,
@@ -542,6 +542,7 @@ impl Site {
             epci_insee: Vec::new(),
             bailleur_id: None,
             esabora_active: false,
+            interconnection: Default::default(),
         };
         PartnerRepository::insert(store, &partner)
             .await

@@ -7,7 +7,7 @@ use std::time::Duration;
 use histologe_core::creation::NewSignalement;
 use histologe_core::enums::DraftStatus;
 use histologe_core::form::Answers;
-use histologe_core::ids::DraftId;
+use histologe_core::ids::{DraftId, UserId};
 use histologe_core::model::{Case, SignalementDraft};
 use histologe_core::validation::Email;
 use histologe_core::{Actor, DomainError};
@@ -67,6 +67,7 @@ impl App {
                 email: email.flatten(),
                 status: DraftStatus::EnCours,
                 signalement_id: None,
+                created_by: None,
                 created_at: now,
                 updated_at: now,
             };
@@ -93,10 +94,23 @@ impl App {
     /// # Errors
     /// `NotFound` when no draft has this id.
     pub async fn draft(&self, id: DraftId) -> Result<SignalementDraft, AppError> {
+        self.draft_of(id, None).await
+    }
+
+    /// The draft if `owner` is its owner (`None`: a public form's draft,
+    /// which has none); any other reads as unknown, so that a pro draft's
+    /// id opens nothing on the public form, nor a public one in the
+    /// back-office.
+    pub(crate) async fn draft_of(
+        &self,
+        id: DraftId,
+        owner: Option<UserId>,
+    ) -> Result<SignalementDraft, AppError> {
         self.ports
             .drafts
             .get(id)
             .await?
+            .filter(|d| d.created_by == owner)
             .ok_or(AppError::NotFound("Brouillon"))
     }
 
@@ -170,7 +184,15 @@ impl App {
 
     /// The draft, when it may still change.
     async fn editable_draft(&self, id: DraftId) -> Result<SignalementDraft, AppError> {
-        let draft = self.draft(id).await?;
+        self.editable_draft_of(id, None).await
+    }
+
+    pub(crate) async fn editable_draft_of(
+        &self,
+        id: DraftId,
+        owner: Option<UserId>,
+    ) -> Result<SignalementDraft, AppError> {
+        let draft = self.draft_of(id, owner).await?;
         if !draft.is_editable() {
             return Err(AppError::DraftNotEditable);
         }
@@ -180,7 +202,7 @@ impl App {
     /// Runs `op` holding the draft's lock, so that a save and a submission
     /// (or two submissions) of one draft never interleave: the second
     /// finds the draft sent, or gets `Repo(Conflict)` and may retry.
-    async fn with_draft_lock<T>(
+    pub(crate) async fn with_draft_lock<T>(
         &self,
         id: DraftId,
         op: impl std::future::Future<Output = Result<T, AppError>>,

@@ -1,15 +1,19 @@
 //! One file per group of use cases of the core loop.
 
 pub mod account_links;
+pub mod administration;
 pub mod affectation;
 pub mod auth;
 pub mod back_office;
+pub mod digest;
 pub mod drafts;
 pub mod files;
 pub mod following;
 pub mod login_codes;
+pub mod mail_preferences;
 pub mod maintenance;
 pub mod notifications;
+pub mod pro_drafts;
 pub mod public_form;
 pub mod reading;
 pub mod saved_searches;

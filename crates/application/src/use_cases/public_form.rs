@@ -5,6 +5,7 @@
 use histologe_core::actor::UsagerSession;
 use histologe_core::enums::{DocumentType, DraftStatus, UsagerSide};
 use histologe_core::ids::DraftId;
+use histologe_core::model::SignalementDraft;
 use histologe_core::territory_code::{TerritoryCode, territory_accepts, territory_for_insee};
 use histologe_core::upload;
 use histologe_core::{Actor, DomainError};
@@ -81,6 +82,17 @@ impl App {
         bytes: Vec<u8>,
     ) -> Result<StagedPhoto, AppError> {
         let draft = self.draft(draft_id).await?;
+        self.stage_photo_with(&draft, file_name, bytes).await
+    }
+
+    /// [`App::stage_draft_photo`] for a draft its caller may fill in.
+    pub(crate) async fn stage_photo_with(
+        &self,
+        draft: &SignalementDraft,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<StagedPhoto, AppError> {
+        let draft_id = draft.id;
         if draft.status != DraftStatus::EnCours {
             return Err(DomainError::invalid(
                 "photos",
@@ -111,6 +123,16 @@ impl App {
         photos: &[StagedPhoto],
     ) -> Result<Vec<(StagedPhoto, AppError)>, AppError> {
         let draft = self.draft(draft_id).await?;
+        self.attach_photos_of(&draft, photos).await
+    }
+
+    /// [`App::attach_staged_photos`] for a draft its caller may read.
+    pub(crate) async fn attach_photos_of(
+        &self,
+        draft: &SignalementDraft,
+        photos: &[StagedPhoto],
+    ) -> Result<Vec<(StagedPhoto, AppError)>, AppError> {
+        let draft_id = draft.id;
         let Some(signalement_id) = draft.signalement_id else {
             return Ok(Vec::new());
         };
@@ -147,6 +169,11 @@ impl App {
     /// Holding the draft's id (a secret link) is the right to see them.
     pub async fn draft_receipt(&self, draft_id: DraftId) -> Result<Receipt, AppError> {
         let draft = self.draft(draft_id).await?;
+        self.receipt_of(&draft).await
+    }
+
+    /// [`App::draft_receipt`] for a draft its caller may read.
+    pub(crate) async fn receipt_of(&self, draft: &SignalementDraft) -> Result<Receipt, AppError> {
         let id = draft
             .signalement_id
             .filter(|_| draft.status == DraftStatus::Envoye)

@@ -1,13 +1,15 @@
-//! A draft of the public signalement form, kept on the server at every
-//! step so that nothing the declarant typed is lost: resumable from the
-//! personal link e-mailed to him, until it is sent as a signalement.
+//! A draft of the signalement form, kept on the server at every step so
+//! that nothing typed is lost until it is sent as a signalement. A draft
+//! of the public form has no owner and is resumed from the personal link
+//! e-mailed to the declarant; a draft of the professional form belongs to
+//! the agent who began it, and only he sees it ("Mes brouillons").
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::enums::DraftStatus;
 use crate::form::Answers;
-use crate::ids::{DraftId, SignalementId};
+use crate::ids::{DraftId, SignalementId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignalementDraft {
@@ -21,6 +23,9 @@ pub struct SignalementDraft {
     pub status: DraftStatus,
     /// The signalement it became, once sent.
     pub signalement_id: Option<SignalementId>,
+    /// The agent whose professional draft it is; `None` for the public
+    /// form's drafts. Set when the draft begins, never changed.
+    pub created_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -46,6 +51,7 @@ mod tests {
             email: None,
             status,
             signalement_id: None,
+            created_by: None,
             created_at: at,
             updated_at: at,
         }

@@ -4,8 +4,8 @@
 //! asks the server for the re-rendered questions when an answer changes,
 //! so conditions are evaluated in one place only.
 
-mod address;
-mod view;
+pub(crate) mod address;
+pub(crate) mod view;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -110,7 +110,7 @@ async fn start(
 }
 
 /// Today for the "not in the future" checks: core has no clock.
-fn today(state: &WebState) -> Option<chrono::NaiveDate> {
+pub(crate) fn today(state: &WebState) -> Option<chrono::NaiveDate> {
     Some(state.app.ports().clock.now().date_naive())
 }
 
@@ -154,7 +154,7 @@ async fn resume(
 }
 
 /// The saved step if it is still on the declarant's path, else the first.
-fn current_or_first(state: &WebState, draft: &SignalementDraft) -> String {
+pub(crate) fn current_or_first(state: &WebState, draft: &SignalementDraft) -> String {
     let visible = state.form.visible_screens(&draft.answers);
     visible
         .iter()
@@ -163,7 +163,11 @@ fn current_or_first(state: &WebState, draft: &SignalementDraft) -> String {
         .map_or_else(|| state.form.first().slug.clone(), |s| s.slug.clone())
 }
 
-fn visible_screen<'f>(state: &'f WebState, slug: &str, answers: &Answers) -> Option<&'f Screen> {
+pub(crate) fn visible_screen<'f>(
+    state: &'f WebState,
+    slug: &str,
+    answers: &Answers,
+) -> Option<&'f Screen> {
     state
         .form
         .visible_screens(answers)
@@ -194,7 +198,7 @@ async fn show_step(
 
 /// What the buttons of a step ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Intent {
+pub(crate) enum Intent {
     Next,
     Previous,
     Later,
@@ -202,7 +206,9 @@ enum Intent {
 
 /// Reads a posted step: its answers (internal fields removed), the
 /// button pressed, and the chosen photos.
-async fn read_step(body: Multipart) -> Result<(Answers, Intent, Vec<multipart::Upload>), WebError> {
+pub(crate) async fn read_step(
+    body: Multipart,
+) -> Result<(Answers, Intent, Vec<multipart::Upload>), WebError> {
     let (mut posted, uploads) = multipart::read(body)
         .await
         .map_err(|_| WebError(AppError::UploadFailed))?;
@@ -246,7 +252,7 @@ async fn post_step(
     let (posted, intent, uploads) = read_step(body).await?;
     state.form.merge_screen(screen, &mut answers, &posted);
     let mut errors = ValidationErrors::new();
-    stage_photos(&state, draft.id, &mut answers, uploads, &mut errors).await;
+    stage_photos(&state, None, draft.id, &mut answers, uploads, &mut errors).await;
 
     // Saved before anything is checked: what was typed is never lost.
     let email = declarant_email(&answers);
@@ -307,10 +313,12 @@ async fn post_step(
     Ok(Redirect::to(&step_url(draft.id, &next)).into_response())
 }
 
-/// Keeps the chosen photos with the draft; a refused one is an error on
-/// the photo field, the others are kept.
-async fn stage_photos(
+/// Keeps the chosen photos with the draft (of the public form, or of
+/// `agent`'s professional form); a refused one is an error on the photo
+/// field, the others are kept.
+pub(crate) async fn stage_photos(
     state: &WebState,
+    agent: Option<&Actor>,
     draft: DraftId,
     answers: &mut Answers,
     uploads: Vec<multipart::Upload>,
@@ -327,11 +335,21 @@ async fn stage_photos(
             );
             break;
         }
-        match state
-            .app
-            .stage_draft_photo(draft, &upload.file_name, upload.bytes)
-            .await
-        {
+        let staged = match agent {
+            Some(agent) => {
+                state
+                    .app
+                    .stage_pro_draft_photo(agent, draft, &upload.file_name, upload.bytes)
+                    .await
+            }
+            None => {
+                state
+                    .app
+                    .stage_draft_photo(draft, &upload.file_name, upload.bytes)
+                    .await
+            }
+        };
+        match staged {
             Ok(photo) => answers.push(STAGED_PHOTOS, photo.to_answer()),
             Err(e) => errors.add(
                 upload.field.clone(),
@@ -427,7 +445,7 @@ async fn submit(
     Ok(Redirect::to(&format!("/signalement/brouillon/{}/confirmation", draft.id)).into_response())
 }
 
-fn draft_review_slug(state: &WebState, answers: &Answers) -> String {
+pub(crate) fn draft_review_slug(state: &WebState, answers: &Answers) -> String {
     state
         .form
         .visible_screens(answers)

@@ -46,6 +46,12 @@ pub struct ConfirmationPage<'a> {
 #[template(path = "signalement/step.html")]
 pub struct StepPage<'a> {
     pub platform: &'a str,
+    pub step: StepView<'a>,
+}
+
+/// A step of the form as its partial (`signalement/_step_form.html`)
+/// shows it, in the public layout or the back-office's.
+pub struct StepView<'a> {
     pub action: String,
     pub preview: String,
     pub title: &'a str,
@@ -64,6 +70,10 @@ pub struct StepPage<'a> {
     /// screens with a file input, whose file would be sent each time).
     pub enhance: bool,
     pub can_finish_later: bool,
+    /// The last step's button.
+    pub submit_label: &'static str,
+    /// The button that keeps the draft for later.
+    pub later_label: &'static str,
 }
 
 pub struct RecapView {
@@ -189,6 +199,24 @@ impl<'a> StepPage<'a> {
         answers: &Answers,
         errors: &ValidationErrors,
     ) -> StepPage<'a> {
+        let base = format!("/signalement/brouillon/{}", draft.id);
+        StepPage {
+            platform: &state.settings.platform_name,
+            step: StepView::under(state, &base, screen, answers, errors),
+        }
+    }
+}
+
+impl<'a> StepView<'a> {
+    /// The step of the draft whose pages are under `draft_path` (the
+    /// public form's, or the back-office's professional form).
+    pub fn under(
+        state: &'a WebState,
+        draft_path: &str,
+        screen: &'a Screen,
+        answers: &Answers,
+        errors: &ValidationErrors,
+    ) -> StepView<'a> {
         let form = state.form;
         let mut questions: Vec<QuestionView> = form
             .visible_questions(screen, answers)
@@ -227,7 +255,7 @@ impl<'a> StepPage<'a> {
             .iter()
             .position(|c| *c == screen.category)
             .unwrap_or(0);
-        let base = format!("/signalement/brouillon/{}/etape/{}", draft.id, screen.slug);
+        let base = format!("{draft_path}/etape/{}", screen.slug);
         let is_review = screen.kind == ScreenKind::Review;
         let recap = if is_review {
             form.recap(answers)
@@ -238,7 +266,7 @@ impl<'a> StepPage<'a> {
                          title,
                          items,
                      }| RecapView {
-                        edit: format!("/signalement/brouillon/{}/etape/{screen}", draft.id),
+                        edit: format!("{draft_path}/etape/{screen}"),
                         title,
                         items,
                     },
@@ -248,8 +276,7 @@ impl<'a> StepPage<'a> {
             Vec::new()
         };
         let enhance = !questions.iter().any(|q| q.widget == "photos");
-        StepPage {
-            platform: &state.settings.platform_name,
+        StepView {
             preview: format!("{base}/apercu"),
             action: base,
             title: &screen.title,
@@ -271,6 +298,8 @@ impl<'a> StepPage<'a> {
                 .collect(),
             enhance,
             can_finish_later: true,
+            submit_label: "Envoyer mon signalement",
+            later_label: "Finir plus tard",
         }
     }
 }

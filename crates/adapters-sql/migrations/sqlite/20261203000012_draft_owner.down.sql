@@ -1,0 +1,2 @@
+DROP INDEX idx_drafts_owner;
+ALTER TABLE drafts DROP COLUMN created_by;
