@@ -318,7 +318,8 @@ async fn a_past_visit_is_concluded_and_a_date_typed_wrong_is_kept() {
         "/visites",
         &[
             ("date", "2025-01-01"),
-            ("heure", "10:00"),
+            // An hour from now: the clock says 10:00 in Paris.
+            ("heure", "11:00"),
             ("operateur", &schs),
         ],
         &d.rt_cookie,
@@ -882,4 +883,146 @@ async fn the_author_deletes_his_suivi_within_its_window() {
         .await;
     assert!(page.contains("Le suivi est supprimé."));
     assert!(!page.contains("Message envoyé par erreur au dossier."));
+}
+
+/// A rule of the territory that gives the ADIL of Marseille such cases:
+/// the RT's affect form offers the ADIL first, ticked and marked, the
+/// other partners not ticked; an agent without the affectation right has
+/// no form at all.
+#[tokio::test]
+async fn the_affect_form_ticks_the_partners_the_rules_suggest() {
+    use histologe_core::enums::PartnerType;
+    use histologe_core::ids::AutoAffectationRuleId;
+    use histologe_core::model::{
+        AutoAffectationRule, RuleAllocataire, RuleParc, RuleProfile, RuleStatus,
+    };
+    use histologe_core::territory_code::TerritoryCode;
+    let d = dossier().await;
+    let adil = d
+        .site
+        .partner("13", "ADIL 13", PartnerType::Adil, &["13202"])
+        .await;
+    let before = d.view(&d.rt_cookie).await;
+    assert!(!before.contains("Suggéré par les règles"), "no rule yet");
+    let territory = TerritoryCode::parse("13").expect("13");
+    d.site
+        .app()
+        .ports()
+        .rules
+        .insert(&AutoAffectationRule {
+            id: AutoAffectationRuleId(uuid::Uuid::new_v4()),
+            territory: territory.clone(),
+            status: RuleStatus::Active,
+            partner_type: PartnerType::Adil,
+            profile_declarant: RuleProfile::All,
+            insee_to_include: Vec::new(),
+            insee_to_exclude: Vec::new(),
+            partner_to_exclude: Vec::new(),
+            parc: RuleParc::All,
+            allocataire: RuleAllocataire::All,
+            procedures_suspectees: Vec::new(),
+        })
+        .await
+        .expect("rule stored");
+    let partners = d
+        .site
+        .app()
+        .ports()
+        .partners
+        .of_territory(&territory)
+        .await
+        .expect("partners");
+    let id_of = |name: &str| {
+        partners
+            .iter()
+            .find(|p| p.nom == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .id
+    };
+    let (adil, ddt) = (adil.id, id_of("DDT 13"));
+
+    let page = d.view(&d.rt_cookie).await;
+    assert_contains(
+        &page,
+        &[
+            &format!("id=\"partenaire-{adil}\" name=\"partenaires\" value=\"{adil}\" checked>"),
+            &format!("id=\"partenaire-{ddt}\" name=\"partenaires\" value=\"{ddt}\">"),
+            "ADIL 13 <span class=\"fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon\">Suggéré par les règles</span>",
+            "sont proposés en premier et déjà cochés",
+        ],
+        "the suggested partner",
+    );
+    let agent_page = d.view(&d.agent_cookie).await;
+    assert!(!agent_page.contains("Affecter des partenaires"));
+}
+
+/// A document put on the case by mistake: its uploader deletes it; it
+/// leaves the page and its download, the history says who deleted what;
+/// another partner's agent, who sees it, may not delete it.
+#[tokio::test]
+async fn an_agent_deletes_the_document_he_added_by_mistake() {
+    let d = dossier().await;
+    let reply = d
+        .site
+        .post_multipart(
+            &d.path("/documents"),
+            Multipart::of(&[("type", "FACTURE"), ("visible", ""), ("titre", "")]).file(
+                "fichier",
+                "facture-erreur.pdf",
+                "application/pdf",
+                PDF,
+            ),
+            Some(&d.agent_cookie),
+        )
+        .await;
+    d.followed(reply, &d.agent_cookie).await;
+    let file = d
+        .site
+        .app()
+        .visible_files(&d.rt, d.id)
+        .await
+        .expect("files")
+        .into_iter()
+        .find(|f| f.title == "facture-erreur.pdf")
+        .expect("stored")
+        .id;
+    let delete = d.path(&format!("/fichiers/{file}/supprimer"));
+
+    // The CAF's agent sees it but did not add it.
+    let caf_page = d.view(&d.caf_cookie).await;
+    assert!(caf_page.contains("Télécharger « facture-erreur.pdf »"));
+    assert!(!caf_page.contains(&format!("/fichiers/{file}/supprimer")));
+    let refused = d.site.post_form(&delete, &[], Some(&d.caf_cookie)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let own_page = d.view(&d.agent_cookie).await;
+    assert!(own_page.contains(&format!("/fichiers/{file}/supprimer")));
+    let page = d
+        .act(&format!("/fichiers/{file}/supprimer"), &[], &d.agent_cookie)
+        .await;
+    assert_contains(
+        &page,
+        &["Le document est supprimé du dossier."],
+        "after the deletion",
+    );
+    // (The suivi that announced it stays: it is what happened.)
+    assert!(!page.contains("Télécharger « facture-erreur.pdf »"));
+    let gone = d
+        .site
+        .get_with(&d.path(&format!("/fichiers/{file}")), Some(&d.rt_cookie))
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    let again = d.site.post_form(&delete, &[], Some(&d.agent_cookie)).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+
+    let history = d.view(&d.rt_cookie).await;
+    assert_contains(
+        &history,
+        &[
+            "Suppression d'un document",
+            "Fichier : facture-erreur.pdf",
+            "Type : Facture",
+        ],
+        "the history tells the deletion",
+    );
 }

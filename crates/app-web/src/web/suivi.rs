@@ -317,7 +317,7 @@ fn public_suivis(case: &Case) -> Vec<SuiviView> {
         // window, not the message itself.
         .filter(|s| s.is_visible_for_usager && !s.is_deleted())
         .map(|s| SuiviView {
-            date: s.created_at.format("%d/%m/%Y à %H:%M").to_string(),
+            date: histologe_core::time::date_time_fr(s.created_at),
             author: s.author_label.clone(),
             text: s.description.clone(),
         })
@@ -332,7 +332,7 @@ fn file_view(file: &FileMeta) -> FileView {
         id: file.id.to_string(),
         title: file.title.clone(),
         kind: file.document_type.label(),
-        date: file.created_at.format("%d/%m/%Y").to_string(),
+        date: histologe_core::time::date_fr(file.created_at),
     }
 }
 

@@ -296,6 +296,72 @@ impl App {
         Ok(files)
     }
 
+    /// Deletes a file of the case (a document put there by mistake, a
+    /// report replaced): the case's history records who deleted which
+    /// file, then the record goes, then its bytes and variants. A file the
+    /// actor may not see reads as unknown; one he sees but may not delete
+    /// is refused.
+    ///
+    /// # Errors
+    /// `NotFound` (case or file hidden or unknown); `Refused`.
+    pub async fn delete_file(
+        &self,
+        actor: &Actor,
+        signalement_id: SignalementId,
+        file_id: FileId,
+    ) -> Result<FileMeta, AppError> {
+        let case = self.view_case(actor, signalement_id).await?;
+        let meta = self
+            .ports
+            .files
+            .get(file_id)
+            .await?
+            .filter(|f| f.signalement_id == signalement_id)
+            .filter(|f| can(actor, Action::ViewFile, Resource::File(&case, f)).is_ok())
+            .ok_or(AppError::NotFound("Fichier"))?;
+        can(actor, Action::DeleteFile, Resource::File(&case, &meta))?;
+        let entry = HistoryEntry {
+            id: HistoryEntryId(self.ports.ids.uuid()),
+            event: HistoryEvent::Delete,
+            entity_name: "File".to_string(),
+            entity_id: meta.id.0,
+            // A deletion names what it concerns, as a creation does.
+            changes: serde_json::json!({
+                "fichier": meta.title,
+                "type": meta.document_type.label(),
+            }),
+            signalement_id: Some(signalement_id),
+            user_id: match actor {
+                Actor::Staff(u) => Some(u.id),
+                _ => None,
+            },
+            created_at: self.now(),
+        };
+        // The history and the record go together: a failed delete leaves
+        // no entry saying it happened.
+        let mut tx = self.ports.uow.begin().await?;
+        tx.append_history(&entry).await?;
+        self.ports.files.delete(meta.id).await?;
+        tx.commit().await?;
+        // Bytes left behind are unreachable (no record points to them): a
+        // storage hiccup only costs space, and is not the agent's problem.
+        let mut keys = vec![meta.storage_key.clone()];
+        if meta.mime_type.starts_with("image/") {
+            keys.push(upload::variant_key(
+                &meta.storage_key,
+                upload::Variant::Resized,
+            ));
+            keys.push(upload::variant_key(
+                &meta.storage_key,
+                upload::Variant::Thumbnail,
+            ));
+        }
+        for key in keys {
+            let _ = self.ports.file_store.delete(&key).await;
+        }
+        Ok(meta)
+    }
+
     /// A file, for an actor the policy lets see it: a partner agent sees
     /// the files of the cases he sees; an usager only the files visible to
     /// him. A refusal looks like "not found" ([`AppError::hides_existence`]).

@@ -40,7 +40,7 @@ impl Suivi {
         self.deleted_at.map(|at| {
             format!(
                 "Ce suivi a été supprimé par un administrateur le {}",
-                at.format("%d/%m/%Y")
+                crate::time::date_fr(at)
             )
         })
     }

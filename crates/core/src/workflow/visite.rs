@@ -26,7 +26,7 @@ pub struct Conclusion {
 }
 
 fn date_fr(at: DateTime<Utc>) -> String {
-    at.format("%d/%m/%Y").to_string()
+    crate::time::date_fr(at)
 }
 
 /// Who does a visit.

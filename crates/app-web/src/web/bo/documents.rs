@@ -30,6 +30,10 @@ pub fn routes() -> Router<WebState> {
         // One file of 10 MB and the text around it.
         .layer(DefaultBodyLimit::max(10 * 1024 * 1024 + 64 * 1024))
         .route("/bo/signalements/{id}/fichiers/{file}", get(download))
+        .route(
+            "/bo/signalements/{id}/fichiers/{file}/supprimer",
+            post(delete),
+        )
 }
 
 /// The types an agent chooses from, in the order of the reference
@@ -60,6 +64,9 @@ pub struct FileView {
     pub date: String,
     pub size: String,
     pub visible: bool,
+    /// The policy lets the reader delete it (its uploader, an admin of
+    /// the territory for a partner's file, a super admin).
+    pub may_delete: bool,
 }
 
 /// The files of one document type.
@@ -88,11 +95,12 @@ fn size(bytes: u64) -> String {
     }
 }
 
-fn view(f: &FileMeta) -> FileView {
+fn view(actor: &Actor, case: &Case, f: &FileMeta) -> FileView {
     FileView {
+        may_delete: can(actor, Action::DeleteFile, Resource::File(case, f)).is_ok(),
         id: f.id.to_string(),
         title: f.title.clone(),
-        date: f.created_at.format("%d/%m/%Y").to_string(),
+        date: histologe_core::time::date_fr(f.created_at),
         size: size(f.size),
         visible: f.is_visible_for_usager,
     }
@@ -106,7 +114,7 @@ pub async fn section(state: &WebState, actor: &Actor, case: &Case) -> Result<Sec
         let of_type: Vec<FileView> = files
             .iter()
             .filter(|f| f.document_type == *t)
-            .map(view)
+            .map(|f| view(actor, case, f))
             .collect();
         if !of_type.is_empty() {
             groups.push(Group {
@@ -262,4 +270,18 @@ async fn download(
         }
     }
     Ok(response)
+}
+
+/// "Supprimer": the file and its bytes go, the history says who did it.
+async fn delete(
+    State(state): State<WebState>,
+    Staff(actor): Staff,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let file_id = file
+        .parse::<FileId>()
+        .map_err(|_| WebError(AppError::NotFound("Fichier")))?;
+    state.app.delete_file(&actor, id, file_id).await?;
+    Ok(done(id, "document_supprime"))
 }

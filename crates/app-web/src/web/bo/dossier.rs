@@ -79,7 +79,8 @@ struct Page<'a> {
     suivis: Vec<SuiviView>,
     may_validate: bool,
     may_affect: bool,
-    partners: Vec<(String, String)>,
+    partners: Vec<PartnerChoice>,
+    has_suggestions: bool,
     may_write: bool,
     may_close: bool,
     motifs_refus: Vec<(&'static str, &'static str)>,
@@ -99,6 +100,10 @@ struct Done {
 }
 
 const DONE: &[(&str, &str)] = &[
+    (
+        "cree",
+        "Le signalement est créé. Il suit le circuit habituel : affecté par les règles du territoire, ou validé par ses responsables.",
+    ),
     ("valide", "Le signalement est validé."),
     ("refuse", "Le signalement est refusé."),
     ("affecte", "Les partenaires sont affectés."),
@@ -114,6 +119,35 @@ const DONE: &[(&str, &str)] = &[
         "L'affectation est fermée pour votre partenaire.",
     ),
 ];
+
+/// A partner offered in the affect form.
+struct PartnerChoice {
+    id: String,
+    name: String,
+    /// Given by the territory's auto-affectation rules: listed first and
+    /// ticked.
+    suggested: bool,
+}
+
+/// The partners not affected yet, those the rules suggest first.
+fn affect_choices(
+    partners: &[histologe_core::model::Partner],
+    suggested: &[PartnerId],
+    case: &Case,
+) -> Vec<PartnerChoice> {
+    let mut choices: Vec<PartnerChoice> = partners
+        .iter()
+        .filter(|p| case.affectation_of(p.id).is_none())
+        .map(|p| PartnerChoice {
+            id: p.id.to_string(),
+            name: p.nom.clone(),
+            suggested: suggested.contains(&p.id),
+        })
+        .collect();
+    // Stable: each group keeps the alphabetical order.
+    choices.sort_by_key(|c| !c.suggested);
+    choices
+}
 
 fn parse_id(id: &str) -> Result<SignalementId, WebError> {
     id.parse()
@@ -139,6 +173,12 @@ pub(super) async fn page(
 ) -> Result<Response, WebError> {
     let case = state.app.view_case(actor, id).await?;
     let partners = state.app.affectable_partners(actor, id).await?;
+    let suggested = if partners.is_empty() {
+        Vec::new()
+    } else {
+        state.app.suggested_partners(actor, id).await?
+    };
+    let choices = affect_choices(&partners, &suggested, &case);
     let s = &case.signalement;
     let grid = DesordreGrid::reference();
     let allowed = |action| can(actor, action, Resource::Signalement(&case)).is_ok();
@@ -154,7 +194,7 @@ pub(super) async fn page(
             s.adresse.adresse, s.adresse.code_postal, s.adresse.ville
         ),
         score: format!("{:.0}", s.score),
-        created: s.created_at.format("%d/%m/%Y à %H:%M").to_string(),
+        created: histologe_core::time::date_time_fr(s.created_at),
         people: vec![
             (
                 "Occupant",
@@ -202,7 +242,7 @@ pub(super) async fn page(
             .filter(|s| !s.is_deleted())
             .map(|s| SuiviView {
                 id: s.id.to_string(),
-                date: s.created_at.format("%d/%m/%Y à %H:%M").to_string(),
+                date: histologe_core::time::date_time_fr(s.created_at),
                 author: s.author_label.clone(),
                 text: s.description.clone(),
                 internal: !s.is_visible_for_usager,
@@ -210,11 +250,8 @@ pub(super) async fn page(
             .collect(),
         may_validate: allowed(Action::ValidateSignalement),
         may_affect: !partners.is_empty(),
-        partners: partners
-            .iter()
-            .filter(|p| case.affectation_of(p.id).is_none())
-            .map(|p| (p.id.to_string(), p.nom.clone()))
-            .collect(),
+        has_suggestions: choices.iter().any(|c| c.suggested),
+        partners: choices,
         may_write: allowed(Action::CreateSuivi),
         may_close: allowed(Action::CloseSignalement),
         motifs_refus: MotifRefus::FOR_SIGNALEMENT

@@ -84,6 +84,7 @@ pub const DONE: &[(&str, &str)] = &[
         "La visite est enregistrée comme non effectuée.",
     ),
     ("document_ajoute", "Le document est ajouté au dossier."),
+    ("document_supprime", "Le document est supprimé du dossier."),
 ];
 
 /// The flash of `done`, among this module's.

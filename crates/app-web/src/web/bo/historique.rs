@@ -42,6 +42,8 @@ const FIELDS: &[(&str, &str)] = &[
         "Demande d'arrêt de procédure",
     ),
     ("scheduled_at", "Date de visite"),
+    ("fichier", "Fichier"),
+    ("type", "Type"),
 ];
 
 fn entity_label(entity: &str) -> &str {
@@ -89,7 +91,7 @@ fn in_words(field: &str, value: &Value, names: &HashMap<String, String>) -> Stri
                 return name.clone();
             }
             match chrono::DateTime::parse_from_rfc3339(s) {
-                Ok(at) => at.format("%d/%m/%Y à %H:%M").to_string(),
+                Ok(at) => histologe_core::time::date_time_fr(at.to_utc()),
                 Err(_) => s.clone(),
             }
         }
@@ -134,22 +136,26 @@ pub fn timeline(lines: &[HistoryLine], names: &HashMap<String, String>) -> Vec<H
                     })
                     .collect(),
                 // A creation or deletion shows who it concerns.
-                (_, Value::Object(fields)) => ["partner_id", "status"]
-                    .iter()
-                    .filter_map(|f| fields.get(*f).map(|v| (f, v)))
-                    .map(|(f, v)| {
-                        let label = if *f == "partner_id" {
-                            "Partenaire".to_string()
-                        } else {
-                            field_label(f)
-                        };
-                        (label, String::new(), in_words(f, v, names))
-                    })
-                    .collect(),
+                (_, Value::Object(fields)) => if e.entity_name == "File" {
+                    &["fichier", "type"][..]
+                } else {
+                    &["partner_id", "status"][..]
+                }
+                .iter()
+                .filter_map(|f| fields.get(*f).map(|v| (f, v)))
+                .map(|(f, v)| {
+                    let label = if *f == "partner_id" {
+                        "Partenaire".to_string()
+                    } else {
+                        field_label(f)
+                    };
+                    (label, String::new(), in_words(f, v, names))
+                })
+                .collect(),
                 _ => Vec::new(),
             };
             HistoryItem {
-                date: e.created_at.format("%d/%m/%Y à %H:%M").to_string(),
+                date: histologe_core::time::date_time_fr(e.created_at),
                 author: line.author.as_ref().map_or_else(
                     || "Signal Logement (automatique)".to_string(),
                     |u| format!("{} {}", u.prenom, u.nom),

@@ -89,7 +89,7 @@ pub async fn panel(state: &WebState, actor: &Actor, case: &Case) -> Result<Panel
             id: s.id.to_string(),
             reference: s.displayed_reference(),
             status: s.status.label(),
-            date: s.created_at.format("%d/%m/%Y").to_string(),
+            date: histologe_core::time::date_fr(s.created_at),
         })
         .collect();
     let history = if can(actor, Action::ViewHistory, Resource::Signalement(case)).is_ok() {

@@ -119,11 +119,7 @@ async fn list(
         .iter()
         .map(|line| Row {
             id: line.notification.id.to_string(),
-            date: line
-                .notification
-                .created_at
-                .format("%d/%m/%Y à %H:%M")
-                .to_string(),
+            date: histologe_core::time::date_time_fr(line.notification.created_at),
             kind: line.notification.notification_type.label(),
             unseen: !line.notification.is_seen,
             case: line

@@ -98,11 +98,12 @@ pub async fn section(state: &WebState, actor: &Actor, case: &Case, now: DateTime
         };
         let editable = v.status == InterventionStatus::Planned
             && can(actor, Action::EditVisite, Resource::Intervention(case, v)).is_ok();
+        let (day, time) = histologe_core::time::form_day_and_time(v.scheduled_at);
         list.push(VisitView {
             id: v.id.to_string(),
-            date: v.scheduled_at.format("%d/%m/%Y à %H:%M").to_string(),
-            day: v.scheduled_at.format("%Y-%m-%d").to_string(),
-            time: v.scheduled_at.format("%H:%M").to_string(),
+            date: histologe_core::time::date_time_fr(v.scheduled_at),
+            day,
+            time,
             operator,
             status: status_label(v, now),
             comment: v.comment_before_visite.clone().unwrap_or_default(),
@@ -267,7 +268,8 @@ fn get<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .map_or("", |(_, v)| v.trim())
 }
 
-/// The date and time typed, as the moment of the visit.
+/// The date and time typed (in French legal time), as the moment of the
+/// visit.
 fn when(pairs: &[(String, String)]) -> Result<DateTime<Utc>, AppError> {
     let day = NaiveDate::parse_from_str(get(pairs, "date"), "%Y-%m-%d").map_err(|_| {
         AppError::from(DomainError::invalid(
@@ -281,7 +283,12 @@ fn when(pairs: &[(String, String)]) -> Result<DateTime<Utc>, AppError> {
             "Indiquez l'heure de la visite (hh:mm).",
         ))
     })?;
-    Ok(day.and_time(time).and_utc())
+    histologe_core::time::from_local(day, time).ok_or_else(|| {
+        AppError::from(DomainError::invalid(
+            "heure",
+            "Cette heure n'existe pas ce jour-là (passage à l'heure d'été) : choisissez-en une autre.",
+        ))
+    })
 }
 
 fn presence(value: &str) -> Option<bool> {
