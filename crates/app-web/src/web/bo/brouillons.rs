@@ -7,12 +7,11 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use histologe_application::{AppError, StagedPhoto};
+use histologe_application::AppError;
 use histologe_core::enums::DraftStatus;
-use histologe_core::form::{Screen, ScreenKind};
+use histologe_core::form::{Answers, Screen};
 use histologe_core::ids::DraftId;
 use histologe_core::model::SignalementDraft;
 use histologe_core::validation::{FieldError, ValidationErrors};
@@ -24,10 +23,7 @@ use super::session::Staff;
 use crate::web::WebState;
 use crate::web::errors::{WebError, render};
 use crate::web::signalement::view::StepView;
-use crate::web::signalement::{
-    Intent, address, current_or_first, draft_review_slug, read_step, stage_photos, today,
-    visible_screen,
-};
+use crate::web::signalement::{current_or_first, flow};
 
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -219,46 +215,15 @@ struct StepPage<'a> {
     step: StepView<'a>,
 }
 
-fn step_page<'a>(
-    state: &'a WebState,
-    actor: &'a Actor,
-    draft: &SignalementDraft,
-    screen: &'a Screen,
-    answers: &histologe_core::form::Answers,
-    errors: &ValidationErrors,
-) -> StepPage<'a> {
-    let mut step = StepView::under(state, &draft_path(draft.id), screen, answers, errors);
-    step.submit_label = "Créer le signalement";
-    step.later_label = "Enregistrer et revenir à mes brouillons";
-    StepPage {
-        platform: &state.settings.platform_name,
-        role: role_label(actor),
-        section: "signalements",
-        step,
-    }
-}
-
 async fn show_step(
     State(state): State<WebState>,
     Staff(actor): Staff,
     Path((draft, slug)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let draft = match editable(&state, &actor, &draft).await? {
-        Ok(draft) => draft,
-        Err(elsewhere) => return Ok(elsewhere),
-    };
-    let Some(screen) = visible_screen(&state, &slug, &draft.answers) else {
-        let slug = current_or_first(&state, &draft);
-        return Ok(Redirect::to(&step_url(draft.id, &slug)).into_response());
-    };
-    Ok(render(&step_page(
-        &state,
-        &actor,
-        &draft,
-        screen,
-        &draft.answers,
-        &ValidationErrors::new(),
-    )))
+    Ok(match editable(&state, &actor, &draft).await? {
+        Ok(draft) => flow::show_step(&state, &Pro(&actor), &draft, &slug),
+        Err(elsewhere) => elsewhere,
+    })
 }
 
 async fn post_step(
@@ -267,172 +232,9 @@ async fn post_step(
     Path((draft, slug)): Path<(String, String)>,
     body: Multipart,
 ) -> Result<Response, WebError> {
-    let draft = match editable(&state, &actor, &draft).await? {
-        Ok(draft) => draft,
-        Err(elsewhere) => return Ok(elsewhere),
-    };
-    let mut answers = draft.answers.clone();
-    let Some(screen) = visible_screen(&state, &slug, &answers) else {
-        let slug = current_or_first(&state, &draft);
-        return Ok(Redirect::to(&step_url(draft.id, &slug)).into_response());
-    };
-    let (posted, intent, uploads) = read_step(body).await?;
-    state.form.merge_screen(screen, &mut answers, &posted);
-    let mut errors = ValidationErrors::new();
-    stage_photos(
-        &state,
-        Some(&actor),
-        draft.id,
-        &mut answers,
-        uploads,
-        &mut errors,
-    )
-    .await;
-    // Saved before anything is checked: what was typed is never lost.
-    let saved = state
-        .app
-        .save_pro_draft(&actor, draft.id, answers.clone(), slug.clone())
-        .await?;
-
-    match intent {
-        Intent::Previous => {
-            let back = state
-                .form
-                .previous(&slug, &answers)
-                .map_or_else(|| slug.clone(), |s| s.slug.clone());
-            return Ok(Redirect::to(&step_url(draft.id, &back)).into_response());
-        }
-        Intent::Later => {
-            return Ok(Redirect::to(&format!("{DRAFTS}?fait=enregistre")).into_response());
-        }
-        Intent::Next => {}
-    }
-
-    for (key, error) in state
-        .form
-        .validate_screen_on(screen, &answers, today(&state))
-        .iter()
-    {
-        errors.add(key, error.clone());
-    }
-    if errors.is_empty() && screen.slug == address::SCREEN {
-        match address::locate(&state, &mut answers).await? {
-            address::Located::Open => {}
-            address::Located::Invalid(field, message) => {
-                errors.add(field, FieldError::new("adresse", message));
-            }
-            // The agent sees why on the field; the draft keeps the address.
-            address::Located::Closed(message) => {
-                errors.add(
-                    "adresse_logement_adresse_detail_commune",
-                    FieldError::new("adresse", message),
-                );
-            }
-        }
-    }
-    if !errors.is_empty() {
-        let page = step_page(&state, &actor, &saved, screen, &answers, &errors);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
-    }
-    if screen.kind == ScreenKind::Review {
-        return submit(&state, &actor, &saved, &answers).await;
-    }
-    let next = state
-        .form
-        .next(&slug, &answers)
-        .map_or_else(|| slug.clone(), |s| s.slug.clone());
-    state
-        .app
-        .save_pro_draft(&actor, draft.id, answers, next.clone())
-        .await?;
-    Ok(Redirect::to(&step_url(draft.id, &next)).into_response())
-}
-
-/// The review's "Créer le signalement": every screen checked again, the
-/// answers mapped, the signalement filed as the agent's (for his partner),
-/// then the staged photos attached; the agent lands on the new case.
-async fn submit(
-    state: &WebState,
-    actor: &Actor,
-    draft: &SignalementDraft,
-    answers: &histologe_core::form::Answers,
-) -> Result<Response, WebError> {
-    if let Err((slug, errors)) = state.form.validate_all_on(answers, today(state))
-        && let Some(screen) = state.form.screen(&slug)
-    {
-        let page = step_page(state, actor, draft, screen, answers, &errors);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
-    }
-    let review = state
-        .form
-        .screen(&draft_review_slug(state, answers))
-        .cloned();
-    let review_again = |errors: ValidationErrors| -> Result<Response, WebError> {
-        let Some(review) = review.as_ref() else {
-            return Err(WebError(AppError::NotFound("Étape")));
-        };
-        let page = step_page(state, actor, draft, review, answers, &errors);
-        Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
-    };
-    let outcome = match state.form.to_new_signalement_on(answers, today(state)) {
-        Ok(outcome) => outcome,
-        Err(errors) => return review_again(errors),
-    };
-    let case = match state
-        .app
-        .submit_pro_draft(
-            actor,
-            draft.id,
-            outcome.signalement,
-            outcome.wants_injonction,
-        )
-        .await
-    {
-        Ok(case) => case,
-        Err(AppError::Domain(DomainError::Invalid { field, message })) => {
-            let mut errors = ValidationErrors::new();
-            errors.add(field, FieldError::new("signalement", message));
-            return review_again(errors);
-        }
-        // The address is in a territory where the agent has no partner.
-        Err(e @ AppError::Domain(DomainError::Refused(_))) => {
-            let mut errors = ValidationErrors::new();
-            errors.add(
-                "adresse",
-                FieldError::new(
-                    "territoire",
-                    "Ce logement est dans un territoire où votre partenaire n'intervient pas : vous ne pouvez pas y créer de signalement.",
-                ),
-            );
-            tracing::info!(error = %e, "pro form refused for the territory");
-            return review_again(errors);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let photos: Vec<StagedPhoto> = answers
-        .values(crate::web::signalement::STAGED_PHOTOS)
-        .iter()
-        .filter_map(|v| StagedPhoto::from_answer(v))
-        .collect();
-    match state
-        .app
-        .attach_pro_staged_photos(actor, draft.id, &photos)
-        .await
-    {
-        Ok(failed) => {
-            for (photo, e) in failed {
-                tracing::warn!(error = %e, file = %photo.file_name, "staged photo not attached");
-            }
-        }
-        Err(e) => tracing::warn!(error = %e, "staged photos not attached"),
-    }
-    // An agent whose partner is not (yet) affected may not open the case:
-    // he is told its reference instead.
-    let id = case.signalement.id;
-    if state.app.view_case(actor, id).await.is_ok() {
-        Ok(Redirect::to(&format!("/bo/signalements/{id}?fait=cree")).into_response())
-    } else {
-        Ok(Redirect::to(&format!("{DRAFTS}?envoye={}", draft.id)).into_response())
+    match editable(&state, &actor, &draft).await? {
+        Ok(draft) => flow::post_step(&state, &Pro(&actor), draft, &slug, body).await,
+        Err(elsewhere) => Ok(elsewhere),
     }
 }
 
@@ -444,24 +246,137 @@ async fn preview(
     Path((draft, slug)): Path<(String, String)>,
     body: Multipart,
 ) -> Result<Response, WebError> {
-    let draft = match editable(&state, &actor, &draft).await? {
-        Ok(draft) => draft,
-        Err(elsewhere) => return Ok(elsewhere),
-    };
-    let mut answers = draft.answers.clone();
-    let Some(screen) = state.form.screen(&slug) else {
-        return Err(WebError(AppError::NotFound("Étape")));
-    };
-    let (posted, _, _) = read_step(body).await?;
-    state.form.merge_screen(screen, &mut answers, &posted);
-    Ok(render(&step_page(
-        &state,
-        &actor,
-        &draft,
-        screen,
-        &answers,
-        &ValidationErrors::new(),
-    )))
+    match editable(&state, &actor, &draft).await? {
+        Ok(draft) => flow::preview(&state, &Pro(&actor), &draft, &slug, body).await,
+        Err(elsewhere) => Ok(elsewhere),
+    }
+}
+
+/// The professional drafts of an agent: his own, in the back-office
+/// layout, kept in his list; filed for his partner.
+struct Pro<'a>(&'a Actor);
+
+impl flow::DraftFlow for Pro<'_> {
+    fn draft_path(&self, id: DraftId) -> String {
+        draft_path(id)
+    }
+
+    fn agent(&self) -> Option<&Actor> {
+        Some(self.0)
+    }
+
+    async fn save(
+        &self,
+        state: &WebState,
+        draft: &SignalementDraft,
+        answers: &Answers,
+        step: &str,
+    ) -> Result<SignalementDraft, AppError> {
+        state
+            .app
+            .save_pro_draft(self.0, draft.id, answers.clone(), step.to_string())
+            .await
+    }
+
+    fn page(
+        &self,
+        state: &WebState,
+        draft: &SignalementDraft,
+        screen: &Screen,
+        answers: &Answers,
+        errors: &ValidationErrors,
+    ) -> Response {
+        let mut step = StepView::under(state, &draft_path(draft.id), screen, answers, errors);
+        step.submit_label = "Créer le signalement";
+        step.later_label = "Enregistrer et revenir à mes brouillons";
+        render(&StepPage {
+            platform: &state.settings.platform_name,
+            role: role_label(self.0),
+            section: "signalements",
+            step,
+        })
+    }
+
+    async fn later(
+        &self,
+        _state: &WebState,
+        _saved: &SignalementDraft,
+    ) -> Result<Response, WebError> {
+        Ok(Redirect::to(&format!("{DRAFTS}?fait=enregistre")).into_response())
+    }
+
+    /// The agent sees why on the field; the draft keeps the address.
+    fn closed(
+        &self,
+        _state: &WebState,
+        _draft: &SignalementDraft,
+        _slug: &str,
+        message: String,
+        errors: &mut ValidationErrors,
+    ) -> Option<Response> {
+        errors.add(
+            "adresse_logement_adresse_detail_commune",
+            FieldError::new("adresse", message),
+        );
+        None
+    }
+
+    /// Filed as the agent's (for his partner), then the staged photos
+    /// attached; he lands on the new case when he may see it, else on his
+    /// list, told its reference (it awaits the territory's admins, and an
+    /// agent sees only the cases affected to his partner).
+    async fn file(
+        &self,
+        state: &WebState,
+        draft: &SignalementDraft,
+        outcome: histologe_core::form::FormOutcome,
+    ) -> Result<Result<Response, ValidationErrors>, WebError> {
+        let actor = self.0;
+        let case = match state
+            .app
+            .submit_pro_draft(
+                actor,
+                draft.id,
+                outcome.signalement,
+                outcome.wants_injonction,
+            )
+            .await
+        {
+            Ok(case) => case,
+            // The address is in a territory where his partner is not.
+            Err(AppError::Domain(DomainError::Refused(_))) => {
+                let mut errors = ValidationErrors::new();
+                errors.add(
+                    "adresse",
+                    FieldError::new(
+                        "territoire",
+                        "Ce logement est dans un territoire où votre partenaire n'intervient pas : vous ne pouvez pas y créer de signalement.",
+                    ),
+                );
+                return Ok(Err(errors));
+            }
+            Err(e) => return flow::correctable(e).map(Err),
+        };
+        let photos = flow::staged_photos(&draft.answers);
+        match state
+            .app
+            .attach_pro_staged_photos(actor, draft.id, &photos)
+            .await
+        {
+            Ok(failed) => {
+                for (photo, e) in failed {
+                    tracing::warn!(error = %e, file = %photo.file_name, "staged photo not attached");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "staged photos not attached"),
+        }
+        let id = case.signalement.id;
+        Ok(Ok(if state.app.view_case(actor, id).await.is_ok() {
+            Redirect::to(&format!("/bo/signalements/{id}?fait=cree")).into_response()
+        } else {
+            Redirect::to(&format!("{DRAFTS}?envoye={}", draft.id)).into_response()
+        }))
+    }
 }
 
 async fn discard(

@@ -5,6 +5,7 @@
 //! so conditions are evaluated in one place only.
 
 pub(crate) mod address;
+pub(crate) mod flow;
 pub(crate) mod view;
 
 use axum::Router;
@@ -12,7 +13,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use histologe_application::{AppError, StagedPhoto};
+use histologe_application::AppError;
 use histologe_core::enums::DraftStatus;
 use histologe_core::form::{Answers, Screen, ScreenKind};
 use histologe_core::ids::DraftId;
@@ -179,21 +180,10 @@ async fn show_step(
     State(state): State<WebState>,
     Path((draft, slug)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let draft = match editable(&state, &draft).await? {
-        Ok(draft) => draft,
-        Err(elsewhere) => return Ok(elsewhere),
-    };
-    let Some(screen) = visible_screen(&state, &slug, &draft.answers) else {
-        let slug = current_or_first(&state, &draft);
-        return Ok(Redirect::to(&step_url(draft.id, &slug)).into_response());
-    };
-    Ok(render(&StepPage::new(
-        &state,
-        &draft,
-        screen,
-        &draft.answers,
-        &ValidationErrors::new(),
-    )))
+    Ok(match editable(&state, &draft).await? {
+        Ok(draft) => flow::show_step(&state, &Public, &draft, &slug),
+        Err(elsewhere) => elsewhere,
+    })
 }
 
 /// What the buttons of a step ask for.
@@ -240,77 +230,113 @@ async fn post_step(
     Path((draft, slug)): Path<(String, String)>,
     body: Multipart,
 ) -> Result<Response, WebError> {
-    let draft = match editable(&state, &draft).await? {
-        Ok(draft) => draft,
-        Err(elsewhere) => return Ok(elsewhere),
-    };
-    let mut answers = draft.answers.clone();
-    let Some(screen) = visible_screen(&state, &slug, &answers) else {
-        let slug = current_or_first(&state, &draft);
-        return Ok(Redirect::to(&step_url(draft.id, &slug)).into_response());
-    };
-    let (posted, intent, uploads) = read_step(body).await?;
-    state.form.merge_screen(screen, &mut answers, &posted);
-    let mut errors = ValidationErrors::new();
-    stage_photos(&state, None, draft.id, &mut answers, uploads, &mut errors).await;
+    match editable(&state, &draft).await? {
+        Ok(draft) => flow::post_step(&state, &Public, draft, &slug, body).await,
+        Err(elsewhere) => Ok(elsewhere),
+    }
+}
 
-    // Saved before anything is checked: what was typed is never lost.
-    let email = declarant_email(&answers);
-    let saved = state
-        .app
-        .save_draft(Some(draft.id), answers.clone(), slug.clone(), email.clone())
-        .await?;
+/// The public form's drafts: anyone holding the draft's id (its secret
+/// link), a resume link e-mailed on "Finir plus tard", the confirmation
+/// page once sent.
+struct Public;
 
-    match intent {
-        Intent::Previous => {
-            let back = state
-                .form
-                .previous(&slug, &answers)
-                .map_or_else(|| slug.clone(), |s| s.slug.clone());
-            return Ok(Redirect::to(&step_url(draft.id, &back)).into_response());
+impl flow::DraftFlow for Public {
+    fn draft_path(&self, id: DraftId) -> String {
+        format!("/signalement/brouillon/{id}")
+    }
+
+    fn agent(&self) -> Option<&Actor> {
+        None
+    }
+
+    async fn save(
+        &self,
+        state: &WebState,
+        draft: &SignalementDraft,
+        answers: &Answers,
+        step: &str,
+    ) -> Result<SignalementDraft, AppError> {
+        state
+            .app
+            .save_draft(
+                Some(draft.id),
+                answers.clone(),
+                step.to_string(),
+                declarant_email(answers),
+            )
+            .await
+    }
+
+    fn page(
+        &self,
+        state: &WebState,
+        draft: &SignalementDraft,
+        screen: &Screen,
+        answers: &Answers,
+        errors: &ValidationErrors,
+    ) -> Response {
+        render(&StepPage::new(state, draft, screen, answers, errors))
+    }
+
+    async fn later(
+        &self,
+        state: &WebState,
+        saved: &SignalementDraft,
+    ) -> Result<Response, WebError> {
+        later(state, saved).await
+    }
+
+    fn closed(
+        &self,
+        state: &WebState,
+        draft: &SignalementDraft,
+        slug: &str,
+        message: String,
+        _errors: &mut ValidationErrors,
+    ) -> Option<Response> {
+        Some(render(&ClosedTerritoryPage {
+            platform: &state.settings.platform_name,
+            message: &message,
+            back: step_url(draft.id, slug),
+        }))
+    }
+
+    /// Sent with the draft marked sent in the same transaction, then the
+    /// staged photos attached.
+    async fn file(
+        &self,
+        state: &WebState,
+        draft: &SignalementDraft,
+        outcome: histologe_core::form::FormOutcome,
+    ) -> Result<Result<Response, ValidationErrors>, WebError> {
+        if let Err(e) = state
+            .app
+            .submit_draft(
+                &Actor::Anonymous,
+                draft.id,
+                outcome.signalement,
+                outcome.wants_injonction,
+            )
+            .await
+        {
+            return flow::correctable(e).map(Err);
         }
-        Intent::Later => return later(&state, &saved).await,
-        Intent::Next => {}
-    }
-
-    for (key, error) in state
-        .form
-        .validate_screen_on(screen, &answers, today(&state))
-        .iter()
-    {
-        errors.add(key, error.clone());
-    }
-    if errors.is_empty() && screen.slug == address::SCREEN {
-        match address::locate(&state, &mut answers).await? {
-            address::Located::Open => {}
-            address::Located::Invalid(field, message) => {
-                errors.add(field, FieldError::new("adresse", message))
+        let photos = flow::staged_photos(&draft.answers);
+        match state.app.attach_staged_photos(draft.id, &photos).await {
+            Ok(failed) => {
+                for (photo, e) in failed {
+                    tracing::warn!(error = %e, file = %photo.file_name, "staged photo not attached");
+                }
             }
-            address::Located::Closed(message) => {
-                return Ok(render(&ClosedTerritoryPage {
-                    platform: &state.settings.platform_name,
-                    message: &message,
-                    back: step_url(draft.id, &slug),
-                }));
-            }
+            Err(e) => tracing::warn!(error = %e, "staged photos not attached"),
         }
+        Ok(Ok(Redirect::to(&format!(
+            "/signalement/brouillon/{}/confirmation",
+            draft.id
+        ))
+        .into_response()))
     }
-    if !errors.is_empty() {
-        let page = StepPage::new(&state, &saved, screen, &answers, &errors);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
-    }
-    if screen.kind == ScreenKind::Review {
-        return submit(&state, &saved, &answers).await;
-    }
-    let next = state
-        .form
-        .next(&slug, &answers)
-        .map_or_else(|| slug.clone(), |s| s.slug.clone());
-    state
-        .app
-        .save_draft(Some(draft.id), answers, next.clone(), None)
-        .await?;
-    Ok(Redirect::to(&step_url(draft.id, &next)).into_response())
 }
 
 /// Keeps the chosen photos with the draft (of the public form, or of
@@ -389,62 +415,6 @@ async fn later(state: &WebState, draft: &SignalementDraft) -> Result<Response, W
     }))
 }
 
-/// The review step's "Envoyer": every screen checked again, the answers
-/// mapped to the domain, the signalement filed with the draft marked sent
-/// in the same transaction, then the staged photos attached.
-async fn submit(
-    state: &WebState,
-    draft: &SignalementDraft,
-    answers: &Answers,
-) -> Result<Response, WebError> {
-    if let Err((slug, errors)) = state.form.validate_all_on(answers, today(state))
-        && let Some(screen) = state.form.screen(&slug)
-    {
-        let page = StepPage::new(state, draft, screen, answers, &errors);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
-    }
-    let review = state
-        .form
-        .screen(&draft_review_slug(state, answers))
-        .cloned();
-    let outcome = match state.form.to_new_signalement_on(answers, today(state)) {
-        Ok(outcome) => outcome,
-        Err(errors) => return review_again(state, draft, answers, review.as_ref(), errors),
-    };
-    match state
-        .app
-        .submit_draft(
-            &Actor::Anonymous,
-            draft.id,
-            outcome.signalement,
-            outcome.wants_injonction,
-        )
-        .await
-    {
-        Ok(_) => {}
-        Err(AppError::Domain(DomainError::Invalid { field, message })) => {
-            let mut errors = ValidationErrors::new();
-            errors.add(field, FieldError::new("signalement", message));
-            return review_again(state, draft, answers, review.as_ref(), errors);
-        }
-        Err(e) => return Err(e.into()),
-    }
-    let photos: Vec<StagedPhoto> = answers
-        .values(STAGED_PHOTOS)
-        .iter()
-        .filter_map(|v| StagedPhoto::from_answer(v))
-        .collect();
-    match state.app.attach_staged_photos(draft.id, &photos).await {
-        Ok(failed) => {
-            for (photo, e) in failed {
-                tracing::warn!(error = %e, file = %photo.file_name, "staged photo not attached");
-            }
-        }
-        Err(e) => tracing::warn!(error = %e, "staged photos not attached"),
-    }
-    Ok(Redirect::to(&format!("/signalement/brouillon/{}/confirmation", draft.id)).into_response())
-}
-
 pub(crate) fn draft_review_slug(state: &WebState, answers: &Answers) -> String {
     state
         .form
@@ -454,20 +424,6 @@ pub(crate) fn draft_review_slug(state: &WebState, answers: &Answers) -> String {
         .map_or_else(String::new, |s| s.slug.clone())
 }
 
-fn review_again(
-    state: &WebState,
-    draft: &SignalementDraft,
-    answers: &Answers,
-    review: Option<&Screen>,
-    errors: ValidationErrors,
-) -> Result<Response, WebError> {
-    let Some(review) = review else {
-        return Err(WebError(AppError::NotFound("Étape")));
-    };
-    let page = StepPage::new(state, draft, review, answers, &errors);
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
-}
-
 /// htmx: the questions of the step as they would be with the answers
 /// being typed, without saving nor validating.
 async fn preview(
@@ -475,23 +431,10 @@ async fn preview(
     Path((draft, slug)): Path<(String, String)>,
     body: Multipart,
 ) -> Result<Response, WebError> {
-    let draft = match editable(&state, &draft).await? {
-        Ok(draft) => draft,
-        Err(elsewhere) => return Ok(elsewhere),
-    };
-    let mut answers = draft.answers.clone();
-    let Some(screen) = state.form.screen(&slug) else {
-        return Err(WebError(AppError::NotFound("Étape")));
-    };
-    let (posted, _, _) = read_step(body).await?;
-    state.form.merge_screen(screen, &mut answers, &posted);
-    Ok(render(&StepPage::new(
-        &state,
-        &draft,
-        screen,
-        &answers,
-        &ValidationErrors::new(),
-    )))
+    match editable(&state, &draft).await? {
+        Ok(draft) => flow::preview(&state, &Public, &draft, &slug, body).await,
+        Err(elsewhere) => Ok(elsewhere),
+    }
 }
 
 async fn confirmation(
