@@ -5,9 +5,6 @@ mod support;
 
 use axum::http::StatusCode;
 use support::Site;
-// The support's re-exports serve other route tests.
-#[allow(unused_imports)]
-use support::{complete, payload_answers};
 
 const EMAIL: &str = "admin-demo@signal-logement.test";
 const PASSWORD: &str = "Histologe-demo-2026";
@@ -81,13 +78,7 @@ async fn a_good_login_sets_a_protected_cookie_and_goes_to_the_back_office() {
 #[tokio::test]
 async fn a_wrong_password_says_identifiants_incorrects_and_keeps_the_email() {
     let site = site().await;
-    let wrong = site
-        .post_form(
-            "/connexion",
-            &[("email", EMAIL), ("password", "Mauvais-1234!")],
-            None,
-        )
-        .await;
+    let wrong = site.post_login(EMAIL, "Mauvais-1234!").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert!(
         wrong.text().contains("Identifiants incorrects"),
@@ -119,22 +110,10 @@ async fn a_wrong_password_says_identifiants_incorrects_and_keeps_the_email() {
 async fn the_sixth_failure_is_refused_with_429() {
     let site = site().await;
     for _ in 0..5 {
-        let reply = site
-            .post_form(
-                "/connexion",
-                &[("email", EMAIL), ("password", "Mauvais-1234!")],
-                None,
-            )
-            .await;
+        let reply = site.post_login(EMAIL, "Mauvais-1234!").await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     }
-    let blocked = site
-        .post_form(
-            "/connexion",
-            &[("email", EMAIL), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let blocked = site.post_login(EMAIL, PASSWORD).await;
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(
         blocked.text().contains("Trop de tentatives"),
@@ -210,22 +189,6 @@ fn set_cookie(reply: &support::Reply, name: &str) -> Option<String> {
         .next()
 }
 
-/// Runs the queued jobs; the e-mails sent (forgotten afterwards).
-async fn mails(site: &Site) -> Vec<histologe_ports::OutgoingEmail> {
-    site.runner.drain().await.expect("jobs run");
-    let sent = site.adapters.mailer.sent();
-    site.adapters.mailer.clear();
-    sent
-}
-
-/// The path of the password link in the e-mail.
-fn link_path(mail: &histologe_ports::OutgoingEmail) -> String {
-    let prefix = format!("{}/nouveau-mot-de-passe/", support::BASE_URL);
-    let (_, rest) = mail.text.split_once(&prefix).expect("a password link");
-    let token: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
-    format!("/nouveau-mot-de-passe/{token}")
-}
-
 #[tokio::test]
 async fn the_login_page_links_to_the_lost_password_page() {
     let site = site().await;
@@ -268,10 +231,10 @@ async fn a_user_following_the_e_mailed_link_sets_a_new_password_and_logs_in_with
     let sent_page = site.get("/mot-de-passe-perdu?envoye=1").await;
     assert!(sent_page.text().contains("Si un compte correspond"));
 
-    let sent = mails(&site).await;
+    let sent = site.mails().await;
     assert_eq!(sent.len(), 1, "only the existing account gets an e-mail");
     assert_eq!(sent[0].to, vec![EMAIL.to_string()]);
-    let link = link_path(&sent[0]);
+    let link = support::password_link(&sent[0]);
 
     let page = site.get(&link).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -312,13 +275,7 @@ async fn a_user_following_the_e_mailed_link_sets_a_new_password_and_logs_in_with
     // The old session is gone; the new password opens a new one.
     let old = site.get_with("/bo", Some(&old_session)).await;
     assert_eq!(old.location(), "/connexion?suite=/bo");
-    let refused = site
-        .post_form(
-            "/connexion",
-            &[("email", EMAIL), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let refused = site.post_login(EMAIL, PASSWORD).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     let cookie = site.login(EMAIL, "Nouveau-Chemin-42").await;
     assert_eq!(
@@ -362,7 +319,7 @@ async fn the_activation_page_asks_a_new_link_without_revealing_accounts() {
         assert_eq!(reply.location(), "/activation?envoye=1");
     }
     // The account is active already: no activation e-mail.
-    assert!(mails(&site).await.is_empty());
+    assert!(site.mails().await.is_empty());
     for _ in 0..2 {
         site.post_form("/activation", &[("email", EMAIL)], None)
             .await;
@@ -408,7 +365,7 @@ async fn a_super_admin_needs_the_e_mailed_code_to_open_a_session() {
     assert!(page.body.contains("autocomplete=\"one-time-code\""));
     assert!(page.body.contains("action=\"/connexion/code/renvoyer\""));
 
-    let sent = mails(&site).await;
+    let sent = site.mails().await;
     assert_eq!(sent.len(), 1);
     let code = sent[0]
         .subject
@@ -453,15 +410,9 @@ async fn a_super_admin_needs_the_e_mailed_code_to_open_a_session() {
 #[tokio::test]
 async fn five_wrong_codes_send_the_super_admin_back_to_the_password() {
     let site = site_with_2fa().await;
-    let reply = site
-        .post_form(
-            "/connexion",
-            &[("email", EMAIL), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let reply = site.post_login(EMAIL, PASSWORD).await;
     let pending = set_cookie(&reply, "histologe_connexion").expect("pending cookie");
-    let code = mails(&site).await[0]
+    let code = site.mails().await[0]
         .subject
         .rsplit(' ')
         .next()

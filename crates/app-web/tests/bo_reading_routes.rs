@@ -5,98 +5,50 @@
 
 mod support;
 
+use std::ops::Deref;
+
 use axum::http::StatusCode;
-use histologe_core::Actor;
-use histologe_core::enums::{PartnerType, Role, SignalementStatus};
+use histologe_core::enums::SignalementStatus;
 use histologe_core::ids::SignalementId;
-use histologe_core::model::{Case, User};
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::UserRepository;
-use support::{LOCATAIRE_JSON, Reply, Site};
+use support::Reply;
+use support::world::BoWorld;
 
-const PASSWORD: &str = "Histologe-lecture-2026";
-
+/// The back-office world, its RT of the 13 renamed Rémi Territoire, and
+/// two cases at the same address.
 struct World {
-    site: Site,
-    rt: Actor,
-    rt_user: User,
-    agent_user: User,
+    bo: BoWorld,
     /// 13, affected to the agent's SCHS, accepted by the agent.
     a: SignalementId,
     /// 13, same address as A, affected to the CAF only.
     c: SignalementId,
-    rt_cookie: String,
-    agent_cookie: String,
+}
+
+impl Deref for World {
+    type Target = BoWorld;
+    fn deref(&self) -> &BoWorld {
+        &self.bo
+    }
 }
 
 async fn world() -> World {
-    let site = Site::new().await;
-    let schs = site
-        .partner(
-            "13",
-            "SCHS de Marseille",
-            PartnerType::CommuneSchs,
-            &["13202"],
-        )
-        .await;
-    let ars = site.partner("13", "ARS 13", PartnerType::Ars, &[]).await;
-    let caf = site.partner("13", "CAF 13", PartnerType::CafMsa, &[]).await;
-    let (mut rt_user, _) = site
-        .staff_member(
-            "rt13@histologe.test",
-            PASSWORD,
-            Role::TerritoryAdmin,
-            Some(&ars),
-            false,
-        )
-        .await;
+    let bo = BoWorld::new().await;
     // A name of his own, to recognise him in the history.
-    rt_user.prenom = "Rémi".into();
-    rt_user.nom = "Territoire".into();
-    UserRepository::update(&site.adapters.store, &rt_user)
+    let mut rt = bo.rt13.user.clone();
+    rt.prenom = "Rémi".into();
+    rt.nom = "Territoire".into();
+    UserRepository::update(&bo.site.adapters.store, &rt)
         .await
         .expect("RT renamed");
-    let rt = Actor::from_user(&rt_user).expect("an active RT");
-    let (agent_user, agent) = site
-        .staff_member(
-            "agent13@histologe.test",
-            PASSWORD,
-            Role::Agent,
-            Some(&schs),
-            false,
-        )
-        .await;
-    let mut answers = support::payload_answers(LOCATAIRE_JSON);
-    support::complete(&mut answers, site.app().ports().clock.now().date_naive());
-    let (_, a) = site.file_through_a_draft(&answers).await;
-    let (_, c) = site.file_through_a_draft(&answers).await;
-    let (a, c): (Case, Case) = (a, c);
-    let app = site.app();
-    for (case, partner) in [(&a, &schs), (&c, &caf)] {
-        let id = case.signalement.id;
-        app.validate_signalement(&rt, id, Vec::new())
-            .await
-            .expect("validated");
-        app.affect_partners(&rt, id, &[partner.id])
-            .await
-            .expect("affected");
-    }
-    let case = app.view_case(&rt, a.signalement.id).await.expect("A");
-    let affectation = case.affectation_of(schs.id).expect("SCHS affected").id;
-    app.accept_affectation(&agent, a.signalement.id, affectation, Vec::new())
-        .await
-        .expect("accepted");
-    let rt_cookie = site.login("rt13@histologe.test", PASSWORD).await;
-    let agent_cookie = site.login("agent13@histologe.test", PASSWORD).await;
+    let answers = bo.site.locataire_answers();
+    let a = bo.affected_case(&answers, &[&bo.schs13]).await;
+    let c = bo.affected_case(&answers, &[&bo.caf13]).await;
+    bo.accept(&bo.agent13, &a, &bo.schs13).await;
     World {
-        rt,
-        rt_user,
-        agent_user,
         a: a.signalement.id,
         c: c.signalement.id,
-        rt_cookie,
-        agent_cookie,
-        site,
+        bo,
     }
 }
 
@@ -129,7 +81,7 @@ fn section(text: &str, title: &str) -> String {
 #[tokio::test]
 async fn the_rt_reads_the_validation_in_the_history_and_an_agent_reads_no_history() {
     let w = world().await;
-    let page = w.get(&w.case_page(w.a), &w.rt_cookie).await.text();
+    let page = w.get(&w.case_page(w.a), &w.rt13.cookie).await.text();
     let history = section(&page, "Historique des modifications");
     assert!(
         history.contains("Modification du signalement") && history.contains("par Rémi Territoire"),
@@ -143,7 +95,7 @@ async fn the_rt_reads_the_validation_in_the_history_and_an_agent_reads_no_histor
     assert!(history.contains(&change), "{history}");
     assert!(history.contains("Date de validation"), "{history}");
 
-    let agent_page = w.get(&w.case_page(w.a), &w.agent_cookie).await.text();
+    let agent_page = w.get(&w.case_page(w.a), &w.agent13.cookie).await.text();
     assert!(
         !agent_page.contains("Historique des modifications"),
         "an agent is not shown the audit log"
@@ -154,7 +106,7 @@ async fn the_rt_reads_the_validation_in_the_history_and_an_agent_reads_no_histor
 async fn the_same_address_list_shows_c_to_the_rt_but_not_to_an_agent_who_cannot_see_it() {
     let w = world().await;
     let link = format!("href=\"/bo/signalements/{}\"", w.c);
-    let page = w.get(&w.case_page(w.a), &w.rt_cookie).await.text();
+    let page = w.get(&w.case_page(w.a), &w.rt13.cookie).await.text();
     let same = section(&page, "Autres signalements à la même adresse");
     assert!(same.contains(&link), "the RT sees C:\n{same}");
     assert!(
@@ -162,7 +114,7 @@ async fn the_same_address_list_shows_c_to_the_rt_but_not_to_an_agent_who_cannot_
         "never the case itself"
     );
 
-    let agent_page = w.get(&w.case_page(w.a), &w.agent_cookie).await.text();
+    let agent_page = w.get(&w.case_page(w.a), &w.agent13.cookie).await.text();
     let agent_same = section(&agent_page, "Autres signalements à la même adresse");
     assert!(!agent_page.contains(&link), "C is not the agent's");
     assert!(
@@ -178,32 +130,32 @@ async fn a_tag_added_by_the_rt_appears_on_the_view_for_everyone_and_can_be_remov
         .post(
             "/bo/etiquettes",
             &[("territoire", "13"), ("label", "  Péril   imminent ")],
-            &w.rt_cookie,
+            &w.rt13.cookie,
         )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
-    let admin = w.get(&created.location(), &w.rt_cookie).await.text();
+    let admin = w.get(&created.location(), &w.rt13.cookie).await.text();
     assert!(admin.contains("L'étiquette est créée."), "{admin}");
     assert!(admin.contains("Péril imminent"), "the label is tidied");
     let tags = w
         .site
         .app()
-        .territory_tags(&w.rt, &TerritoryCode::parse("13").expect("13"))
+        .territory_tags(&w.rt13.actor, &TerritoryCode::parse("13").expect("13"))
         .await
         .expect("tags");
     let tag = tags.first().expect("the new tag");
 
-    let before = w.get(&w.case_page(w.a), &w.rt_cookie).await.text();
+    let before = w.get(&w.case_page(w.a), &w.rt13.cookie).await.text();
     assert!(section(&before, "Étiquettes").contains("Aucune étiquette."));
     let added = w
         .post(
             &format!("/bo/signalements/{}/etiquettes", w.a),
             &[("etiquette", &tag.id.to_string())],
-            &w.rt_cookie,
+            &w.rt13.cookie,
         )
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
-    let page = w.get(&added.location(), &w.rt_cookie).await.text();
+    let page = w.get(&added.location(), &w.rt13.cookie).await.text();
     assert!(page.contains("L'étiquette est ajoutée au signalement."));
     assert!(section(&page, "Étiquettes").contains("Péril imminent"));
     assert!(
@@ -213,7 +165,7 @@ async fn a_tag_added_by_the_rt_appears_on_the_view_for_everyone_and_can_be_remov
     );
 
     // The agent reads it, and may not change it.
-    let agent_page = w.get(&w.case_page(w.a), &w.agent_cookie).await.text();
+    let agent_page = w.get(&w.case_page(w.a), &w.agent13.cookie).await.text();
     let agent_tags = section(&agent_page, "Étiquettes");
     assert!(agent_tags.contains("Péril imminent"), "{agent_tags}");
     assert!(!agent_tags.contains("Retirer"), "{agent_tags}");
@@ -221,7 +173,7 @@ async fn a_tag_added_by_the_rt_appears_on_the_view_for_everyone_and_can_be_remov
         .post(
             &format!("/bo/signalements/{}/etiquettes/{}/retirer", w.a, tag.id),
             &[],
-            &w.agent_cookie,
+            &w.agent13.cookie,
         )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
@@ -230,11 +182,11 @@ async fn a_tag_added_by_the_rt_appears_on_the_view_for_everyone_and_can_be_remov
         .post(
             &format!("/bo/signalements/{}/etiquettes/{}/retirer", w.a, tag.id),
             &[],
-            &w.rt_cookie,
+            &w.rt13.cookie,
         )
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
-    let page = w.get(&w.case_page(w.a), &w.rt_cookie).await.text();
+    let page = w.get(&w.case_page(w.a), &w.rt13.cookie).await.text();
     assert!(section(&page, "Étiquettes").contains("Aucune étiquette."));
 }
 
@@ -246,7 +198,7 @@ async fn the_tag_page_keeps_a_refused_label_and_deleting_frees_it() {
             .post(
                 "/bo/etiquettes",
                 &[("territoire", "13"), ("label", label)],
-                &w.rt_cookie,
+                &w.rt13.cookie,
             )
             .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
@@ -255,7 +207,7 @@ async fn the_tag_page_keeps_a_refused_label_and_deleting_frees_it() {
         .post(
             "/bo/etiquettes",
             &[("territoire", "13"), ("label", "PÉRIL")],
-            &w.rt_cookie,
+            &w.rt13.cookie,
         )
         .await;
     assert_eq!(duplicate.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -269,7 +221,7 @@ async fn the_tag_page_keeps_a_refused_label_and_deleting_frees_it() {
     let tags = w
         .site
         .app()
-        .territory_tags(&w.rt, &TerritoryCode::parse("13").expect("13"))
+        .territory_tags(&w.rt13.actor, &TerritoryCode::parse("13").expect("13"))
         .await
         .expect("tags");
     let (insalubrite, peril) = (&tags[0], &tags[1]);
@@ -278,7 +230,7 @@ async fn the_tag_page_keeps_a_refused_label_and_deleting_frees_it() {
         .post(
             &format!("/bo/etiquettes/{}/renommer", insalubrite.id),
             &[("label", "péril")],
-            &w.rt_cookie,
+            &w.rt13.cookie,
         )
         .await;
     assert_eq!(rename.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -292,7 +244,7 @@ async fn the_tag_page_keeps_a_refused_label_and_deleting_frees_it() {
         .post(
             &format!("/bo/etiquettes/{}/supprimer", peril.id),
             &[],
-            &w.rt_cookie,
+            &w.rt13.cookie,
         )
         .await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER);
@@ -300,18 +252,18 @@ async fn the_tag_page_keeps_a_refused_label_and_deleting_frees_it() {
         .post(
             &format!("/bo/etiquettes/{}/renommer", insalubrite.id),
             &[("label", "Péril")],
-            &w.rt_cookie,
+            &w.rt13.cookie,
         )
         .await;
     assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.text());
-    let page = w.get(&renamed.location(), &w.rt_cookie).await.text();
+    let page = w.get(&renamed.location(), &w.rt13.cookie).await.text();
     assert!(page.contains("L'étiquette est renommée."));
     assert!(!page.contains("Insalubrité"));
 
     // Agents have no tag page.
     let agent = w
         .site
-        .get_with("/bo/etiquettes", Some(&w.agent_cookie))
+        .get_with("/bo/etiquettes", Some(&w.agent13.cookie))
         .await;
     assert_eq!(agent.status, StatusCode::FORBIDDEN);
 }
@@ -320,32 +272,32 @@ async fn the_tag_page_keeps_a_refused_label_and_deleting_frees_it() {
 async fn following_and_leaving_a_case_the_last_follower_of_an_accepted_partner_stays() {
     let w = world().await;
     // The RT follows the case he validated; he may leave it.
-    let page = w.get(&w.case_page(w.a), &w.rt_cookie).await.text();
+    let page = w.get(&w.case_page(w.a), &w.rt13.cookie).await.text();
     assert!(page.contains("Vous suivez ce dossier"));
     let left = w
         .post(
             &format!("/bo/signalements/{}/ne-plus-suivre", w.a),
             &[],
-            &w.rt_cookie,
+            &w.rt13.cookie,
         )
         .await;
     assert_eq!(left.status, StatusCode::SEE_OTHER);
-    let page = w.get(&left.location(), &w.rt_cookie).await.text();
+    let page = w.get(&left.location(), &w.rt13.cookie).await.text();
     assert!(page.contains("Vous ne suivez plus ce dossier."));
     assert!(page.contains("Suivre le dossier"));
     let back = w
         .post(
             &format!("/bo/signalements/{}/suivre", w.a),
             &[],
-            &w.rt_cookie,
+            &w.rt13.cookie,
         )
         .await;
     assert_eq!(back.status, StatusCode::SEE_OTHER);
-    let case = w.site.app().view_case(&w.rt, w.a).await.expect("A");
-    assert!(case.subscribers.contains(&w.rt_user.id));
+    let case = w.site.app().view_case(&w.rt13.actor, w.a).await.expect("A");
+    assert!(case.subscribers.contains(&w.rt13.user.id));
 
     // The agent who accepted is his partner's only follower: no way out.
-    let agent_page = w.get(&w.case_page(w.a), &w.agent_cookie).await.text();
+    let agent_page = w.get(&w.case_page(w.a), &w.agent13.cookie).await.text();
     let following = section(&agent_page, "Suivi du dossier");
     assert!(!following.contains("Ne plus suivre"), "{following}");
     assert!(
@@ -356,12 +308,12 @@ async fn following_and_leaving_a_case_the_last_follower_of_an_accepted_partner_s
         .post(
             &format!("/bo/signalements/{}/ne-plus-suivre", w.a),
             &[],
-            &w.agent_cookie,
+            &w.agent13.cookie,
         )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    let case = w.site.app().view_case(&w.rt, w.a).await.expect("A");
-    assert!(case.subscribers.contains(&w.agent_user.id));
+    let case = w.site.app().view_case(&w.rt13.actor, w.a).await.expect("A");
+    assert!(case.subscribers.contains(&w.agent13.user.id));
 }
 
 #[tokio::test]
@@ -370,16 +322,16 @@ async fn notifications_are_listed_then_marked_read_and_the_counter_goes() {
     let unseen = w
         .site
         .app()
-        .unseen_notifications(&w.rt)
+        .unseen_notifications(&w.rt13.actor)
         .await
         .expect("count");
     assert!(unseen >= 2, "the RT was told of A and C: {unseen}");
-    let home = w.get("/bo", &w.rt_cookie).await.text();
+    let home = w.get("/bo", &w.rt13.cookie).await.text();
     assert!(
         home.contains(&format!("Notifications <span class=\"fr-badge fr-badge--sm fr-badge--info\">{unseen} non lues</span>")),
         "{home}"
     );
-    let list = w.get("/bo/notifications", &w.rt_cookie).await.text();
+    let list = w.get("/bo/notifications", &w.rt13.cookie).await.text();
     assert!(list.contains("Nouveau signalement"), "{list}");
     assert!(
         list.contains(&format!("href=\"/bo/signalements/{}\"", w.a)),
@@ -387,12 +339,12 @@ async fn notifications_are_listed_then_marked_read_and_the_counter_goes() {
     );
     assert!(list.contains("Non lue"));
 
-    let read = w.post("/bo/notifications/lues", &[], &w.rt_cookie).await;
+    let read = w.post("/bo/notifications/lues", &[], &w.rt13.cookie).await;
     assert_eq!(read.status, StatusCode::SEE_OTHER);
-    let list = w.get(&read.location(), &w.rt_cookie).await.text();
+    let list = w.get(&read.location(), &w.rt13.cookie).await.text();
     assert!(list.contains("Toutes vos notifications sont marquées comme lues."));
     assert!(!list.contains("Non lue"));
-    let home = w.get("/bo", &w.rt_cookie).await.text();
+    let home = w.get("/bo", &w.rt13.cookie).await.text();
     assert!(
         home.contains("href=\"/bo/notifications\""),
         "the link stays"
@@ -404,15 +356,15 @@ async fn notifications_are_listed_then_marked_read_and_the_counter_goes() {
 async fn another_users_notification_cannot_be_deleted() {
     let w = world().await;
     let notifications = &w.site.app().ports().notifications;
-    let mine = notifications.of_user(w.rt_user.id).await.expect("RT's");
+    let mine = notifications.of_user(w.rt13.user.id).await.expect("RT's");
     let target = mine.first().expect("a notification of the RT").id;
     let path = format!("/bo/notifications/{target}/supprimer");
-    let refused = w.post(&path, &[], &w.agent_cookie).await;
+    let refused = w.post(&path, &[], &w.agent13.cookie).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert!(refused.text().contains("Page introuvable"));
     assert_eq!(
         notifications
-            .of_user(w.rt_user.id)
+            .of_user(w.rt13.user.id)
             .await
             .expect("RT's")
             .len(),
@@ -420,15 +372,15 @@ async fn another_users_notification_cannot_be_deleted() {
         "the RT's notification is still there"
     );
 
-    let deleted = w.post(&path, &[], &w.rt_cookie).await;
+    let deleted = w.post(&path, &[], &w.rt13.cookie).await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER);
-    let after = notifications.of_user(w.rt_user.id).await.expect("RT's");
+    let after = notifications.of_user(w.rt13.user.id).await.expect("RT's");
     assert_eq!(after.len(), mine.len() - 1);
     assert!(after.iter().all(|n| n.id != target));
     let all = w
-        .post("/bo/notifications/supprimer", &[], &w.rt_cookie)
+        .post("/bo/notifications/supprimer", &[], &w.rt13.cookie)
         .await;
     assert_eq!(all.status, StatusCode::SEE_OTHER);
-    let list = w.get("/bo/notifications", &w.rt_cookie).await.text();
+    let list = w.get("/bo/notifications", &w.rt13.cookie).await.text();
     assert!(list.contains("Vous n'avez aucune notification."));
 }

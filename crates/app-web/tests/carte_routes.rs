@@ -7,58 +7,30 @@
 mod support;
 
 use std::collections::BTreeSet;
+use std::ops::Deref;
 
 use axum::http::StatusCode;
-use histologe_core::enums::{PartnerType, Role};
-use histologe_core::form::Answers;
 use histologe_core::ids::SignalementId;
 use histologe_core::model::GeoPoint;
-use support::{LOCATAIRE_JSON, Reply, Site};
+use support::world::BoWorld;
+use support::{Reply, Site, moved};
 
-const PASSWORD: &str = "Histologe-carte-2026";
 const GLOBE: &str = "bbox=-180,-90,180,90";
 
+/// The back-office world and its five cases, by id.
 struct World {
-    site: Site,
-    agent: String,
-    rt: String,
-    admin: String,
+    bo: BoWorld,
     a: String,
     b: String,
     n: String,
     c: String,
 }
 
-fn answers(site: &Site) -> Answers {
-    let mut answers = support::payload_answers(LOCATAIRE_JSON);
-    support::complete(&mut answers, site.app().ports().clock.now().date_naive());
-    answers
-}
-
-fn moved(base: &Answers, adresse: &str, code_postal: &str, commune: &str, insee: &str) -> Answers {
-    let mut answers = base.clone();
-    for (key, value) in [
-        (
-            "adresse_logement_adresse",
-            format!("{adresse} {code_postal} {commune}"),
-        ),
-        (
-            "adresse_logement_adresse_detail_numero",
-            adresse.to_string(),
-        ),
-        (
-            "adresse_logement_adresse_detail_code_postal",
-            code_postal.to_string(),
-        ),
-        (
-            "adresse_logement_adresse_detail_commune",
-            commune.to_string(),
-        ),
-        ("adresse_logement_adresse_detail_insee", insee.to_string()),
-    ] {
-        answers.set_one(key, &value);
+impl Deref for World {
+    type Target = BoWorld;
+    fn deref(&self) -> &BoWorld {
+        &self.bo
     }
-    answers
 }
 
 /// Puts the case at (`lat`, `lng`), as the geocoding of its address will.
@@ -76,54 +48,9 @@ async fn place(site: &Site, id: SignalementId, lat: f64, lng: f64) {
 }
 
 async fn world() -> World {
-    let site = Site::new().await;
-    let schs = site
-        .partner(
-            "13",
-            "SCHS de Marseille",
-            PartnerType::CommuneSchs,
-            &["13202"],
-        )
-        .await;
-    let caf = site.partner("13", "CAF 13", PartnerType::CafMsa, &[]).await;
-    let ars = site.partner("13", "ARS 13", PartnerType::Ars, &[]).await;
-    let ars33 = site.partner("33", "ARS 33", PartnerType::Ars, &[]).await;
-    site.staff_member(
-        "agent@histologe.test",
-        PASSWORD,
-        Role::Agent,
-        Some(&schs),
-        false,
-    )
-    .await;
-    let (_, rt) = site
-        .staff_member(
-            "rt@histologe.test",
-            PASSWORD,
-            Role::TerritoryAdmin,
-            Some(&ars),
-            false,
-        )
-        .await;
-    let (_, rt33) = site
-        .staff_member(
-            "rt33@histologe.test",
-            PASSWORD,
-            Role::TerritoryAdmin,
-            Some(&ars33),
-            false,
-        )
-        .await;
-    site.staff_member(
-        "admin@histologe.test",
-        PASSWORD,
-        Role::SuperAdmin,
-        None,
-        false,
-    )
-    .await;
-
-    let marseille = answers(&site);
+    let bo = BoWorld::new().await;
+    let site = &bo.site;
+    let marseille = site.locataire_answers();
     let aix = moved(
         &marseille,
         "2 Cours Mirabeau",
@@ -138,44 +65,29 @@ async fn world() -> World {
         "Bordeaux",
         "33063",
     );
-    let (_, a) = site.file_through_a_draft(&marseille).await;
-    let (_, b) = site.file_through_a_draft(&aix).await;
-    let (_, n) = site.file_through_a_draft(&marseille).await;
-    let (_, c) = site.file_through_a_draft(&bordeaux).await;
-    let (_, g) = site.file_through_a_draft(&marseille).await;
+    let a = bo.affected_case(&marseille, &[&bo.schs13]).await;
+    let b = bo.affected_case(&aix, &[&bo.caf13]).await;
+    let n = bo.file_case(&marseille).await;
+    let c = bo.file_case(&bordeaux).await;
+    let g = bo.file_case(&marseille).await;
     assert_eq!(c.signalement.territory.as_str(), "33");
     let app = site.app();
-    for (case, partner) in [(&a, &schs), (&b, &caf)] {
-        app.validate_signalement(&rt, case.signalement.id, Vec::new())
-            .await
-            .expect("validated");
-        app.affect_partners(&rt, case.signalement.id, &[partner.id])
-            .await
-            .expect("affected");
-    }
-    app.validate_signalement(&rt, g.signalement.id, Vec::new())
+    app.validate_signalement(&bo.rt13.actor, g.signalement.id, Vec::new())
         .await
         .expect("validated");
-    app.validate_signalement(&rt33, c.signalement.id, Vec::new())
+    app.validate_signalement(&bo.rt33.actor, c.signalement.id, Vec::new())
         .await
         .expect("validated");
-    place(&site, a.signalement.id, 43.2965, 5.3698).await;
-    place(&site, b.signalement.id, 43.5283, 5.4497).await;
-    place(&site, n.signalement.id, 43.3050, 5.3950).await;
-    place(&site, c.signalement.id, 44.8378, -0.5792).await;
-
-    let agent = site.login("agent@histologe.test", PASSWORD).await;
-    let rt = site.login("rt@histologe.test", PASSWORD).await;
-    let admin = site.login("admin@histologe.test", PASSWORD).await;
+    place(site, a.signalement.id, 43.2965, 5.3698).await;
+    place(site, b.signalement.id, 43.5283, 5.4497).await;
+    place(site, n.signalement.id, 43.3050, 5.3950).await;
+    place(site, c.signalement.id, 44.8378, -0.5792).await;
     World {
-        agent,
-        rt,
-        admin,
         a: a.signalement.id.to_string(),
         b: b.signalement.id.to_string(),
         n: n.signalement.id.to_string(),
         c: c.signalement.id.to_string(),
-        site,
+        bo,
     }
 }
 
@@ -221,9 +133,9 @@ fn set(ids: &[&String]) -> BTreeSet<String> {
 #[tokio::test]
 async fn an_agent_gets_only_his_partners_cases() {
     let w = world().await;
-    assert_eq!(w.points(GLOBE, &w.agent).await, set(&[&w.a]));
+    assert_eq!(w.points(GLOBE, &w.agent13.cookie).await, set(&[&w.a]));
     assert!(
-        w.points("bbox=5.40,43.50,5.50,43.55", &w.agent)
+        w.points("bbox=5.40,43.50,5.50,43.55", &w.agent13.cookie)
             .await
             .is_empty(),
         "the CAF's case in Aix stays hidden"
@@ -234,12 +146,12 @@ async fn an_agent_gets_only_his_partners_cases() {
 async fn a_territory_admin_gets_his_territorys_cases_and_a_super_admin_every_one() {
     let w = world().await;
     assert_eq!(
-        w.points(GLOBE, &w.rt).await,
+        w.points(GLOBE, &w.rt13.cookie).await,
         set(&[&w.a, &w.b, &w.n]),
         "the 13's geolocated cases, not Bordeaux's"
     );
     assert_eq!(
-        w.points(GLOBE, &w.admin).await,
+        w.points(GLOBE, &w.super_admin.cookie).await,
         set(&[&w.a, &w.b, &w.n, &w.c])
     );
 }
@@ -248,22 +160,23 @@ async fn a_territory_admin_gets_his_territorys_cases_and_a_super_admin_every_one
 async fn filters_and_the_rectangle_narrow_the_points() {
     let w = world().await;
     assert_eq!(
-        w.points(&format!("statut=ACTIVE&{GLOBE}"), &w.rt).await,
+        w.points(&format!("statut=ACTIVE&{GLOBE}"), &w.rt13.cookie)
+            .await,
         set(&[&w.a, &w.b]),
         "N waits for validation"
     );
     assert_eq!(
-        w.points(&format!("commune=Aix-en-Provence&{GLOBE}"), &w.rt)
+        w.points(&format!("commune=Aix-en-Provence&{GLOBE}"), &w.rt13.cookie)
             .await,
         set(&[&w.b])
     );
     assert_eq!(
-        w.points("bbox=5.30,43.25,5.42,43.35", &w.rt).await,
+        w.points("bbox=5.30,43.25,5.42,43.35", &w.rt13.cookie).await,
         set(&[&w.a, &w.n]),
         "around Marseille"
     );
     assert_eq!(
-        w.points("bbox=-1,44,0,45", &w.admin).await,
+        w.points("bbox=-1,44,0,45", &w.super_admin.cookie).await,
         set(&[&w.c]),
         "west of Greenwich"
     );
@@ -276,7 +189,7 @@ async fn a_point_says_where_what_and_links_the_case() {
         .site
         .get_with(
             "/bo/cartographie/points?bbox=5.36,43.29,5.38,43.30",
-            Some(&w.rt),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -321,7 +234,10 @@ async fn a_wide_view_holds_the_newest_cases_up_to_the_cap_and_says_so() {
 
     let reply = w
         .site
-        .get_with(&format!("/bo/cartographie/points?{GLOBE}"), Some(&w.rt))
+        .get_with(
+            &format!("/bo/cartographie/points?{GLOBE}"),
+            Some(&w.rt13.cookie),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     let body = json(&reply);
@@ -356,7 +272,10 @@ async fn a_bad_rectangle_is_refused_with_a_json_error() {
     ] {
         let reply = w
             .site
-            .get_with(&format!("/bo/cartographie/points?{query}"), Some(&w.rt))
+            .get_with(
+                &format!("/bo/cartographie/points?{query}"),
+                Some(&w.rt13.cookie),
+            )
             .await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{query}");
         assert!(
@@ -397,7 +316,7 @@ async fn the_page_has_the_filters_the_map_its_legend_and_the_list() {
         .site
         .get_with(
             "/bo/cartographie?statut=ACTIVE&tri=commune_asc",
-            Some(&w.rt),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
@@ -434,7 +353,10 @@ async fn the_page_has_the_filters_the_map_its_legend_and_the_list() {
     );
     assert!(csp.contains("script-src 'self';"), "{csp}");
 
-    let list = w.site.get_with("/bo/signalements", Some(&w.rt)).await;
+    let list = w
+        .site
+        .get_with("/bo/signalements", Some(&w.rt13.cookie))
+        .await;
     let csp = list.header("content-security-policy").expect("a CSP");
     assert!(
         !csp.contains("openstreetmap"),
@@ -452,7 +374,10 @@ async fn an_agent_gets_the_page_and_a_wrong_filter_is_explained() {
     let w = world().await;
     let page = w
         .site
-        .get_with("/bo/cartographie?criticite_min=beaucoup", Some(&w.agent))
+        .get_with(
+            "/bo/cartographie?criticite_min=beaucoup",
+            Some(&w.agent13.cookie),
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     let body = page.text();

@@ -6,101 +6,59 @@
 
 mod support;
 
+use std::ops::Deref;
+
 use axum::http::StatusCode;
 use chrono::TimeDelta;
 use histologe_core::Actor;
-use histologe_core::enums::{
-    MotifCloture, PartnerType, Role, SignalementStatus, TravauxMiseEnConformite,
-};
-use histologe_core::ids::{FileId, SignalementId};
-use histologe_core::model::{Case, Partner};
+use histologe_core::enums::{MotifCloture, Role, SignalementStatus, TravauxMiseEnConformite};
+use histologe_core::ids::{FileId, SignalementId, SuiviId};
+use histologe_core::model::Case;
 use histologe_core::workflow::affectation::ClosingForm;
-use support::{LOCATAIRE_JSON, Multipart, Reply, Site};
-
-const PASSWORD: &str = "Histologe-dossier-2026";
+use support::world::{BoWorld, Staff};
+use support::{Multipart, Reply, assert_contains};
 
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
-/// A case of the Bouches-du-Rhône validated by its RT and affected to the
-/// SCHS de Marseille (which accepted) and to the CAF (which has not
-/// answered); an ARS agent of the same territory whose partner is not
-/// affected; the cookies of each.
+/// The back-office world with a case of the Bouches-du-Rhône validated by
+/// the RT of the 13 and affected to the SCHS de Marseille (whose agent
+/// accepted) and to the CAF (which has not answered).
 struct Dossier {
-    site: Site,
+    bo: BoWorld,
     id: SignalementId,
     code: String,
-    schs: Partner,
-    caf: Partner,
-    rt: Actor,
-    agent: Actor,
-    caf_agent: Actor,
-    rt_cookie: String,
-    agent_cookie: String,
-    caf_cookie: String,
+    /// An agent of the CAF 13.
+    caf_agent: Staff,
     /// An agent of the ARS 13, a partner that is not affected.
-    stranger_cookie: String,
+    stranger: Staff,
+}
+
+impl Deref for Dossier {
+    type Target = BoWorld;
+    fn deref(&self) -> &BoWorld {
+        &self.bo
+    }
 }
 
 async fn dossier() -> Dossier {
-    let site = Site::new().await;
-    let schs = site
-        .partner(
-            "13",
-            "SCHS de Marseille",
-            PartnerType::CommuneSchs,
-            &["13202"],
-        )
+    let bo = BoWorld::new().await;
+    let caf_agent = bo
+        .staff("agent@caf.test", Role::Agent, Some(&bo.caf13))
         .await;
-    let caf = site.partner("13", "CAF 13", PartnerType::CafMsa, &[]).await;
-    let ars = site.partner("13", "ARS 13", PartnerType::Ars, &[]).await;
-    let rt_partner = site.partner("13", "DDT 13", PartnerType::DdtM, &[]).await;
-    let (_, agent) = site
-        .staff_member("agent@schs.test", PASSWORD, Role::Agent, Some(&schs), false)
+    let stranger = bo
+        .staff("agent@ars.test", Role::Agent, Some(&bo.ars13))
         .await;
-    let (_, caf_agent) = site
-        .staff_member("agent@caf.test", PASSWORD, Role::Agent, Some(&caf), false)
+    let case = bo
+        .affected_case(&bo.site.locataire_answers(), &[&bo.schs13, &bo.caf13])
         .await;
-    site.staff_member("agent@ars.test", PASSWORD, Role::Agent, Some(&ars), false)
-        .await;
-    let (_, rt) = site
-        .staff_member(
-            "rt@ddt.test",
-            PASSWORD,
-            Role::TerritoryAdmin,
-            Some(&rt_partner),
-            true,
-        )
-        .await;
-    let mut answers = support::payload_answers(LOCATAIRE_JSON);
-    support::complete(&mut answers, site.app().ports().clock.now().date_naive());
-    let (_, case) = site.file_through_a_draft(&answers).await;
-    let id = case.signalement.id;
-    let app = site.app();
-    app.validate_signalement(&rt, id, Vec::new())
-        .await
-        .expect("validated");
-    let case = app
-        .affect_partners(&rt, id, &[schs.id, caf.id])
-        .await
-        .expect("affected");
-    let affectation = case.affectation_of(schs.id).expect("SCHS affected").id;
-    app.accept_affectation(&agent, id, affectation, Vec::new())
-        .await
-        .expect("accepted");
+    bo.accept(&bo.agent13, &case, &bo.schs13).await;
     Dossier {
-        rt_cookie: site.login("rt@ddt.test", PASSWORD).await,
-        agent_cookie: site.login("agent@schs.test", PASSWORD).await,
-        caf_cookie: site.login("agent@caf.test", PASSWORD).await,
-        stranger_cookie: site.login("agent@ars.test", PASSWORD).await,
+        id: case.signalement.id,
         code: case.signalement.code_suivi.clone(),
-        id,
-        schs,
-        caf,
-        rt,
-        agent,
         caf_agent,
-        site,
+        stranger,
+        bo,
     }
 }
 
@@ -140,19 +98,26 @@ impl Dossier {
     async fn case(&self) -> Case {
         self.site
             .app()
-            .view_case(&self.rt, self.id)
+            .view_case(&self.rt13.actor, self.id)
             .await
             .expect("the case")
     }
 
+    /// Posts a public suivi on the case's page as `cookie`; its id.
+    async fn post_suivi(&self, message: &str, cookie: &str) -> SuiviId {
+        self.act("/suivis", &[("message", message), ("public", "1")], cookie)
+            .await;
+        self.case()
+            .await
+            .suivis
+            .iter()
+            .find(|s| s.description == message)
+            .expect("the suivi")
+            .id
+    }
+
     fn clock(&self) -> &histologe_adapters_memory::FixedClock {
         &self.site.adapters.clock
-    }
-}
-
-fn assert_contains(text: &str, expected: &[&str], what: &str) {
-    for e in expected {
-        assert!(text.contains(e), "{what}: « {e} » missing in\n{text}");
     }
 }
 
@@ -162,14 +127,14 @@ fn assert_contains(text: &str, expected: &[&str], what: &str) {
 #[tokio::test]
 async fn a_visit_is_planned_rescheduled_and_cancelled_from_the_view() {
     let d = dossier().await;
-    let page = d.view(&d.agent_cookie).await;
+    let page = d.view(&d.agent13.cookie).await;
     assert_contains(
         &page,
         &["Aucune visite n'est programmée.", "Programmer la visite"],
         "the agent of the accepted partner may plan",
     );
     // The CAF has not accepted: no planning for its agent.
-    let caf_page = d.view(&d.caf_cookie).await;
+    let caf_page = d.view(&d.caf_agent.cookie).await;
     assert!(!caf_page.contains("Programmer la visite"), "{caf_page}");
     // Nor is a form he may not send discussed with him.
     let reply = d
@@ -177,13 +142,13 @@ async fn a_visit_is_planned_rescheduled_and_cancelled_from_the_view() {
         .post_form(
             &d.path("/visites"),
             &[("date", "demain")],
-            Some(&d.caf_cookie),
+            Some(&d.caf_agent.cookie),
         )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(reply.text().contains("Accès refusé"));
 
-    let schs = d.schs.id.to_string();
+    let schs = d.schs13.id.to_string();
     let page = d
         .act(
             "/visites",
@@ -193,7 +158,7 @@ async fn a_visit_is_planned_rescheduled_and_cancelled_from_the_view() {
                 ("operateur", &schs),
                 ("commentaire", "Merci de libérer l'accès au compteur."),
             ],
-            &d.agent_cookie,
+            &d.agent13.cookie,
         )
         .await;
     assert_contains(
@@ -213,7 +178,7 @@ async fn a_visit_is_planned_rescheduled_and_cancelled_from_the_view() {
         .act(
             &format!("/visites/{visit}/reprogrammer"),
             &[("date", "2025-02-17"), ("heure", "09:00")],
-            &d.rt_cookie,
+            &d.rt13.cookie,
         )
         .await;
     // The visits table lists the new date, not the old one.
@@ -233,7 +198,7 @@ async fn a_visit_is_planned_rescheduled_and_cancelled_from_the_view() {
         .post_form(
             &d.path(&format!("/visites/{visit}/annuler")),
             &[("motif", "  ")],
-            Some(&d.agent_cookie),
+            Some(&d.agent13.cookie),
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -250,7 +215,7 @@ async fn a_visit_is_planned_rescheduled_and_cancelled_from_the_view() {
         .act(
             &format!("/visites/{visit}/annuler"),
             &[("motif", "Le locataire est hospitalisé.")],
-            &d.agent_cookie,
+            &d.agent13.cookie,
         )
         .await;
     assert_contains(
@@ -286,7 +251,7 @@ async fn a_visit_is_planned_rescheduled_and_cancelled_from_the_view() {
 #[tokio::test]
 async fn a_past_visit_is_concluded_and_a_date_typed_wrong_is_kept() {
     let d = dossier().await;
-    let schs = d.schs.id.to_string();
+    let schs = d.schs13.id.to_string();
     // A date that is not one: the planning page again, with what was typed.
     let reply = d
         .site
@@ -298,7 +263,7 @@ async fn a_past_visit_is_concluded_and_a_date_typed_wrong_is_kept() {
                 ("operateur", &schs),
                 ("commentaire", "Sonner à l'interphone."),
             ],
-            Some(&d.rt_cookie),
+            Some(&d.rt13.cookie),
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -322,13 +287,13 @@ async fn a_past_visit_is_concluded_and_a_date_typed_wrong_is_kept() {
             ("heure", "11:00"),
             ("operateur", &schs),
         ],
-        &d.rt_cookie,
+        &d.rt13.cookie,
     )
     .await;
     let visit = d.case().await.interventions[0].id;
     // Two hours later (the sessions still open) the visit is due.
     d.clock().advance(TimeDelta::hours(2));
-    let page = d.view(&d.agent_cookie).await;
+    let page = d.view(&d.agent13.cookie).await;
     assert_contains(
         &page,
         &[
@@ -349,7 +314,7 @@ async fn a_past_visit_is_concluded_and_a_date_typed_wrong_is_kept() {
                 ("details", "Humidité importante dans la chambre."),
                 ("notifier", "1"),
             ],
-            &d.agent_cookie,
+            &d.agent13.cookie,
         )
         .await;
     assert_contains(
@@ -381,7 +346,7 @@ async fn a_visit_that_did_not_happen_and_one_by_an_outside_operator() {
                 ("operateur", "externe"),
                 ("operateur_externe", "Cabinet Diag Sud"),
             ],
-            &d.rt_cookie,
+            &d.rt13.cookie,
         )
         .await;
     assert_contains(
@@ -399,7 +364,7 @@ async fn a_visit_that_did_not_happen_and_one_by_an_outside_operator() {
                 ("heure", "11:00"),
                 ("operateur", "externe"),
             ],
-            Some(&d.rt_cookie),
+            Some(&d.rt13.cookie),
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -414,7 +379,7 @@ async fn a_visit_that_did_not_happen_and_one_by_an_outside_operator() {
                 ("resultat", "non_faite"),
                 ("details", "Personne n'a ouvert la porte."),
             ],
-            &d.rt_cookie,
+            &d.rt13.cookie,
         )
         .await;
     assert_contains(
@@ -447,10 +412,10 @@ async fn an_agents_document_is_listed_by_type_and_downloaded_only_by_those_who_s
         .post_multipart(
             &d.path("/documents"),
             upload("PROCEDURE_MISE_EN_DEMEURE", "", "mise-en-demeure.pdf"),
-            Some(&d.agent_cookie),
+            Some(&d.agent13.cookie),
         )
         .await;
-    let page = d.followed(reply, &d.agent_cookie).await;
+    let page = d.followed(reply, &d.agent13.cookie).await;
     assert_contains(
         &page,
         &[
@@ -466,15 +431,15 @@ async fn an_agents_document_is_listed_by_type_and_downloaded_only_by_those_who_s
         .post_multipart(
             &d.path("/documents"),
             upload("AUTRE", "oui", "courrier.pdf"),
-            Some(&d.agent_cookie),
+            Some(&d.agent13.cookie),
         )
         .await;
-    d.followed(reply, &d.agent_cookie).await;
+    d.followed(reply, &d.agent13.cookie).await;
 
     let files = d
         .site
         .app()
-        .visible_files(&d.rt, d.id)
+        .visible_files(&d.rt13.actor, d.id)
         .await
         .expect("files");
     let file_of = |title: &str| {
@@ -490,7 +455,7 @@ async fn an_agents_document_is_listed_by_type_and_downloaded_only_by_those_who_s
     let download = |file: &dyn std::fmt::Display| d.path(&format!("/fichiers/{file}"));
     let reply = d
         .site
-        .get_with(&download(&notice), Some(&d.rt_cookie))
+        .get_with(&download(&notice), Some(&d.rt13.cookie))
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body.as_bytes(), PDF);
@@ -503,19 +468,17 @@ async fn an_agents_document_is_listed_by_type_and_downloaded_only_by_those_who_s
     // The agent of a partner that is not affected gets what an unknown
     // file gets.
     let unknown = download(&FileId(uuid::Uuid::new_v4()));
-    let baseline = d.site.get_with(&unknown, Some(&d.stranger_cookie)).await;
+    let baseline = d.site.get_with(&unknown, Some(&d.stranger.cookie)).await;
     assert_eq!(baseline.status, StatusCode::NOT_FOUND);
     let refused = d
         .site
-        .get_with(&download(&notice), Some(&d.stranger_cookie))
+        .get_with(&download(&notice), Some(&d.stranger.cookie))
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert_eq!(refused.body, baseline.body);
     // A file of another case, named under this one, reads like an unknown
     // file even for the RT who sees both.
-    let mut answers = support::payload_answers(LOCATAIRE_JSON);
-    support::complete(&mut answers, d.site.app().ports().clock.now().date_naive());
-    let (_, other) = d.site.file_through_a_draft(&answers).await;
+    let other = d.file_case(&d.site.locataire_answers()).await;
     let other_id = other.signalement.id;
     let usager_of_other = Actor::Usager(histologe_core::actor::UsagerSession {
         signalement_id: other_id,
@@ -538,10 +501,10 @@ async fn an_agents_document_is_listed_by_type_and_downloaded_only_by_those_who_s
         .await
         .expect("a file of the other case")
         .id;
-    let rt_baseline = d.site.get_with(&unknown, Some(&d.rt_cookie)).await;
+    let rt_baseline = d.site.get_with(&unknown, Some(&d.rt13.cookie)).await;
     let misplaced = d
         .site
-        .get_with(&download(&elsewhere), Some(&d.rt_cookie))
+        .get_with(&download(&elsewhere), Some(&d.rt13.cookie))
         .await;
     assert_eq!(misplaced.status, StatusCode::NOT_FOUND);
     assert_eq!(misplaced.body, rt_baseline.body);
@@ -549,7 +512,7 @@ async fn an_agents_document_is_listed_by_type_and_downloaded_only_by_those_who_s
         .site
         .get_with(
             &format!("/bo/signalements/{other_id}/fichiers/{elsewhere}"),
-            Some(&d.rt_cookie),
+            Some(&d.rt13.cookie),
         )
         .await;
     assert_eq!(right_place.status, StatusCode::OK, "under its own case");
@@ -581,7 +544,7 @@ async fn an_upload_without_type_or_file_comes_back_with_what_was_chosen() {
                 ("visible", "non"),
                 ("titre", "DPE 2024"),
             ]),
-            Some(&d.rt_cookie),
+            Some(&d.rt13.cookie),
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -608,13 +571,13 @@ async fn the_rt_reopens_a_closed_case_for_all() {
     let motif = MotifCloture::parse("TRAVAUX_FAITS_OU_EN_COURS").expect("a motif");
     d.site
         .app()
-        .close_signalement(&d.rt, d.id, motif, "Travaux faits.", false)
+        .close_signalement(&d.rt13.actor, d.id, motif, "Travaux faits.", false)
         .await
         .expect("closed");
     // The agent of the partner sees the case, without the button.
-    let agent_page = d.view(&d.agent_cookie).await;
+    let agent_page = d.view(&d.agent13.cookie).await;
     assert!(!agent_page.contains("Rouvrir pour tous les partenaires"));
-    let page = d.view(&d.rt_cookie).await;
+    let page = d.view(&d.rt13.cookie).await;
     assert_contains(
         &page,
         &[
@@ -623,7 +586,7 @@ async fn the_rt_reopens_a_closed_case_for_all() {
         ],
         "a closed case for its RT",
     );
-    let page = d.act("/rouvrir", &[("public", "1")], &d.rt_cookie).await;
+    let page = d.act("/rouvrir", &[("public", "1")], &d.rt13.cookie).await;
     assert_contains(
         &page,
         &["Le signalement est rouvert pour tous les partenaires."],
@@ -638,11 +601,11 @@ async fn the_rt_reopens_a_closed_case_for_all() {
 async fn a_partner_reopens_its_own_closed_affectation() {
     let d = dossier().await;
     let case = d.case().await;
-    let affectation = case.affectation_of(d.schs.id).expect("SCHS").id;
+    let affectation = case.affectation_of(d.schs13.id).expect("SCHS").id;
     d.site
         .app()
         .close_affectation(
-            &d.agent,
+            &d.agent13.actor,
             d.id,
             affectation,
             ClosingForm {
@@ -653,15 +616,19 @@ async fn a_partner_reopens_its_own_closed_affectation() {
         )
         .await
         .expect("closed for the SCHS");
-    let page = d.view(&d.agent_cookie).await;
+    let page = d.view(&d.agent13.cookie).await;
     assert!(page.contains("Rouvrir pour SCHS de Marseille"), "{page}");
     // The CAF's agent is offered nothing on the SCHS's affectation.
-    assert!(!d.view(&d.caf_cookie).await.contains("Rouvrir pour SCHS"));
+    assert!(
+        !d.view(&d.caf_agent.cookie)
+            .await
+            .contains("Rouvrir pour SCHS")
+    );
     let page = d
         .act(
             &format!("/affectations/{affectation}/rouvrir"),
             &[],
-            &d.agent_cookie,
+            &d.agent13.cookie,
         )
         .await;
     assert_contains(
@@ -672,7 +639,7 @@ async fn a_partner_reopens_its_own_closed_affectation() {
     assert!(!page.contains("Rouvrir pour SCHS de Marseille"));
     let case = d.case().await;
     assert_eq!(
-        case.affectation_of(d.schs.id).expect("SCHS").status,
+        case.affectation_of(d.schs13.id).expect("SCHS").status,
         histologe_core::enums::AffectationStatus::Wait
     );
 }
@@ -681,11 +648,11 @@ async fn a_partner_reopens_its_own_closed_affectation() {
 async fn the_rt_unaffects_a_partner_and_reaffects_a_refused_one() {
     let d = dossier().await;
     let case = d.case().await;
-    let caf = case.affectation_of(d.caf.id).expect("CAF").id;
+    let caf = case.affectation_of(d.caf13.id).expect("CAF").id;
     d.site
         .app()
         .refuse_affectation(
-            &d.caf_agent,
+            &d.caf_agent.actor,
             d.id,
             caf,
             None,
@@ -693,10 +660,10 @@ async fn the_rt_unaffects_a_partner_and_reaffects_a_refused_one() {
         )
         .await
         .expect("refused by the CAF");
-    let page = d.view(&d.rt_cookie).await;
+    let page = d.view(&d.rt13.cookie).await;
     assert_contains(&page, &["Réaffecter", "Désaffecter"], "the RT's buttons");
     // Agents without the affectation permission see neither.
-    let agent_page = d.view(&d.agent_cookie).await;
+    let agent_page = d.view(&d.agent13.cookie).await;
     assert!(!agent_page.contains("Désaffecter"));
     assert!(!agent_page.contains("Réaffecter"));
 
@@ -704,12 +671,12 @@ async fn the_rt_unaffects_a_partner_and_reaffects_a_refused_one() {
         .act(
             &format!("/affectations/{caf}/reinitialiser"),
             &[],
-            &d.rt_cookie,
+            &d.rt13.cookie,
         )
         .await;
     assert!(page.contains("L'affectation est réinitialisée"), "{page}");
     let case = d.case().await;
-    let renewed = case.affectation_of(d.caf.id).expect("CAF again");
+    let renewed = case.affectation_of(d.caf13.id).expect("CAF again");
     assert_eq!(
         renewed.status,
         histologe_core::enums::AffectationStatus::Wait
@@ -719,14 +686,17 @@ async fn the_rt_unaffects_a_partner_and_reaffects_a_refused_one() {
         .act(
             &format!("/affectations/{}/desaffecter", renewed.id),
             &[],
-            &d.rt_cookie,
+            &d.rt13.cookie,
         )
         .await;
     assert!(page.contains("Le partenaire n'est plus affecté au dossier."));
     assert!(!page.contains("<h3 class=\"fr-card__title fr-h6\">CAF 13</h3>"));
-    assert!(d.case().await.affectation_of(d.caf.id).is_none());
+    assert!(d.case().await.affectation_of(d.caf13.id).is_none());
     // Its agent no longer sees the case.
-    let gone = d.site.get_with(&d.path(""), Some(&d.caf_cookie)).await;
+    let gone = d
+        .site
+        .get_with(&d.path(""), Some(&d.caf_agent.cookie))
+        .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
 }
 
@@ -736,20 +706,20 @@ async fn archiving_asks_for_confirmation_then_the_case_leaves_the_rts_reach() {
     // Not while the case is open.
     let open = d
         .site
-        .get_with(&d.path("/archiver"), Some(&d.rt_cookie))
+        .get_with(&d.path("/archiver"), Some(&d.rt13.cookie))
         .await;
     assert_eq!(open.status, StatusCode::FORBIDDEN);
     let motif = MotifCloture::parse("TRAVAUX_FAITS_OU_EN_COURS").expect("a motif");
     d.site
         .app()
-        .close_signalement(&d.rt, d.id, motif, "Travaux faits.", false)
+        .close_signalement(&d.rt13.actor, d.id, motif, "Travaux faits.", false)
         .await
         .expect("closed");
-    let page = d.view(&d.rt_cookie).await;
+    let page = d.view(&d.rt13.cookie).await;
     assert!(page.contains(&format!("href=\"/bo/signalements/{}/archiver\"", d.id)));
     let confirm = d
         .site
-        .get_with(&d.path("/archiver"), Some(&d.rt_cookie))
+        .get_with(&d.path("/archiver"), Some(&d.rt13.cookie))
         .await;
     assert_eq!(confirm.status, StatusCode::OK);
     assert_contains(
@@ -762,11 +732,11 @@ async fn archiving_asks_for_confirmation_then_the_case_leaves_the_rts_reach() {
     );
     let reply = d
         .site
-        .post_form(&d.path("/archiver"), &[], Some(&d.rt_cookie))
+        .post_form(&d.path("/archiver"), &[], Some(&d.rt13.cookie))
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(reply.location(), "/bo/signalements?fait=archive");
-    let gone = d.site.get_with(&d.path(""), Some(&d.rt_cookie)).await;
+    let gone = d.site.get_with(&d.path(""), Some(&d.rt13.cookie)).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
     let case = d
         .site
@@ -783,33 +753,19 @@ async fn archiving_asks_for_confirmation_then_the_case_leaves_the_rts_reach() {
 #[tokio::test]
 async fn the_author_edits_his_suivi_for_twenty_minutes_then_no_more() {
     let d = dossier().await;
-    d.act(
-        "/suivis",
-        &[
-            ("message", "Visite prévue la semaine prochaine."),
-            ("public", "1"),
-        ],
-        &d.agent_cookie,
-    )
-    .await;
     let suivi = d
-        .case()
-        .await
-        .suivis
-        .iter()
-        .find(|s| s.description == "Visite prévue la semaine prochaine.")
-        .expect("the suivi")
-        .id;
-    let page = d.view(&d.agent_cookie).await;
+        .post_suivi("Visite prévue la semaine prochaine.", &d.agent13.cookie)
+        .await;
+    let page = d.view(&d.agent13.cookie).await;
     assert!(page.contains("Modifier ce suivi"), "the author may edit");
     // Nobody else is offered it.
-    assert!(!d.view(&d.rt_cookie).await.contains("Modifier ce suivi"));
+    assert!(!d.view(&d.rt13.cookie).await.contains("Modifier ce suivi"));
 
     let page = d
         .act(
             &format!("/suivis/{suivi}/modifier"),
             &[("message", "Visite prévue mardi prochain à 10 h.")],
-            &d.agent_cookie,
+            &d.agent13.cookie,
         )
         .await;
     assert_contains(
@@ -823,14 +779,14 @@ async fn the_author_edits_his_suivi_for_twenty_minutes_then_no_more() {
     assert!(!page.contains("Visite prévue la semaine prochaine."));
 
     d.clock().advance(TimeDelta::minutes(21));
-    let page = d.view(&d.agent_cookie).await;
+    let page = d.view(&d.agent13.cookie).await;
     assert!(!page.contains("Modifier ce suivi"), "the window is over");
     let reply = d
         .site
         .post_form(
             &d.path(&format!("/suivis/{suivi}/modifier")),
             &[("message", "Trop tard pour ce texte.")],
-            Some(&d.agent_cookie),
+            Some(&d.agent13.cookie),
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -843,7 +799,7 @@ async fn the_author_edits_his_suivi_for_twenty_minutes_then_no_more() {
         reply.textarea("message").as_deref(),
         Some("Trop tard pour ce texte.")
     );
-    let page = d.view(&d.agent_cookie).await;
+    let page = d.view(&d.agent13.cookie).await;
     assert!(page.contains("Visite prévue mardi prochain à 10 h."));
     assert!(!page.contains("Trop tard pour ce texte."));
 }
@@ -851,35 +807,25 @@ async fn the_author_edits_his_suivi_for_twenty_minutes_then_no_more() {
 #[tokio::test]
 async fn the_author_deletes_his_suivi_within_its_window() {
     let d = dossier().await;
-    d.act(
-        "/suivis",
-        &[
-            ("message", "Message envoyé par erreur au dossier."),
-            ("public", "1"),
-        ],
-        &d.agent_cookie,
-    )
-    .await;
     let suivi = d
-        .case()
-        .await
-        .suivis
-        .iter()
-        .find(|s| s.description == "Message envoyé par erreur au dossier.")
-        .expect("the suivi")
-        .id;
+        .post_suivi("Message envoyé par erreur au dossier.", &d.agent13.cookie)
+        .await;
     // Another agent's session may not delete it.
     let reply = d
         .site
         .post_form(
             &d.path(&format!("/suivis/{suivi}/supprimer")),
             &[],
-            Some(&d.rt_cookie),
+            Some(&d.rt13.cookie),
         )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     let page = d
-        .act(&format!("/suivis/{suivi}/supprimer"), &[], &d.agent_cookie)
+        .act(
+            &format!("/suivis/{suivi}/supprimer"),
+            &[],
+            &d.agent13.cookie,
+        )
         .await;
     assert!(page.contains("Le suivi est supprimé."));
     assert!(!page.contains("Message envoyé par erreur au dossier."));
@@ -902,7 +848,7 @@ async fn the_affect_form_ticks_the_partners_the_rules_suggest() {
         .site
         .partner("13", "ADIL 13", PartnerType::Adil, &["13202"])
         .await;
-    let before = d.view(&d.rt_cookie).await;
+    let before = d.view(&d.rt13.cookie).await;
     assert!(!before.contains("Suggéré par les règles"), "no rule yet");
     let territory = TerritoryCode::parse("13").expect("13");
     d.site
@@ -924,35 +870,21 @@ async fn the_affect_form_ticks_the_partners_the_rules_suggest() {
         })
         .await
         .expect("rule stored");
-    let partners = d
-        .site
-        .app()
-        .ports()
-        .partners
-        .of_territory(&territory)
-        .await
-        .expect("partners");
-    let id_of = |name: &str| {
-        partners
-            .iter()
-            .find(|p| p.nom == name)
-            .unwrap_or_else(|| panic!("{name}"))
-            .id
-    };
-    let (adil, ddt) = (adil.id, id_of("DDT 13"));
+    // The ARS 13, affected to nothing, is offered unticked.
+    let (adil, ars) = (adil.id, d.ars13.id);
 
-    let page = d.view(&d.rt_cookie).await;
+    let page = d.view(&d.rt13.cookie).await;
     assert_contains(
         &page,
         &[
             &format!("id=\"partenaire-{adil}\" name=\"partenaires\" value=\"{adil}\" checked>"),
-            &format!("id=\"partenaire-{ddt}\" name=\"partenaires\" value=\"{ddt}\">"),
+            &format!("id=\"partenaire-{ars}\" name=\"partenaires\" value=\"{ars}\">"),
             "ADIL 13 <span class=\"fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon\">Suggéré par les règles</span>",
             "sont proposés en premier et déjà cochés",
         ],
         "the suggested partner",
     );
-    let agent_page = d.view(&d.agent_cookie).await;
+    let agent_page = d.view(&d.agent13.cookie).await;
     assert!(!agent_page.contains("Affecter des partenaires"));
 }
 
@@ -972,14 +904,14 @@ async fn an_agent_deletes_the_document_he_added_by_mistake() {
                 "application/pdf",
                 PDF,
             ),
-            Some(&d.agent_cookie),
+            Some(&d.agent13.cookie),
         )
         .await;
-    d.followed(reply, &d.agent_cookie).await;
+    d.followed(reply, &d.agent13.cookie).await;
     let file = d
         .site
         .app()
-        .visible_files(&d.rt, d.id)
+        .visible_files(&d.rt13.actor, d.id)
         .await
         .expect("files")
         .into_iter()
@@ -989,16 +921,23 @@ async fn an_agent_deletes_the_document_he_added_by_mistake() {
     let delete = d.path(&format!("/fichiers/{file}/supprimer"));
 
     // The CAF's agent sees it but did not add it.
-    let caf_page = d.view(&d.caf_cookie).await;
+    let caf_page = d.view(&d.caf_agent.cookie).await;
     assert!(caf_page.contains("Télécharger « facture-erreur.pdf »"));
     assert!(!caf_page.contains(&format!("/fichiers/{file}/supprimer")));
-    let refused = d.site.post_form(&delete, &[], Some(&d.caf_cookie)).await;
+    let refused = d
+        .site
+        .post_form(&delete, &[], Some(&d.caf_agent.cookie))
+        .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
-    let own_page = d.view(&d.agent_cookie).await;
+    let own_page = d.view(&d.agent13.cookie).await;
     assert!(own_page.contains(&format!("/fichiers/{file}/supprimer")));
     let page = d
-        .act(&format!("/fichiers/{file}/supprimer"), &[], &d.agent_cookie)
+        .act(
+            &format!("/fichiers/{file}/supprimer"),
+            &[],
+            &d.agent13.cookie,
+        )
         .await;
     assert_contains(
         &page,
@@ -1009,13 +948,16 @@ async fn an_agent_deletes_the_document_he_added_by_mistake() {
     assert!(!page.contains("Télécharger « facture-erreur.pdf »"));
     let gone = d
         .site
-        .get_with(&d.path(&format!("/fichiers/{file}")), Some(&d.rt_cookie))
+        .get_with(&d.path(&format!("/fichiers/{file}")), Some(&d.rt13.cookie))
         .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
-    let again = d.site.post_form(&delete, &[], Some(&d.agent_cookie)).await;
+    let again = d
+        .site
+        .post_form(&delete, &[], Some(&d.agent13.cookie))
+        .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
 
-    let history = d.view(&d.rt_cookie).await;
+    let history = d.view(&d.rt13.cookie).await;
     assert_contains(
         &history,
         &[

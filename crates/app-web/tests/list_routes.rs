@@ -5,128 +5,46 @@
 
 mod support;
 
+use std::ops::Deref;
+
 use axum::http::StatusCode;
-use histologe_core::enums::{PartnerType, Role};
-use histologe_core::form::Answers;
-use support::{LOCATAIRE_JSON, Site};
+use support::world::BoWorld;
+use support::{csv_records, moved};
 
-const PASSWORD: &str = "Histologe-liste-2026";
-
+/// The back-office world and its three cases, by reference.
 struct World {
-    site: Site,
-    agent: String,
-    rt: String,
-    admin: String,
+    bo: BoWorld,
     a: String,
     b: String,
     c: String,
-    caf_id: String,
 }
 
-fn answers(site: &Site) -> Answers {
-    let mut answers = support::payload_answers(LOCATAIRE_JSON);
-    support::complete(&mut answers, site.app().ports().clock.now().date_naive());
-    answers
+impl Deref for World {
+    type Target = BoWorld;
+    fn deref(&self) -> &BoWorld {
+        &self.bo
+    }
 }
 
 async fn world() -> World {
-    let site = Site::new().await;
-    let schs = site
-        .partner(
-            "13",
-            "SCHS de Marseille",
-            PartnerType::CommuneSchs,
-            &["13202"],
-        )
-        .await;
-    let caf = site.partner("13", "CAF 13", PartnerType::CafMsa, &[]).await;
-    let ars = site.partner("13", "ARS 13", PartnerType::Ars, &[]).await;
-    let (_, _) = site
-        .staff_member(
-            "agent@histologe.test",
-            PASSWORD,
-            Role::Agent,
-            Some(&schs),
-            false,
-        )
-        .await;
-    let (_, rt) = site
-        .staff_member(
-            "rt@histologe.test",
-            PASSWORD,
-            Role::TerritoryAdmin,
-            Some(&ars),
-            false,
-        )
-        .await;
-    site.staff_member(
-        "admin@histologe.test",
-        PASSWORD,
-        Role::SuperAdmin,
-        None,
-        false,
-    )
-    .await;
-
-    let marseille = answers(&site);
-    let (_, a) = site.file_through_a_draft(&marseille).await;
-    let mut aix = marseille.clone();
-    for (key, value) in [
-        (
-            "adresse_logement_adresse",
-            "2 Cours Mirabeau 13100 Aix-en-Provence",
-        ),
-        ("adresse_logement_adresse_detail_numero", "2 Cours Mirabeau"),
-        ("adresse_logement_adresse_detail_code_postal", "13100"),
-        ("adresse_logement_adresse_detail_commune", "Aix-en-Provence"),
-        ("adresse_logement_adresse_detail_insee", "13001"),
-    ] {
-        aix.set_one(key, value);
-    }
-    let (_, b) = site.file_through_a_draft(&aix).await;
-    let (_, c) = site.file_through_a_draft(&marseille).await;
-    let app = site.app();
-    for (case, partner) in [(&a, &schs), (&b, &caf)] {
-        app.validate_signalement(&rt, case.signalement.id, Vec::new())
-            .await
-            .expect("validated");
-        app.affect_partners(&rt, case.signalement.id, &[partner.id])
-            .await
-            .expect("affected");
-    }
-    let agent = site.login("agent@histologe.test", PASSWORD).await;
-    let rt = site.login("rt@histologe.test", PASSWORD).await;
-    let admin = site.login("admin@histologe.test", PASSWORD).await;
+    let bo = BoWorld::new().await;
+    let marseille = bo.site.locataire_answers();
+    let aix = moved(
+        &marseille,
+        "2 Cours Mirabeau",
+        "13100",
+        "Aix-en-Provence",
+        "13001",
+    );
+    let a = bo.affected_case(&marseille, &[&bo.schs13]).await;
+    let b = bo.affected_case(&aix, &[&bo.caf13]).await;
+    let c = bo.file_case(&marseille).await;
     World {
-        agent,
-        rt,
-        admin,
         a: a.signalement.reference.clone(),
         b: b.signalement.reference.clone(),
         c: c.signalement.reference.clone(),
-        caf_id: caf.id.to_string(),
-        site,
+        bo,
     }
-}
-
-/// The CSV's records (header first), read as a spreadsheet would, after
-/// its byte-order mark.
-fn records(body: &str) -> Vec<Vec<String>> {
-    let body = body
-        .strip_prefix('\u{feff}')
-        .expect("a UTF-8 byte-order mark first");
-    csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .has_headers(false)
-        .from_reader(body.as_bytes())
-        .records()
-        .map(|r| {
-            r.expect("a CSV record")
-                .iter()
-                .map(str::to_string)
-                .collect()
-        })
-        .collect()
 }
 
 /// Whether the page links `reference` as a listed case.
@@ -139,7 +57,10 @@ async fn filtering_by_commune_shows_the_case_there_and_not_the_other() {
     let w = world().await;
     let page = w
         .site
-        .get_with("/bo/signalements?commune=Aix-en-Provence", Some(&w.rt))
+        .get_with(
+            "/bo/signalements?commune=Aix-en-Provence",
+            Some(&w.rt13.cookie),
+        )
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
     let body = page.text();
@@ -157,13 +78,13 @@ async fn filtering_by_commune_shows_the_case_there_and_not_the_other() {
     // Five digits: the postal code, or the INSEE code.
     let by_code = w
         .site
-        .get_with("/bo/signalements?commune=13100", Some(&w.rt))
+        .get_with("/bo/signalements?commune=13100", Some(&w.rt13.cookie))
         .await
         .text();
     assert!(lists(&by_code, &w.b) && !lists(&by_code, &w.a));
     let by_insee = w
         .site
-        .get_with("/bo/signalements?commune=13202", Some(&w.rt))
+        .get_with("/bo/signalements?commune=13202", Some(&w.rt13.cookie))
         .await
         .text();
     assert!(lists(&by_insee, &w.a) && !lists(&by_insee, &w.b));
@@ -174,7 +95,7 @@ async fn the_list_shows_partners_and_their_answers() {
     let w = world().await;
     let body = w
         .site
-        .get_with("/bo/signalements", Some(&w.rt))
+        .get_with("/bo/signalements", Some(&w.rt13.cookie))
         .await
         .text();
     for reference in [&w.a, &w.b, &w.c] {
@@ -186,7 +107,10 @@ async fn the_list_shows_partners_and_their_answers() {
     assert!(body.contains("Réinitialiser"));
     let new_only = w
         .site
-        .get_with("/bo/signalements?statut=NEED_VALIDATION", Some(&w.rt))
+        .get_with(
+            "/bo/signalements?statut=NEED_VALIDATION",
+            Some(&w.rt13.cookie),
+        )
         .await
         .text();
     assert!(lists(&new_only, &w.c) && !lists(&new_only, &w.a));
@@ -197,7 +121,7 @@ async fn an_agent_filtering_by_another_partner_sees_none_of_its_cases() {
     let w = world().await;
     let mine = w
         .site
-        .get_with("/bo/signalements", Some(&w.agent))
+        .get_with("/bo/signalements", Some(&w.agent13.cookie))
         .await
         .text();
     assert!(lists(&mine, &w.a));
@@ -209,8 +133,8 @@ async fn an_agent_filtering_by_another_partner_sees_none_of_its_cases() {
     let other = w
         .site
         .get_with(
-            &format!("/bo/signalements?partenaire={}", w.caf_id),
-            Some(&w.agent),
+            &format!("/bo/signalements?partenaire={}", w.caf13.id),
+            Some(&w.agent13.cookie),
         )
         .await;
     assert_eq!(other.status, StatusCode::OK);
@@ -226,7 +150,7 @@ async fn an_invalid_value_is_explained_and_the_other_filters_kept() {
         .site
         .get_with(
             "/bo/signalements?commune=Aix-en-Provence&criticite_min=beaucoup&depot_du=31%2F02%2F2025",
-            Some(&w.rt),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -252,7 +176,7 @@ async fn the_csv_has_its_header_and_the_filtered_rows() {
         .site
         .get_with(
             "/bo/signalements/export.csv?commune=Aix-en-Provence",
-            Some(&w.rt),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(csv.status, StatusCode::OK);
@@ -262,7 +186,7 @@ async fn the_csv_has_its_header_and_the_filtered_rows() {
             .is_some_and(|d| d.starts_with("attachment")),
         "downloaded as a file"
     );
-    let records = records(&csv.body);
+    let records = csv_records(&csv.body);
     assert_eq!(
         records[0][..6],
         [
@@ -285,10 +209,10 @@ async fn an_agents_export_never_holds_another_partners_case() {
     let w = world().await;
     let csv = w
         .site
-        .get_with("/bo/signalements/export.csv", Some(&w.agent))
+        .get_with("/bo/signalements/export.csv", Some(&w.agent13.cookie))
         .await;
     assert_eq!(csv.status, StatusCode::OK);
-    let references: Vec<String> = records(&csv.body)
+    let references: Vec<String> = csv_records(&csv.body)
         .into_iter()
         .skip(1)
         .map(|r| r[0].clone())
@@ -296,7 +220,7 @@ async fn an_agents_export_never_holds_another_partners_case() {
     assert_eq!(references, vec![w.a.clone()]);
     let list = w
         .site
-        .get_with("/bo/signalements", Some(&w.agent))
+        .get_with("/bo/signalements", Some(&w.agent13.cookie))
         .await
         .text();
     assert!(list.contains("Exporter (CSV)"));
@@ -307,12 +231,12 @@ async fn a_super_admin_exports_only_with_a_filter() {
     let w = world().await;
     let refused = w
         .site
-        .get_with("/bo/signalements/export.csv", Some(&w.admin))
+        .get_with("/bo/signalements/export.csv", Some(&w.super_admin.cookie))
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let list = w
         .site
-        .get_with("/bo/signalements", Some(&w.admin))
+        .get_with("/bo/signalements", Some(&w.super_admin.cookie))
         .await
         .text();
     assert!(!list.contains("Exporter (CSV)"));
@@ -323,10 +247,13 @@ async fn a_super_admin_exports_only_with_a_filter() {
     );
     let csv = w
         .site
-        .get_with("/bo/signalements/export.csv?territoire=13", Some(&w.admin))
+        .get_with(
+            "/bo/signalements/export.csv?territoire=13",
+            Some(&w.super_admin.cookie),
+        )
         .await;
     assert_eq!(csv.status, StatusCode::OK);
-    let mut references: Vec<String> = records(&csv.body)
+    let mut references: Vec<String> = csv_records(&csv.body)
         .into_iter()
         .skip(1)
         .map(|r| r[0].clone())
@@ -340,7 +267,7 @@ async fn a_super_admin_exports_only_with_a_filter() {
 #[tokio::test]
 async fn the_dashboard_links_each_count_to_its_list() {
     let w = world().await;
-    let rt = w.site.get_with("/bo", Some(&w.rt)).await;
+    let rt = w.site.get_with("/bo", Some(&w.rt13.cookie)).await;
     assert_eq!(rt.status, StatusCode::OK);
     let body = rt.text();
     assert!(body.contains("Nouveaux signalements à valider"));
@@ -348,13 +275,16 @@ async fn the_dashboard_links_each_count_to_its_list() {
     assert!(body.contains("Fermés par tous les partenaires"));
     assert!(body.contains("Demandes d'arrêt de procédure"));
     assert!(body.contains("href=\"/bo/signalements?statut=ACTIVE&sans_suivi=1\""));
-    let agent = w.site.get_with("/bo", Some(&w.agent)).await.text();
+    let agent = w.site.get_with("/bo", Some(&w.agent13.cookie)).await.text();
     assert!(agent.contains("Affectations à accepter ou refuser"));
     assert!(agent.contains("href=\"/bo/signalements?affectation=en_attente\""));
     assert!(!agent.contains("Nouveaux signalements à valider"));
     let to_answer = w
         .site
-        .get_with("/bo/signalements?affectation=en_attente", Some(&w.agent))
+        .get_with(
+            "/bo/signalements?affectation=en_attente",
+            Some(&w.agent13.cookie),
+        )
         .await
         .text();
     assert!(lists(&to_answer, &w.a));
@@ -367,7 +297,7 @@ async fn pagination_and_sorting_keep_the_filters() {
         .site
         .get_with(
             "/bo/signalements?statut=ACTIVE&tri=commune_asc",
-            Some(&w.rt),
+            Some(&w.rt13.cookie),
         )
         .await
         .text();
@@ -381,7 +311,7 @@ async fn pagination_and_sorting_keep_the_filters() {
         .site
         .get_with(
             "/bo/signalements?statut=ACTIVE&tri=commune_asc",
-            Some(&w.rt),
+            Some(&w.rt13.cookie),
         )
         .await
         .text();
@@ -405,14 +335,14 @@ async fn a_saved_search_is_its_owners_only() {
         .post_form(
             "/bo/recherches",
             &[("nom", "Aix"), ("query", "commune=Aix-en-Provence")],
-            Some(&w.rt),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     assert_eq!(saved.location(), "/bo/signalements?commune=Aix-en-Provence");
     let list = w
         .site
-        .get_with("/bo/signalements", Some(&w.rt))
+        .get_with("/bo/signalements", Some(&w.rt13.cookie))
         .await
         .text();
     assert!(list.contains("Mes recherches"));
@@ -426,7 +356,7 @@ async fn a_saved_search_is_its_owners_only() {
 
     let agent_list = w
         .site
-        .get_with("/bo/signalements", Some(&w.agent))
+        .get_with("/bo/signalements", Some(&w.agent13.cookie))
         .await
         .text();
     assert!(
@@ -438,19 +368,23 @@ async fn a_saved_search_is_its_owners_only() {
         .post_form(
             &format!("/bo/recherches/{id}/supprimer"),
             &[],
-            Some(&w.agent),
+            Some(&w.agent13.cookie),
         )
         .await;
     assert_eq!(stolen.status, StatusCode::NOT_FOUND);
 
     let deleted = w
         .site
-        .post_form(&format!("/bo/recherches/{id}/supprimer"), &[], Some(&w.rt))
+        .post_form(
+            &format!("/bo/recherches/{id}/supprimer"),
+            &[],
+            Some(&w.rt13.cookie),
+        )
         .await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER);
     let list = w
         .site
-        .get_with("/bo/signalements", Some(&w.rt))
+        .get_with("/bo/signalements", Some(&w.rt13.cookie))
         .await
         .text();
     assert!(!list.contains("Mes recherches"));
@@ -466,7 +400,7 @@ async fn a_too_long_name_is_refused_and_kept() {
         .post_form(
             "/bo/recherches",
             &[("nom", long), ("query", "commune=Aix-en-Provence")],
-            Some(&w.rt),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -477,7 +411,7 @@ async fn a_too_long_name_is_refused_and_kept() {
     assert!(!lists(&body, &w.a));
     let list = w
         .site
-        .get_with("/bo/signalements", Some(&w.rt))
+        .get_with("/bo/signalements", Some(&w.rt13.cookie))
         .await
         .text();
     assert!(!list.contains("Mes recherches"), "nothing was saved");

@@ -7,34 +7,12 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use histologe_core::enums::{PartnerType, Role};
 use histologe_core::ids::UserId;
 use histologe_ports::UserRepository;
+use support::world::BoWorld;
 use support::{HOST, Site};
-// The support's re-exports serve other route tests.
-#[allow(unused_imports)]
-use support::{complete, payload_answers};
 
 const PAGE: &str = "/bo/mon-compte/notifications";
-const AGENT: &str = "agent-mails@signal-logement.test";
-const RT: &str = "rt-mails@signal-logement.test";
-const PASSWORD: &str = "Histologe-mails-2026";
-
-/// A site with an agent of the SCHS de Marseille and the RT of the 13.
-async fn site() -> (Site, UserId, UserId) {
-    let site = Site::new().await;
-    let schs = site
-        .partner("13", "SCHS Marseille", PartnerType::CommuneSchs, &["13055"])
-        .await;
-    let ars = site.partner("13", "ARS 13", PartnerType::Ars, &[]).await;
-    let (agent, _) = site
-        .staff_member(AGENT, PASSWORD, Role::Agent, Some(&schs), false)
-        .await;
-    let (rt, _) = site
-        .staff_member(RT, PASSWORD, Role::TerritoryAdmin, Some(&ars), false)
-        .await;
-    (site, agent.id, rt.id)
-}
 
 /// `(is_mailing_active, is_mailing_summary)` as stored.
 async fn flags(site: &Site, user: UserId) -> (bool, bool) {
@@ -61,8 +39,8 @@ fn checked(body: &str) -> Option<String> {
 
 #[tokio::test]
 async fn every_staff_member_finds_the_page_in_the_header_with_his_current_choice() {
-    let (site, _, _) = site().await;
-    let agent = site.login(AGENT, PASSWORD).await;
+    let w = BoWorld::new().await;
+    let (site, agent) = (&w.site, w.agent13.cookie.clone());
     let dashboard = site.get_with("/bo", Some(&agent)).await;
     assert_eq!(dashboard.status, StatusCode::OK);
     assert!(
@@ -100,9 +78,10 @@ async fn every_staff_member_finds_the_page_in_the_header_with_his_current_choice
 
 #[tokio::test]
 async fn each_choice_is_saved_shown_back_and_changes_only_the_users_own_account() {
-    let (site, agent_id, rt_id) = site().await;
-    let agent = site.login(AGENT, PASSWORD).await;
-    let rt_before = flags(&site, rt_id).await;
+    let w = BoWorld::new().await;
+    let (site, agent) = (&w.site, w.agent13.cookie.clone());
+    let (agent_id, rt_id) = (w.agent13.user.id, w.rt13.user.id);
+    let rt_before = flags(site, rt_id).await;
     for (value, expected) in [
         ("recapitulatif_quotidien", (true, true)),
         ("aucun", (false, false)),
@@ -119,28 +98,29 @@ async fn each_choice_is_saved_shown_back_and_changes_only_the_users_own_account(
             .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
         assert_eq!(reply.location(), format!("{PAGE}?fait=1"));
-        assert_eq!(flags(&site, agent_id).await, expected, "{value}");
+        assert_eq!(flags(site, agent_id).await, expected, "{value}");
         let page = site.get_with(&reply.location(), Some(&agent)).await;
         assert!(page.text().contains("Votre choix est enregistré."));
         assert_eq!(checked(&page.body).as_deref(), Some(value));
     }
-    assert_eq!(flags(&site, rt_id).await, rt_before, "the RT's untouched");
+    assert_eq!(flags(site, rt_id).await, rt_before, "the RT's untouched");
 
     // The RT's own choice is his.
-    let rt = site.login(RT, PASSWORD).await;
+    let rt = w.rt13.cookie.clone();
     let reply = site
         .post_form(PAGE, &[("preference", "aucun")], Some(&rt))
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    assert_eq!(flags(&site, rt_id).await, (false, false));
-    assert_eq!(flags(&site, agent_id).await, (true, false));
+    assert_eq!(flags(site, rt_id).await, (false, false));
+    assert_eq!(flags(site, agent_id).await, (true, false));
 }
 
 #[tokio::test]
 async fn a_missing_or_unknown_choice_is_refused_with_the_error_tied_to_the_choices() {
-    let (site, agent_id, _) = site().await;
-    let agent = site.login(AGENT, PASSWORD).await;
-    let before = flags(&site, agent_id).await;
+    let w = BoWorld::new().await;
+    let (site, agent) = (&w.site, w.agent13.cookie.clone());
+    let agent_id = w.agent13.user.id;
+    let before = flags(site, agent_id).await;
     for fields in [vec![], vec![("preference", "tous_les_jours")]] {
         let reply = site.post_form(PAGE, &fields, Some(&agent)).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
@@ -155,15 +135,16 @@ async fn a_missing_or_unknown_choice_is_refused_with_the_error_tied_to_the_choic
         );
         assert!(reply.body.contains("id=\"preference-erreur\""));
         assert_eq!(checked(&reply.body), None);
-        assert_eq!(flags(&site, agent_id).await, before);
+        assert_eq!(flags(site, agent_id).await, before);
     }
 }
 
 #[tokio::test]
 async fn a_post_from_another_site_changes_nothing() {
-    let (site, agent_id, _) = site().await;
-    let agent = site.login(AGENT, PASSWORD).await;
-    let before = flags(&site, agent_id).await;
+    let w = BoWorld::new().await;
+    let (site, agent) = (&w.site, w.agent13.cookie.clone());
+    let agent_id = w.agent13.user.id;
+    let before = flags(site, agent_id).await;
     let forged = Request::post(PAGE)
         .header(header::HOST, HOST)
         .header(header::ORIGIN, "https://ailleurs.example")
@@ -174,5 +155,5 @@ async fn a_post_from_another_site_changes_nothing() {
         .expect("request");
     let reply = site.send(forged).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    assert_eq!(flags(&site, agent_id).await, before);
+    assert_eq!(flags(site, agent_id).await, before);
 }

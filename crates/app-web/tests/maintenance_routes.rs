@@ -5,27 +5,8 @@
 mod support;
 
 use axum::http::StatusCode;
-use histologe_core::enums::{PartnerType, Role};
 use support::Site;
-// The support's re-exports serve other route tests.
-#[allow(unused_imports)]
-use support::{complete, payload_answers};
-
-const ADMIN: &str = "admin-maintenance@signal-logement.test";
-const AGENT: &str = "agent-maintenance@signal-logement.test";
-const PASSWORD: &str = "Histologe-maintenance-2026";
-
-/// A site with a super admin and an agent of a partner in the 13.
-async fn site() -> Site {
-    let site = Site::new().await;
-    site.staff_account(ADMIN, PASSWORD).await;
-    let partner = site
-        .partner("13", "SCHS Marseille", PartnerType::CommuneSchs, &["13055"])
-        .await;
-    site.staff_member(AGENT, PASSWORD, Role::Agent, Some(&partner), false)
-        .await;
-    site
-}
+use support::world::{BoWorld, PASSWORD};
 
 async fn switch_on(site: &Site, admin: &str, message: &str) {
     let reply = site
@@ -41,11 +22,11 @@ async fn switch_on(site: &Site, admin: &str, message: &str) {
 
 #[tokio::test]
 async fn public_pages_answer_503_with_a_french_page_during_maintenance() {
-    let site = site().await;
-    let admin = site.login(ADMIN, PASSWORD).await;
+    let w = BoWorld::new().await;
+    let (site, admin) = (&w.site, w.super_admin.cookie.clone());
     assert_eq!(site.get("/").await.status, StatusCode::OK);
 
-    switch_on(&site, &admin, "Retour prévu à 14 h.").await;
+    switch_on(site, &admin, "Retour prévu à 14 h.").await;
     for path in [
         "/",
         "/signalement",
@@ -80,9 +61,9 @@ async fn public_pages_answer_503_with_a_french_page_during_maintenance() {
 
 #[tokio::test]
 async fn probes_assets_and_login_stay_open_during_maintenance() {
-    let site = site().await;
-    let admin = site.login(ADMIN, PASSWORD).await;
-    switch_on(&site, &admin, "").await;
+    let w = BoWorld::new().await;
+    let (site, admin) = (&w.site, w.super_admin.cookie.clone());
+    switch_on(site, &admin, "").await;
     assert_eq!(site.get("/healthz").await.status, StatusCode::OK);
     assert_eq!(site.get("/readyz").await.status, StatusCode::OK);
     assert_eq!(site.get("/connexion").await.status, StatusCode::OK);
@@ -96,9 +77,9 @@ async fn probes_assets_and_login_stay_open_during_maintenance() {
 
 #[tokio::test]
 async fn the_super_admin_still_works_and_an_agent_is_refused_after_login() {
-    let site = site().await;
-    let admin = site.login(ADMIN, PASSWORD).await;
-    switch_on(&site, &admin, "Mise à jour de la plateforme.").await;
+    let w = BoWorld::new().await;
+    let (site, admin) = (&w.site, w.super_admin.cookie.clone());
+    switch_on(site, &admin, "Mise à jour de la plateforme.").await;
 
     for path in ["/bo", "/bo/signalements", "/bo/maintenance"] {
         let page = site.get_with(path, Some(&admin)).await;
@@ -116,7 +97,7 @@ async fn the_super_admin_still_works_and_an_agent_is_refused_after_login() {
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
     assert!(anonymous.location().starts_with("/connexion"));
     // …where the agent signs in, then gets the maintenance page.
-    let agent = site.login(AGENT, PASSWORD).await;
+    let agent = site.login(&w.agent13.user.email, PASSWORD).await;
     for path in ["/bo", "/bo/signalements"] {
         let page = site.get_with(path, Some(&agent)).await;
         assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
@@ -131,9 +112,9 @@ async fn the_super_admin_still_works_and_an_agent_is_refused_after_login() {
 
 #[tokio::test]
 async fn only_a_super_admin_reaches_the_switch() {
-    let site = site().await;
-    let agent = site.login(AGENT, PASSWORD).await;
-    let admin = site.login(ADMIN, PASSWORD).await;
+    let w = BoWorld::new().await;
+    let site = &w.site;
+    let (agent, admin) = (w.agent13.cookie.clone(), w.super_admin.cookie.clone());
     let menu = |page: &str| page.contains("href=\"/bo/maintenance\"");
     assert!(menu(&site.get_with("/bo", Some(&admin)).await.body));
     assert!(!menu(&site.get_with("/bo", Some(&agent)).await.body));
@@ -148,8 +129,8 @@ async fn only_a_super_admin_reaches_the_switch() {
 
 #[tokio::test]
 async fn a_too_long_message_is_refused_and_kept_in_the_form() {
-    let site = site().await;
-    let admin = site.login(ADMIN, PASSWORD).await;
+    let w = BoWorld::new().await;
+    let (site, admin) = (&w.site, w.super_admin.cookie.clone());
     let long = "é".repeat(501);
     let reply = site
         .post_form(

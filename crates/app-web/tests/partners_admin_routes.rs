@@ -10,71 +10,10 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use histologe_core::enums::{PartnerType, Role};
-use histologe_core::form::Answers;
 use histologe_core::model::{Partner, RuleStatus};
 use histologe_ports::{AutoAffectationRuleRepository, HistoryRepository, PartnerRepository};
-use support::{LOCATAIRE_JSON, Reply, Site};
-
-const PASSWORD: &str = "Histologe-partenaires-2026";
-
-struct World {
-    site: Site,
-    schs13: Partner,
-    ars13: Partner,
-    schs33: Partner,
-    rt13: String,
-    rt33: String,
-    partner_admin13: String,
-    agent13: String,
-    super_admin: String,
-}
-
-async fn world() -> World {
-    let site = Site::new().await;
-    let schs13 = site
-        .partner(
-            "13",
-            "SCHS de Marseille",
-            PartnerType::CommuneSchs,
-            &["13202"],
-        )
-        .await;
-    let ars13 = site.partner("13", "ARS 13", PartnerType::Ars, &[]).await;
-    let schs33 = site
-        .partner(
-            "33",
-            "SCHS de Bordeaux",
-            PartnerType::CommuneSchs,
-            &["33063"],
-        )
-        .await;
-    let ars33 = site.partner("33", "ARS 33", PartnerType::Ars, &[]).await;
-    let staff = [
-        ("rt13@histologe.test", Role::TerritoryAdmin, Some(&ars13)),
-        ("rt33@histologe.test", Role::TerritoryAdmin, Some(&ars33)),
-        ("pa13@histologe.test", Role::PartnerAdmin, Some(&schs13)),
-        ("agent13@histologe.test", Role::Agent, Some(&schs13)),
-        ("admin@histologe.test", Role::SuperAdmin, None),
-    ];
-    let mut cookies = Vec::new();
-    for (email, role, partner) in staff {
-        site.staff_member(email, PASSWORD, role, partner, false)
-            .await;
-        cookies.push(site.login(email, PASSWORD).await);
-    }
-    World {
-        rt13: cookies[0].clone(),
-        rt33: cookies[1].clone(),
-        partner_admin13: cookies[2].clone(),
-        agent13: cookies[3].clone(),
-        super_admin: cookies[4].clone(),
-        schs13,
-        ars13,
-        schs33,
-        site,
-    }
-}
+use support::world::BoWorld;
+use support::{Reply, Site, address};
 
 async fn stored(site: &Site, partner: histologe_core::ids::PartnerId) -> Partner {
     PartnerRepository::get(&site.adapters.store, partner)
@@ -99,10 +38,10 @@ fn assert_same(reply: &Reply, baseline: &Reply, what: &str) {
 
 #[tokio::test]
 async fn an_rt_creates_then_edits_a_partner_of_his_territory() {
-    let w = world().await;
+    let w = BoWorld::new().await;
     let form = w
         .site
-        .get_with("/bo/partenaires/nouveau", Some(&w.rt13))
+        .get_with("/bo/partenaires/nouveau", Some(&w.rt13.cookie))
         .await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let text = form.text();
@@ -125,12 +64,15 @@ async fn an_rt_creates_then_edits_a_partner_of_his_territory() {
                 ("email_notifiable", "1"),
                 ("insee", "13202, 13203"),
             ],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     let id = partner_of(&created.location());
-    let page = w.site.get_with(&created.location(), Some(&w.rt13)).await;
+    let page = w
+        .site
+        .get_with(&created.location(), Some(&w.rt13.cookie))
+        .await;
     let text = page.text();
     assert!(text.contains("Le partenaire est créé."));
     assert!(text.contains("CCAS de Marseille"));
@@ -138,7 +80,10 @@ async fn an_rt_creates_then_edits_a_partner_of_his_territory() {
     assert!(text.contains("Accompagnement social"), "{text}");
     assert!(text.contains("13202, 13203"));
 
-    let list = w.site.get_with("/bo/partenaires", Some(&w.rt13)).await;
+    let list = w
+        .site
+        .get_with("/bo/partenaires", Some(&w.rt13.cookie))
+        .await;
     assert!(list.text().contains("CCAS de Marseille"));
     assert!(!list.text().contains("SCHS de Bordeaux"));
 
@@ -158,11 +103,14 @@ async fn an_rt_creates_then_edits_a_partner_of_his_territory() {
                 ("esabora_url", "https://esabora.example.test/ws/rest"),
                 ("esabora_token", "jeton-tres-secret-42"),
             ],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
-    let page = w.site.get_with(&edited.location(), Some(&w.rt13)).await;
+    let page = w
+        .site
+        .get_with(&edited.location(), Some(&w.rt13.cookie))
+        .await;
     assert!(page.text().contains("Le partenaire est modifié."));
     assert!(page.text().contains("CCAS de la Ville de Marseille"));
     assert!(
@@ -195,7 +143,7 @@ async fn an_rt_creates_then_edits_a_partner_of_his_territory() {
                 ("esabora_url", "https://esabora.example.test/ws/rest"),
                 ("esabora_token", ""),
             ],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
@@ -217,17 +165,20 @@ async fn an_rt_creates_then_edits_a_partner_of_his_territory() {
 
 #[tokio::test]
 async fn another_territorys_partner_reads_like_one_that_does_not_exist() {
-    let w = world().await;
+    let w = BoWorld::new().await;
     let unknown = uuid::Uuid::new_v4();
     let baseline = w
         .site
-        .get_with(&format!("/bo/partenaires/{unknown}"), Some(&w.rt13))
+        .get_with(&format!("/bo/partenaires/{unknown}"), Some(&w.rt13.cookie))
         .await;
     assert_eq!(baseline.status, StatusCode::NOT_FOUND);
     assert!(baseline.text().contains("Page introuvable"));
     let theirs = w
         .site
-        .get_with(&format!("/bo/partenaires/{}", w.schs33.id), Some(&w.rt13))
+        .get_with(
+            &format!("/bo/partenaires/{}", w.schs33.id),
+            Some(&w.rt13.cookie),
+        )
         .await;
     assert_same(&theirs, &baseline, "the Gironde's SCHS for the RT 13");
 
@@ -236,12 +187,12 @@ async fn another_territorys_partner_reads_like_one_that_does_not_exist() {
         let on = |id: &dyn std::fmt::Display| format!("/bo/partenaires/{id}{action}");
         let unknown_reply = w
             .site
-            .post_form(&on(&unknown), &fields, Some(&w.rt13))
+            .post_form(&on(&unknown), &fields, Some(&w.rt13.cookie))
             .await;
         assert_eq!(unknown_reply.status, StatusCode::NOT_FOUND, "{action}");
         let reply = w
             .site
-            .post_form(&on(&w.schs33.id), &fields, Some(&w.rt13))
+            .post_form(&on(&w.schs33.id), &fields, Some(&w.rt13.cookie))
             .await;
         assert_same(&reply, &unknown_reply, &format!("post {action}"));
     }
@@ -257,27 +208,30 @@ async fn another_territorys_partner_reads_like_one_that_does_not_exist() {
     };
     let elsewhere = w
         .site
-        .post_form("/bo/partenaires", &create("33"), Some(&w.rt13))
+        .post_form("/bo/partenaires", &create("33"), Some(&w.rt13.cookie))
         .await;
     let nowhere = w
         .site
-        .post_form("/bo/partenaires", &create("2A"), Some(&w.rt13))
+        .post_form("/bo/partenaires", &create("2A"), Some(&w.rt13.cookie))
         .await;
     assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
     assert_same(&elsewhere, &nowhere, "creating in the 33 and in the 2A");
-    let listed = w.site.get_with("/bo/partenaires", Some(&w.rt33)).await;
+    let listed = w
+        .site
+        .get_with("/bo/partenaires", Some(&w.rt33.cookie))
+        .await;
     assert!(!listed.text().contains("Service fantôme"));
 
     // The super admin sees both territories and filters on one.
     let all = w
         .site
-        .get_with("/bo/partenaires", Some(&w.super_admin))
+        .get_with("/bo/partenaires", Some(&w.super_admin.cookie))
         .await;
     assert!(all.text().contains("SCHS de Marseille"));
     assert!(all.text().contains("SCHS de Bordeaux"));
     let gironde = w
         .site
-        .get_with("/bo/partenaires?territoire=33", Some(&w.super_admin))
+        .get_with("/bo/partenaires?territoire=33", Some(&w.super_admin.cookie))
         .await;
     assert!(!gironde.text().contains("SCHS de Marseille"));
     assert!(gironde.text().contains("SCHS de Bordeaux"));
@@ -285,7 +239,7 @@ async fn another_territorys_partner_reads_like_one_that_does_not_exist() {
 
 #[tokio::test]
 async fn a_rejected_partner_form_says_why_and_keeps_what_was_typed() {
-    let w = world().await;
+    let w = BoWorld::new().await;
     let reply = w
         .site
         .post_form(
@@ -297,7 +251,7 @@ async fn a_rejected_partner_form_says_why_and_keeps_what_was_typed() {
                 ("email", "pas-une-adresse"),
                 ("insee", "13202, 33063"),
             ],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(
@@ -335,7 +289,7 @@ async fn a_rejected_partner_form_says_why_and_keeps_what_was_typed() {
                 ("type", "ASSOCIATION"),
                 ("insee", "13999"),
             ],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -360,7 +314,7 @@ async fn a_rejected_partner_form_says_why_and_keeps_what_was_typed() {
                 ("type", "COMMUNE_SCHS"),
                 ("email", "ARS13@ars.sante.fr"),
             ],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -373,24 +327,24 @@ async fn a_rejected_partner_form_says_why_and_keeps_what_was_typed() {
 
 #[tokio::test]
 async fn agents_are_refused_and_a_partner_admin_only_reads_his_partner() {
-    let w = world().await;
+    let w = BoWorld::new().await;
     for path in [
         "/bo/partenaires",
         "/bo/partenaires/nouveau",
         "/bo/regles-auto-affectation",
         "/bo/territoires",
     ] {
-        let reply = w.site.get_with(path, Some(&w.agent13)).await;
+        let reply = w.site.get_with(path, Some(&w.agent13.cookie)).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
-        let reply = w.site.get_with(path, Some(&w.partner_admin13)).await;
+        let reply = w.site.get_with(path, Some(&w.partner_admin13.cookie)).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
     }
     let own = format!("/bo/partenaires/{}", w.schs13.id);
     assert_eq!(
-        w.site.get_with(&own, Some(&w.agent13)).await.status,
+        w.site.get_with(&own, Some(&w.agent13.cookie)).await.status,
         StatusCode::FORBIDDEN
     );
-    let page = w.site.get_with(&own, Some(&w.partner_admin13)).await;
+    let page = w.site.get_with(&own, Some(&w.partner_admin13.cookie)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.text().contains("SCHS de Marseille"));
     assert!(
@@ -407,7 +361,7 @@ async fn agents_are_refused_and_a_partner_admin_only_reads_his_partner() {
         .post_form(
             &own,
             &[("nom", "Renommé"), ("type", "COMMUNE_SCHS")],
-            Some(&w.partner_admin13),
+            Some(&w.partner_admin13.cookie),
         )
         .await;
     assert_eq!(post.status, StatusCode::FORBIDDEN);
@@ -419,43 +373,28 @@ async fn agents_are_refused_and_a_partner_admin_only_reads_his_partner() {
         let site = &w.site;
         async move { site.get_with("/bo", Some(&cookie)).await.body }
     };
-    let agent = menu(&w.agent13).await;
+    let agent = menu(&w.agent13.cookie).await;
     assert!(!agent.contains("href=\"/bo/partenaires\""));
-    let rt = menu(&w.rt13).await;
+    let rt = menu(&w.rt13.cookie).await;
     assert!(rt.contains("href=\"/bo/partenaires\""));
     assert!(rt.contains("href=\"/bo/regles-auto-affectation\""));
     assert!(!rt.contains("href=\"/bo/territoires\""));
-    let admin = menu(&w.super_admin).await;
+    let admin = menu(&w.super_admin.cookie).await;
     assert!(admin.contains("href=\"/bo/territoires\""));
 }
 
 #[tokio::test]
 async fn an_archived_partner_leaves_the_affect_form_and_keeps_its_affectations() {
-    let w = world().await;
-    let mut answers = support::payload_answers(LOCATAIRE_JSON);
-    support::complete(&mut answers, w.site.app().ports().clock.now().date_naive());
-    let (_, case) = w.site.file_through_a_draft(&answers).await;
-    let id = case.signalement.id;
-    let (_, rt) = w
-        .site
-        .staff_member(
-            "rt13-bis@histologe.test",
-            PASSWORD,
-            Role::TerritoryAdmin,
-            Some(&w.ars13),
-            false,
-        )
+    let w = BoWorld::new().await;
+    let case = w
+        .affected_case(&w.site.locataire_answers(), &[&w.schs13])
         .await;
+    let id = case.signalement.id;
+    let rt = &w.rt13.actor;
     let app = w.site.app();
-    app.validate_signalement(&rt, id, Vec::new())
-        .await
-        .expect("validated");
-    app.affect_partners(&rt, id, &[w.schs13.id])
-        .await
-        .expect("affected");
     let names = |partners: Vec<Partner>| partners.into_iter().map(|p| p.nom).collect::<Vec<_>>();
     assert!(
-        names(app.affectable_partners(&rt, id).await.expect("partners"))
+        names(app.affectable_partners(rt, id).await.expect("partners"))
             .contains(&"ARS 13".to_string())
     );
 
@@ -464,16 +403,19 @@ async fn an_archived_partner_leaves_the_affect_form_and_keeps_its_affectations()
         .post_form(
             &format!("/bo/partenaires/{}/archiver", w.ars13.id),
             &[],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(archived.status, StatusCode::SEE_OTHER, "{}", archived.body);
-    let list = w.site.get_with(&archived.location(), Some(&w.rt13)).await;
+    let list = w
+        .site
+        .get_with(&archived.location(), Some(&w.rt13.cookie))
+        .await;
     assert!(list.text().contains("Le partenaire est archivé"));
     assert!(!list.text().contains("ARS 13"));
     assert!(stored(&w.site, w.ars13.id).await.is_archive);
     assert!(
-        !names(app.affectable_partners(&rt, id).await.expect("partners"))
+        !names(app.affectable_partners(rt, id).await.expect("partners"))
             .contains(&"ARS 13".to_string()),
         "no longer offered"
     );
@@ -483,11 +425,11 @@ async fn an_archived_partner_leaves_the_affect_form_and_keeps_its_affectations()
         .post_form(
             &format!("/bo/partenaires/{}/archiver", w.schs13.id),
             &[],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(schs.status, StatusCode::SEE_OTHER);
-    let case = app.view_case(&rt, id).await.expect("case");
+    let case = app.view_case(rt, id).await.expect("case");
     assert!(
         case.affectation_of(w.schs13.id).is_some(),
         "its open affectation stays"
@@ -495,7 +437,10 @@ async fn an_archived_partner_leaves_the_affect_form_and_keeps_its_affectations()
     // Its page still opens, read only, saying it is archived.
     let page = w
         .site
-        .get_with(&format!("/bo/partenaires/{}", w.schs13.id), Some(&w.rt13))
+        .get_with(
+            &format!("/bo/partenaires/{}", w.schs13.id),
+            Some(&w.rt13.cookie),
+        )
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Partenaire archivé"));
@@ -510,7 +455,7 @@ async fn an_archived_partner_leaves_the_affect_form_and_keeps_its_affectations()
         .post_form(
             &format!("/bo/partenaires/{}/archiver", w.schs13.id),
             &[],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(
@@ -520,19 +465,11 @@ async fn an_archived_partner_leaves_the_affect_form_and_keeps_its_affectations()
     );
 }
 
-fn address(street: &str, postal_code: &str, commune: &str) -> Answers {
-    Answers::from_pairs([
-        ("adresse_logement_adresse_detail_numero", street),
-        ("adresse_logement_adresse_detail_code_postal", postal_code),
-        ("adresse_logement_adresse_detail_commune", commune),
-    ])
-}
-
 const NOT_OPEN: &str = "Le signalement en ligne n'est pas encore ouvert dans cette commune";
 
 #[tokio::test]
 async fn a_super_admin_closes_a_territory_and_the_public_form_then_refuses_its_addresses() {
-    let w = world().await;
+    let w = BoWorld::new().await;
     let marseille = address("33 rue des Phocéens", "13002", "Marseille");
     let (draft, _) = w.site.start_draft("locataire").await;
     let before = w
@@ -548,7 +485,7 @@ async fn a_super_admin_closes_a_territory_and_the_public_form_then_refuses_its_a
 
     let list = w
         .site
-        .get_with("/bo/territoires", Some(&w.super_admin))
+        .get_with("/bo/territoires", Some(&w.super_admin.cookie))
         .await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.text().contains("Bouches-du-Rhône"));
@@ -557,7 +494,7 @@ async fn a_super_admin_closes_a_territory_and_the_public_form_then_refuses_its_a
         .post_form(
             "/bo/territoires/13",
             &[("ouvert", "non"), ("authorized_insee", "")],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "an RT does not");
@@ -567,13 +504,13 @@ async fn a_super_admin_closes_a_territory_and_the_public_form_then_refuses_its_a
         .post_form(
             "/bo/territoires/13",
             &[("ouvert", "non"), ("authorized_insee", "")],
-            Some(&w.super_admin),
+            Some(&w.super_admin.cookie),
         )
         .await;
     assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
     let list = w
         .site
-        .get_with(&closed.location(), Some(&w.super_admin))
+        .get_with(&closed.location(), Some(&w.super_admin.cookie))
         .await;
     assert!(list.text().contains("Le territoire est modifié."));
 
@@ -591,7 +528,7 @@ async fn a_super_admin_closes_a_territory_and_the_public_form_then_refuses_its_a
         .post_form(
             "/bo/territoires/13",
             &[("ouvert", "oui"), ("authorized_insee", "13201, 33063")],
-            Some(&w.super_admin),
+            Some(&w.super_admin.cookie),
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -609,7 +546,7 @@ async fn a_super_admin_closes_a_territory_and_the_public_form_then_refuses_its_a
         .post_form(
             "/bo/territoires/13",
             &[("ouvert", "oui"), ("authorized_insee", "13201")],
-            Some(&w.super_admin),
+            Some(&w.super_admin.cookie),
         )
         .await;
     assert_eq!(reopened.status, StatusCode::SEE_OTHER);
@@ -649,10 +586,8 @@ async fn a_super_admin_closes_a_territory_and_the_public_form_then_refuses_its_a
 
 #[tokio::test]
 async fn the_simulator_shows_the_partner_a_rule_gives() {
-    let w = world().await;
-    let mut answers = support::payload_answers(LOCATAIRE_JSON);
-    support::complete(&mut answers, w.site.app().ports().clock.now().date_naive());
-    let (_, case) = w.site.file_through_a_draft(&answers).await;
+    let w = BoWorld::new().await;
+    let case = w.file_case(&w.site.locataire_answers()).await;
     let reference = case.signalement.reference.clone();
     let simulate = |cookie: &str, wanted: &str| {
         let path = format!("/bo/regles-auto-affectation/simulateur?signalement={wanted}");
@@ -660,7 +595,7 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
         let site = &w.site;
         async move { site.get_with(&path, Some(&cookie)).await }
     };
-    let without = simulate(&w.rt13, &reference).await;
+    let without = simulate(&w.rt13.cookie, &reference).await;
     assert_eq!(without.status, StatusCode::OK, "{}", without.body);
     assert!(
         without
@@ -670,7 +605,7 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
 
     let new_rule = w
         .site
-        .get_with("/bo/regles-auto-affectation/nouvelle", Some(&w.rt13))
+        .get_with("/bo/regles-auto-affectation/nouvelle", Some(&w.rt13.cookie))
         .await;
     assert_eq!(new_rule.status, StatusCode::OK);
     assert!(
@@ -688,17 +623,20 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
                 ("parc", "all"),
                 ("allocataire", "all"),
             ],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
-    let list = w.site.get_with(&created.location(), Some(&w.rt13)).await;
+    let list = w
+        .site
+        .get_with(&created.location(), Some(&w.rt13.cookie))
+        .await;
     assert!(list.text().contains("La règle est créée"));
     assert!(list.text().contains("Commune / SCHS"));
 
     // The form's case has no point on the map: the engine would stop,
     // and the simulator says so while showing what the rule keeps.
-    let unlocated = simulate(&w.rt13, &reference).await.text();
+    let unlocated = simulate(&w.rt13.cookie, &reference).await.text();
     assert!(unlocated.contains("pas géolocalisé"), "{unlocated}");
     assert!(!unlocated.contains("id=\"simulateur-retenus\""));
     let mut tx = w.site.app().ports().uow.begin().await.expect("begin");
@@ -714,7 +652,7 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
     tx.save_case(&located).await.expect("save");
     tx.commit().await.expect("commit");
 
-    let page = simulate(&w.rt13, &reference).await;
+    let page = simulate(&w.rt13.cookie, &reference).await;
     let text = page.text();
     assert!(
         text.contains(&format!("Signalement {reference} (13)")),
@@ -733,7 +671,7 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
         "{text}"
     );
     // By id as well.
-    let by_id = simulate(&w.rt13, &case.signalement.id.to_string()).await;
+    let by_id = simulate(&w.rt13.cookie, &case.signalement.id.to_string()).await;
     assert!(by_id.text().contains("SCHS de Marseille"));
     // Nothing was written.
     let after = w
@@ -748,8 +686,8 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
     assert!(after.affectations.is_empty());
 
     // Another territory's RT learns nothing of the case.
-    let theirs = simulate(&w.rt33, &reference).await;
-    let unknown = simulate(&w.rt33, "2099-999").await;
+    let theirs = simulate(&w.rt33.cookie, &reference).await;
+    let unknown = simulate(&w.rt33.cookie, "2099-999").await;
     assert!(
         theirs
             .text()
@@ -780,7 +718,7 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
         .post_form(
             &format!("/bo/regles-auto-affectation/{}/archiver", rule.id),
             &[],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(archived.status, StatusCode::SEE_OTHER);
@@ -794,7 +732,7 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
         .expect("history");
     assert_eq!(history.len(), 2, "created then archived");
     assert!(
-        simulate(&w.rt13, &reference)
+        simulate(&w.rt13.cookie, &reference)
             .await
             .text()
             .contains("Aucune règle active sur ce territoire")
@@ -804,7 +742,7 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
         .site
         .get_with(
             &format!("/bo/regles-auto-affectation/{}", rule.id),
-            Some(&w.rt33),
+            Some(&w.rt33.cookie),
         )
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
@@ -812,14 +750,14 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
 
 #[tokio::test]
 async fn administration_posts_from_another_site_are_refused() {
-    let w = world().await;
+    let w = BoWorld::new().await;
     let forged = |path: &str, body: &str| {
         Request::post(path)
             .header(header::HOST, support::HOST)
             .header(header::ORIGIN, "https://attaquant.example")
             .header("sec-fetch-site", "cross-site")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, &w.super_admin)
+            .header(header::COOKIE, &w.super_admin.cookie)
             .body(Body::from(body.to_string()))
             .expect("request")
     };
@@ -848,7 +786,7 @@ async fn administration_posts_from_another_site_are_refused() {
     assert!(!stored(&w.site, w.schs13.id).await.is_archive);
     let partners = w
         .site
-        .get_with("/bo/partenaires", Some(&w.super_admin))
+        .get_with("/bo/partenaires", Some(&w.super_admin.cookie))
         .await;
     assert!(!partners.text().contains("Forge"));
     let territory = w
@@ -863,7 +801,7 @@ async fn administration_posts_from_another_site_are_refused() {
     assert!(territory.is_active);
     let rules = w
         .site
-        .get_with("/bo/regles-auto-affectation", Some(&w.super_admin))
+        .get_with("/bo/regles-auto-affectation", Some(&w.super_admin.cookie))
         .await;
     assert!(rules.text().contains("Aucune règle sur ce territoire"));
 }

@@ -6,67 +6,47 @@
 
 mod support;
 
+use std::ops::Deref;
+
 use axum::http::StatusCode;
 use histologe_core::enums::{CreationSource, PartnerType, Role, SignalementStatus};
-use histologe_core::form::{Answers, Form, QuestionKind, REVIEW_SLUG};
+use histologe_core::form::{Answers, REVIEW_SLUG};
 use histologe_core::ids::{DraftId, SignalementId};
-use histologe_core::model::{Partner, User};
-use support::{Multipart, Reply, Site, complete, payload_answers};
+use support::world::{BoWorld, Staff};
+use support::{Reply, Site, complete, payload_answers, step_body};
 
-const PASSWORD: &str = "Histologe-formulaire-pro-2026";
 const TIERS_PRO_JSON: &str = include_str!("../../core/src/form/testdata/tiers_pro.json");
 const DRAFTS: &str = "/bo/signalements/brouillons";
 
+/// The back-office world, an agent of the ADIL 13 (another partner of
+/// the agent's territory) and an agent of the SCHS de Bordeaux.
 struct World {
-    site: Site,
-    schs13: Partner,
-    agent13: User,
-    agent13_cookie: String,
-    other13_cookie: String,
-    agent33_cookie: String,
+    bo: BoWorld,
+    other13: Staff,
+    agent33: Staff,
+}
+
+impl Deref for World {
+    type Target = BoWorld;
+    fn deref(&self) -> &BoWorld {
+        &self.bo
+    }
 }
 
 async fn world() -> World {
-    let site = Site::new().await;
-    let schs13 = site
-        .partner("13", "SCHS de Marseille", PartnerType::CommuneSchs, &[])
+    let bo = BoWorld::new().await;
+    let adil13 = bo
+        .site
+        .partner("13", "ADIL 13", PartnerType::Adil, &[])
         .await;
-    let adil13 = site.partner("13", "ADIL 13", PartnerType::Adil, &[]).await;
-    let schs33 = site
-        .partner("33", "SCHS de Bordeaux", PartnerType::CommuneSchs, &[])
-        .await;
-    let (agent13, _) = site
-        .staff_member(
-            "agent13@histologe.test",
-            PASSWORD,
-            Role::Agent,
-            Some(&schs13),
-            false,
-        )
-        .await;
-    site.staff_member(
-        "adil13@histologe.test",
-        PASSWORD,
-        Role::Agent,
-        Some(&adil13),
-        false,
-    )
-    .await;
-    site.staff_member(
-        "agent33@histologe.test",
-        PASSWORD,
-        Role::Agent,
-        Some(&schs33),
-        false,
-    )
-    .await;
     World {
-        agent13_cookie: site.login("agent13@histologe.test", PASSWORD).await,
-        other13_cookie: site.login("adil13@histologe.test", PASSWORD).await,
-        agent33_cookie: site.login("agent33@histologe.test", PASSWORD).await,
-        agent13,
-        schs13,
-        site,
+        other13: bo
+            .staff("adil13@histologe.test", Role::Agent, Some(&adil13))
+            .await,
+        agent33: bo
+            .staff("agent33@histologe.test", Role::Agent, Some(&bo.schs33))
+            .await,
+        bo,
     }
 }
 
@@ -105,20 +85,9 @@ async fn post_step(
     answers: &Answers,
     action: &str,
 ) -> Reply {
-    let form = Form::reference();
-    let screen = form.screen(slug).expect("screen of the form");
-    let mut body = Multipart::new();
-    for question in form.visible_questions(screen, answers) {
-        if !question.takes_answer() || question.kind == QuestionKind::Photos {
-            continue;
-        }
-        for value in answers.values(&question.key) {
-            body = body.text(&question.key, value);
-        }
-    }
     site.post_multipart(
         &step_path(draft, slug),
-        body.text("_action", action),
+        step_body(slug, answers, action),
         Some(cookie),
     )
     .await
@@ -160,7 +129,7 @@ async fn walk(site: &Site, cookie: &str, answers: &Answers) -> (DraftId, Reply) 
 #[tokio::test]
 async fn an_agent_files_a_signalement_for_his_partner() {
     let w = world().await;
-    let (site, cookie) = (&w.site, w.agent13_cookie.as_str());
+    let (site, cookie) = (&w.site, w.agent13.cookie.as_str());
     let empty = site.get_with(DRAFTS, Some(cookie)).await;
     assert_eq!(empty.status, StatusCode::OK);
     assert!(
@@ -225,7 +194,7 @@ async fn an_agent_files_a_signalement_for_his_partner() {
     );
     let s = &case.signalement;
     assert_eq!(s.creation_source, CreationSource::FormProBo);
-    assert_eq!(s.created_by, Some(w.agent13.id));
+    assert_eq!(s.created_by, Some(w.agent13.user.id));
     assert_eq!(s.created_by_partner, Some(w.schs13.id));
     assert_eq!(s.status, SignalementStatus::NeedValidation);
     assert_eq!(s.adresse.code_postal, "13002");
@@ -235,25 +204,15 @@ async fn an_agent_files_a_signalement_for_his_partner() {
         told.text()
             .contains("Vous n'avez aucun brouillon en cours.")
     );
-    let other = site.get_with(&location, Some(&w.other13_cookie)).await;
+    let other = site.get_with(&location, Some(&w.other13.cookie)).await;
     assert!(!other.text().contains(&case.signalement.reference));
 }
 
 #[tokio::test]
 async fn a_territory_admin_lands_on_the_case_he_filed() {
     let w = world().await;
-    let site = &w.site;
-    let ars13 = site.partner("13", "ARS 13", PartnerType::Ars, &[]).await;
-    site.staff_member(
-        "rt13@histologe.test",
-        PASSWORD,
-        Role::TerritoryAdmin,
-        Some(&ars13),
-        false,
-    )
-    .await;
-    let cookie = site.login("rt13@histologe.test", PASSWORD).await;
-    let (_, end) = walk(site, &cookie, &pro_answers(site)).await;
+    let (site, cookie) = (&w.site, w.rt13.cookie.as_str());
+    let (_, end) = walk(site, cookie, &pro_answers(site)).await;
     assert_eq!(end.status, StatusCode::SEE_OTHER, "{}", end.text());
     let location = end.location();
     let id: SignalementId = location
@@ -261,7 +220,7 @@ async fn a_territory_admin_lands_on_the_case_he_filed() {
         .trim_end_matches("?fait=cree")
         .parse()
         .unwrap_or_else(|_| panic!("the new case's page: {location}"));
-    let page = site.get_with(&location, Some(&cookie)).await;
+    let page = site.get_with(&location, Some(cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Le signalement est créé."));
     let case = site
@@ -272,13 +231,13 @@ async fn a_territory_admin_lands_on_the_case_he_filed() {
         .await
         .expect("read")
         .expect("the case exists");
-    assert_eq!(case.signalement.created_by_partner, Some(ars13.id));
+    assert_eq!(case.signalement.created_by_partner, Some(w.ars13.id));
 }
 
 #[tokio::test]
 async fn a_draft_is_kept_for_later_and_is_its_authors_alone() {
     let w = world().await;
-    let (site, cookie) = (&w.site, w.agent13_cookie.as_str());
+    let (site, cookie) = (&w.site, w.agent13.cookie.as_str());
     let answers = pro_answers(site);
     let (draft, location) = start(site, cookie).await;
     let slug = slug_of(&location);
@@ -293,7 +252,7 @@ async fn a_draft_is_kept_for_later_and_is_its_authors_alone() {
 
     // Another agent, of the territory or not, gets what an unknown id gets.
     let unknown = DraftId(uuid::Uuid::new_v4());
-    for other in [&w.other13_cookie, &w.agent33_cookie] {
+    for other in [&w.other13.cookie, &w.agent33.cookie] {
         let his = site
             .get_with(&step_path(draft, &slug), Some(other.as_str()))
             .await;
@@ -344,7 +303,7 @@ async fn a_draft_is_kept_for_later_and_is_its_authors_alone() {
 #[tokio::test]
 async fn a_rejected_step_keeps_what_was_typed() {
     let w = world().await;
-    let (site, cookie) = (&w.site, w.agent13_cookie.as_str());
+    let (site, cookie) = (&w.site, w.agent13.cookie.as_str());
     let mut answers = pro_answers(site);
     answers.set_one("adresse_logement_adresse_detail_code_postal", "99999");
     answers.set_one(
@@ -379,7 +338,7 @@ async fn a_rejected_step_keeps_what_was_typed() {
 #[tokio::test]
 async fn an_address_outside_the_agents_territories_is_refused_and_the_draft_kept() {
     let w = world().await;
-    let (site, cookie) = (&w.site, w.agent33_cookie.as_str());
+    let (site, cookie) = (&w.site, w.agent33.cookie.as_str());
     let (draft, end) = walk(site, cookie, &pro_answers(site)).await;
     assert_eq!(end.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(

@@ -21,9 +21,6 @@ use histologe_web::config::{Config, REDIS_URL};
 use histologe_web::web;
 use histologe_web::wiring::{self, Outside};
 use support::Site;
-// The support's re-exports serve other route tests.
-#[allow(unused_imports)]
-use support::{complete, payload_answers};
 
 const EMAIL: &str = "admin-redis@signal-logement.test";
 const PASSWORD: &str = "Histologe-demo-2026";
@@ -130,13 +127,7 @@ async fn with_redis_down_the_login_fails_with_the_error_page() {
         .expect("a free port");
     let redis = Redis::open(&format!("redis://127.0.0.1:{port}"), &unique_prefix()).expect("URL");
     let site = site_on(redis).await;
-    let reply = site
-        .post_form(
-            "/connexion",
-            &[("email", EMAIL), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let reply = site.post_login(EMAIL, PASSWORD).await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     let text = reply.text();
     assert!(text.contains("Une erreur est survenue"), "{text}");

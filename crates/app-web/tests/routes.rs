@@ -14,7 +14,7 @@ use histologe_core::form::{Answers, Form, REVIEW_SLUG};
 use histologe_core::ids::{DraftId, SignalementId};
 use histologe_core::policy::ListScope;
 use histologe_ports::{JobStatus, SignalementFilter};
-use support::{LOCATAIRE_JSON, Multipart, Reply, Site, step_path};
+use support::{Multipart, Reply, Site, address, assert_contains, step_path};
 
 const ADDRESS: &str = "adresse_logement";
 const STREET: &str = "adresse_logement_adresse_detail_numero";
@@ -42,34 +42,8 @@ fn assert_security_headers(reply: &Reply, what: &str) {
 
 fn assert_page(reply: &Reply, status: StatusCode, texts: &[&str], what: &str) {
     assert_eq!(reply.status, status, "{what}: {}", reply.body);
-    let text = reply.text();
-    for expected in texts {
-        assert!(
-            text.contains(expected),
-            "{what}: « {expected} » missing in\n{text}"
-        );
-    }
+    assert_contains(&reply.text(), texts, what);
     assert_security_headers(reply, what);
-}
-
-/// The form's "today": the adapters' stopped clock.
-fn today(site: &Site) -> chrono::NaiveDate {
-    site.app().ports().clock.now().date_naive()
-}
-
-/// The tenant's answers of the reference payload, completed for today.
-fn locataire_answers(site: &Site) -> Answers {
-    let mut answers = support::payload_answers(LOCATAIRE_JSON);
-    support::complete(&mut answers, today(site));
-    answers
-}
-
-fn address(street: &str, postal_code: &str, commune: &str) -> Answers {
-    Answers::from_pairs([
-        (STREET, street),
-        (POSTAL_CODE, postal_code),
-        (COMMUNE, commune),
-    ])
 }
 
 fn usager(id: SignalementId) -> Actor {
@@ -541,7 +515,7 @@ async fn previous_goes_back_without_checking_and_keeps_what_was_typed() {
 async fn later_with_an_email_queues_the_link_and_without_one_shows_it() {
     let site = Site::new().await;
     let form = Form::reference();
-    let answers = locataire_answers(&site);
+    let answers = site.locataire_answers();
     let email = answers
         .get("vos_coordonnees_occupant_email")
         .expect("the payload has an e-mail")
@@ -610,7 +584,7 @@ async fn later_with_an_email_queues_the_link_and_without_one_shows_it() {
 #[tokio::test]
 async fn the_tenant_payload_posted_screen_by_screen_becomes_a_case() {
     let site = Site::new().await;
-    let answers = locataire_answers(&site);
+    let answers = site.locataire_answers();
     let (draft, screens) = walk_the_form(&site, "locataire", &answers).await;
     let expected: Vec<String> = Form::reference()
         .visible_screens(&answers)
@@ -688,7 +662,7 @@ fn identity<'a>(prenom: &'a str, nom: &'a str, cp: &'a str) -> [(&'static str, &
 #[tokio::test]
 async fn tracking_refuses_wrong_initials_and_unknown_codes_alike() {
     let site = Site::new().await;
-    let answers = locataire_answers(&site);
+    let answers = site.locataire_answers();
     let (_, code, reference) = filed(&site, &answers).await;
 
     let page = site.get(&format!("/suivre-mon-signalement/{code}")).await;
@@ -731,7 +705,7 @@ async fn tracking_refuses_wrong_initials_and_unknown_codes_alike() {
 #[tokio::test]
 async fn tracking_opens_a_session_and_the_usager_writes_to_the_services() {
     let site = Site::new().await;
-    let answers = locataire_answers(&site);
+    let answers = site.locataire_answers();
     let (draft, code, reference) = filed(&site, &answers).await;
     let id = site
         .app()
@@ -859,7 +833,7 @@ async fn tracking_opens_a_session_and_the_usager_writes_to_the_services() {
 #[tokio::test]
 async fn the_cookie_of_one_dossier_does_not_open_another() {
     let site = Site::new().await;
-    let answers_a = locataire_answers(&site);
+    let answers_a = site.locataire_answers();
     let (_, code_a, _) = filed(&site, &answers_a).await;
     let mut answers_b = answers_a.clone();
     answers_b.set_one("vos_coordonnees_occupant_prenom", "Zoé");
@@ -911,7 +885,7 @@ async fn the_cookie_of_one_dossier_does_not_open_another() {
 #[tokio::test]
 async fn six_wrong_attempts_are_throttled() {
     let site = Site::new().await;
-    let answers = locataire_answers(&site);
+    let answers = site.locataire_answers();
     let (_, code, reference) = filed(&site, &answers).await;
     let path = format!("/suivre-mon-signalement/{code}");
     for attempt in 1..=5 {

@@ -7,24 +7,9 @@ mod support;
 
 use axum::http::StatusCode;
 use chrono::TimeZone;
-use histologe_core::enums::{PartnerType, Role, SignalementStatus};
-use histologe_core::form::Answers;
-use support::{LOCATAIRE_JSON, Site};
-
-const PASSWORD: &str = "Histologe-stats-2026";
-
-struct World {
-    site: Site,
-    agent: String,
-    rt: String,
-    caf_id: String,
-}
-
-fn answers(site: &Site) -> Answers {
-    let mut answers = support::payload_answers(LOCATAIRE_JSON);
-    support::complete(&mut answers, site.app().ports().clock.now().date_naive());
-    answers
-}
+use histologe_core::enums::SignalementStatus;
+use support::world::BoWorld;
+use support::{Site, csv_records};
 
 fn on(site: &Site, y: i32, m: u32, d: u32) {
     site.adapters.clock.set(
@@ -35,60 +20,19 @@ fn on(site: &Site, y: i32, m: u32, d: u32) {
     );
 }
 
-async fn world() -> World {
-    let site = Site::new().await;
-    let schs = site
-        .partner(
-            "13",
-            "SCHS de Marseille",
-            PartnerType::CommuneSchs,
-            &["13202"],
-        )
-        .await;
-    let caf = site.partner("13", "CAF 13", PartnerType::CafMsa, &[]).await;
-    let ars = site.partner("13", "ARS 13", PartnerType::Ars, &[]).await;
-    site.staff_member(
-        "agent@histologe.test",
-        PASSWORD,
-        Role::Agent,
-        Some(&schs),
-        false,
-    )
-    .await;
-    let (_, rt) = site
-        .staff_member(
-            "rt@histologe.test",
-            PASSWORD,
-            Role::TerritoryAdmin,
-            Some(&ars),
-            false,
-        )
-        .await;
-
-    on(&site, 2025, 1, 15);
-    let (_, a) = site.file_through_a_draft(&answers(&site)).await;
-    on(&site, 2025, 3, 5);
-    let (_, b) = site.file_through_a_draft(&answers(&site)).await;
-    on(&site, 2025, 3, 20);
-    site.file_through_a_draft(&answers(&site)).await;
-    on(&site, 2025, 3, 25);
-    let app = site.app();
-    for (case, partner) in [(&a, &schs), (&b, &caf)] {
-        app.validate_signalement(&rt, case.signalement.id, Vec::new())
-            .await
-            .expect("validated");
-        app.affect_partners(&rt, case.signalement.id, &[partner.id])
-            .await
-            .expect("affected");
-    }
-    let agent = site.login("agent@histologe.test", PASSWORD).await;
-    let rt = site.login("rt@histologe.test", PASSWORD).await;
-    World {
-        site,
-        agent,
-        rt,
-        caf_id: caf.id.to_string(),
-    }
+async fn world() -> BoWorld {
+    let mut w = BoWorld::new().await;
+    on(&w.site, 2025, 1, 15);
+    let a = w.file_case(&w.site.locataire_answers()).await;
+    on(&w.site, 2025, 3, 5);
+    let b = w.file_case(&w.site.locataire_answers()).await;
+    on(&w.site, 2025, 3, 20);
+    w.file_case(&w.site.locataire_answers()).await;
+    on(&w.site, 2025, 3, 25);
+    w.affect(&a, &[&w.schs13]).await;
+    w.affect(&b, &[&w.caf13]).await;
+    w.sign_in_again().await;
+    w
 }
 
 /// The rows of the table captioned `caption`: header cell, value cell.
@@ -108,28 +52,13 @@ fn table(body: &str, caption: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn records(body: &str) -> Vec<Vec<String>> {
-    let body = body
-        .strip_prefix('\u{feff}')
-        .expect("a UTF-8 byte-order mark first");
-    csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .has_headers(false)
-        .from_reader(body.as_bytes())
-        .records()
-        .map(|r| {
-            r.expect("a CSV record")
-                .iter()
-                .map(str::to_string)
-                .collect()
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn an_agent_never_counts_another_partners_case() {
     let w = world().await;
-    let page = w.site.get_with("/bo/statistiques", Some(&w.agent)).await;
+    let page = w
+        .site
+        .get_with("/bo/statistiques", Some(&w.agent13.cookie))
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(
         page.body.contains("<strong>1</strong> signalement"),
@@ -148,17 +77,17 @@ async fn an_agent_never_counts_another_partners_case() {
     let forged = w
         .site
         .get_with(
-            &format!("/bo/statistiques?partenaire={}", w.caf_id),
-            Some(&w.agent),
+            &format!("/bo/statistiques?partenaire={}", w.caf13.id),
+            Some(&w.agent13.cookie),
         )
         .await;
     assert_eq!(forged.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!forged.body.contains("signalement</p>"));
     let csv = w
         .site
-        .get_with("/bo/statistiques/export.csv", Some(&w.agent))
+        .get_with("/bo/statistiques/export.csv", Some(&w.agent13.cookie))
         .await;
-    assert!(records(&csv.body).contains(&vec![
+    assert!(csv_records(&csv.body).contains(&vec![
         "Total".to_string(),
         "Signalements".to_string(),
         "1".to_string()
@@ -168,7 +97,10 @@ async fn an_agent_never_counts_another_partners_case() {
 #[tokio::test]
 async fn the_rt_sees_the_month_counts_of_his_cases() {
     let w = world().await;
-    let page = w.site.get_with("/bo/statistiques", Some(&w.rt)).await;
+    let page = w
+        .site
+        .get_with("/bo/statistiques", Some(&w.rt13.cookie))
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("<strong>3</strong> signalements"));
     assert_eq!(
@@ -194,8 +126,8 @@ async fn the_rt_sees_the_month_counts_of_his_cases() {
     let caf = w
         .site
         .get_with(
-            &format!("/bo/statistiques?partenaire={}", w.caf_id),
-            Some(&w.rt),
+            &format!("/bo/statistiques?partenaire={}", w.caf13.id),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(caf.status, StatusCode::OK);
@@ -206,13 +138,16 @@ async fn the_rt_sees_the_month_counts_of_his_cases() {
     // A period: March only.
     let march = w
         .site
-        .get_with("/bo/statistiques?du=2025-03-01&au=2025-03-31", Some(&w.rt))
+        .get_with(
+            "/bo/statistiques?du=2025-03-01&au=2025-03-31",
+            Some(&w.rt13.cookie),
+        )
         .await;
     assert!(march.body.contains("<strong>2</strong> signalements"));
     // A wrong date keeps what was typed and says where.
     let wrong = w
         .site
-        .get_with("/bo/statistiques?du=31%2F02%2F2025", Some(&w.rt))
+        .get_with("/bo/statistiques?du=31%2F02%2F2025", Some(&w.rt13.cookie))
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("href=\"#stat-du\""));
@@ -224,11 +159,11 @@ async fn the_csv_has_the_figures_of_the_page() {
     let w = world().await;
     let csv = w
         .site
-        .get_with("/bo/statistiques/export.csv", Some(&w.rt))
+        .get_with("/bo/statistiques/export.csv", Some(&w.rt13.cookie))
         .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
-    let lines = records(&csv.body);
+    let lines = csv_records(&csv.body);
     let line = |a: &str, b: &str, c: &str| vec![a.to_string(), b.to_string(), c.to_string()];
     assert_eq!(lines[0], line("Rubrique", "Libellé", "Valeur"));
     for expected in [
@@ -246,7 +181,7 @@ async fn the_csv_has_the_figures_of_the_page() {
     // The page links the same figures.
     let page = w
         .site
-        .get_with("/bo/statistiques?du=2025-01-01", Some(&w.rt))
+        .get_with("/bo/statistiques?du=2025-01-01", Some(&w.rt13.cookie))
         .await;
     assert!(
         page.body

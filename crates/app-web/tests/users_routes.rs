@@ -6,74 +6,9 @@
 mod support;
 
 use axum::http::StatusCode;
-use histologe_core::enums::{PartnerType, Role, UserStatus};
-use histologe_core::model::{Partner, User};
+use histologe_core::enums::{Role, UserStatus};
 use histologe_ports::UserRepository;
-use support::Site;
-// The support's re-exports serve other route tests.
-#[allow(unused_imports)]
-use support::{complete, payload_answers};
-
-const PASSWORD: &str = "Histologe-utilisateurs-2026";
-
-struct World {
-    site: Site,
-    schs13: Partner,
-    schs33: Partner,
-    agent13: User,
-    rt13: String,
-    rt33: String,
-    partner_admin13: String,
-    agent13_cookie: String,
-    super_admin: String,
-}
-
-async fn world() -> World {
-    let site = Site::new().await;
-    let schs13 = site
-        .partner("13", "SCHS de Marseille", PartnerType::CommuneSchs, &[])
-        .await;
-    let ars13 = site.partner("13", "ARS 13", PartnerType::Ars, &[]).await;
-    let schs33 = site
-        .partner("33", "SCHS de Bordeaux", PartnerType::CommuneSchs, &[])
-        .await;
-    let ars33 = site.partner("33", "ARS 33", PartnerType::Ars, &[]).await;
-    let staff = [
-        ("rt13@histologe.test", Role::TerritoryAdmin, Some(&ars13)),
-        ("rt33@histologe.test", Role::TerritoryAdmin, Some(&ars33)),
-        ("pa13@histologe.test", Role::PartnerAdmin, Some(&schs13)),
-        ("agent13@histologe.test", Role::Agent, Some(&schs13)),
-        ("admin@histologe.test", Role::SuperAdmin, None),
-    ];
-    let mut users = Vec::new();
-    let mut cookies = Vec::new();
-    for (email, role, partner) in staff {
-        let (user, _) = site
-            .staff_member(email, PASSWORD, role, partner, false)
-            .await;
-        users.push(user);
-        cookies.push(site.login(email, PASSWORD).await);
-    }
-    World {
-        agent13: users[3].clone(),
-        rt13: cookies[0].clone(),
-        rt33: cookies[1].clone(),
-        partner_admin13: cookies[2].clone(),
-        agent13_cookie: cookies[3].clone(),
-        super_admin: cookies[4].clone(),
-        schs13,
-        schs33,
-        site,
-    }
-}
-
-/// Runs the queued jobs; the e-mails sent.
-async fn mails(site: &Site) -> Vec<histologe_ports::OutgoingEmail> {
-    site.runner.drain().await.expect("jobs run");
-    let sent = site.adapters.mailer.sent();
-    site.adapters.mailer.clear();
-    sent
-}
+use support::world::{BoWorld, PASSWORD};
 
 fn new_user_form<'a>(partner: &'a str, email: &'a str, role: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -87,11 +22,11 @@ fn new_user_form<'a>(partner: &'a str, email: &'a str, role: &'a str) -> Vec<(&'
 
 #[tokio::test]
 async fn an_rt_creates_an_agent_who_activates_his_account_and_logs_in() {
-    let w = world().await;
+    let w = BoWorld::new().await;
     let partner = w.schs13.id.to_string();
     let form = w
         .site
-        .get_with("/bo/utilisateurs/nouveau", Some(&w.rt13))
+        .get_with("/bo/utilisateurs/nouveau", Some(&w.rt13.cookie))
         .await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(form.text().contains("SCHS de Marseille"));
@@ -105,12 +40,15 @@ async fn an_rt_creates_an_agent_who_activates_his_account_and_logs_in() {
         .post_form(
             "/bo/utilisateurs",
             &new_user_form(&partner, "lucie.bernard@marseille.fr", "ROLE_USER_PARTNER"),
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     assert_eq!(created.location(), "/bo/utilisateurs?fait=cree");
-    let list = w.site.get_with(&created.location(), Some(&w.rt13)).await;
+    let list = w
+        .site
+        .get_with(&created.location(), Some(&w.rt13.cookie))
+        .await;
     let text = list.text();
     assert!(text.contains("un e-mail d'activation lui a été envoyé"));
     assert!(text.contains("lucie.bernard@marseille.fr"));
@@ -129,15 +67,12 @@ async fn an_rt_creates_an_agent_who_activates_his_account_and_logs_in() {
         "the activation e-mail is queued"
     );
 
-    let sent = mails(&w.site).await;
+    let sent = w.site.mails().await;
     let mail = sent
         .iter()
         .find(|m| m.to == vec!["lucie.bernard@marseille.fr".to_string()])
         .expect("an activation e-mail to the new agent");
-    let prefix = format!("{}/nouveau-mot-de-passe/", support::BASE_URL);
-    let (_, rest) = mail.text.split_once(&prefix).expect("an activation link");
-    let token: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
-    let link = format!("/nouveau-mot-de-passe/{token}");
+    let link = support::password_link(mail);
     let page = w.site.get(&link).await;
     assert_eq!(page.status, StatusCode::OK, "{link}: {}", page.body);
     let done = w
@@ -172,31 +107,38 @@ async fn an_rt_creates_an_agent_who_activates_his_account_and_logs_in() {
 
 #[tokio::test]
 async fn an_rt_of_another_territory_finds_neither_the_partner_nor_the_user() {
-    let w = world().await;
+    let w = BoWorld::new().await;
     let partner = w.schs13.id.to_string();
     let refused = w
         .site
         .post_form(
             "/bo/utilisateurs",
             &new_user_form(&partner, "intrus@bordeaux.fr", "ROLE_USER_PARTNER"),
-            Some(&w.rt33),
+            Some(&w.rt33.cookie),
         )
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert!(refused.text().contains("Page introuvable"));
-    let agent = format!("/bo/utilisateurs/{}", w.agent13.id);
+    let agent = format!("/bo/utilisateurs/{}", w.agent13.user.id);
     for reply in [
-        w.site.get_with(&agent, Some(&w.rt33)).await,
+        w.site.get_with(&agent, Some(&w.rt33.cookie)).await,
         w.site
-            .post_form(&agent, &[("role", "ROLE_ADMIN_PARTNER")], Some(&w.rt33))
+            .post_form(
+                &agent,
+                &[("role", "ROLE_ADMIN_PARTNER")],
+                Some(&w.rt33.cookie),
+            )
             .await,
         w.site
-            .post_form(&format!("{agent}/archiver"), &[], Some(&w.rt33))
+            .post_form(&format!("{agent}/archiver"), &[], Some(&w.rt33.cookie))
             .await,
     ] {
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
     }
-    let list = w.site.get_with("/bo/utilisateurs", Some(&w.rt33)).await;
+    let list = w
+        .site
+        .get_with("/bo/utilisateurs", Some(&w.rt33.cookie))
+        .await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(!list.text().contains("agent13@histologe.test"));
     assert!(
@@ -209,16 +151,19 @@ async fn an_rt_of_another_territory_finds_neither_the_partner_nor_the_user() {
 
 #[tokio::test]
 async fn each_administrator_sees_the_users_he_manages_and_agents_are_refused() {
-    let w = world().await;
+    let w = BoWorld::new().await;
     let page = w
         .site
-        .get_with("/bo/utilisateurs", Some(&w.agent13_cookie))
+        .get_with("/bo/utilisateurs", Some(&w.agent13.cookie))
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
-    let dashboard = w.site.get_with("/bo", Some(&w.agent13_cookie)).await;
+    let dashboard = w.site.get_with("/bo", Some(&w.agent13.cookie)).await;
     assert!(!dashboard.body.contains("href=\"/bo/utilisateurs\""));
 
-    let rt = w.site.get_with("/bo/utilisateurs", Some(&w.rt13)).await;
+    let rt = w
+        .site
+        .get_with("/bo/utilisateurs", Some(&w.rt13.cookie))
+        .await;
     assert_eq!(rt.status, StatusCode::OK);
     assert!(
         rt.body.contains("href=\"/bo/utilisateurs\""),
@@ -238,7 +183,7 @@ async fn each_administrator_sees_the_users_he_manages_and_agents_are_refused() {
 
     let pa = w
         .site
-        .get_with("/bo/utilisateurs", Some(&w.partner_admin13))
+        .get_with("/bo/utilisateurs", Some(&w.partner_admin13.cookie))
         .await;
     let text = pa.text();
     assert!(text.contains("agent13@histologe.test"));
@@ -249,7 +194,7 @@ async fn each_administrator_sees_the_users_he_manages_and_agents_are_refused() {
 
     let all = w
         .site
-        .get_with("/bo/utilisateurs", Some(&w.super_admin))
+        .get_with("/bo/utilisateurs", Some(&w.super_admin.cookie))
         .await;
     let text = all.text();
     for seen in [
@@ -262,7 +207,10 @@ async fn each_administrator_sees_the_users_he_manages_and_agents_are_refused() {
     // Search and partner filter.
     let found = w
         .site
-        .get_with("/bo/utilisateurs?recherche=AGENT13", Some(&w.super_admin))
+        .get_with(
+            "/bo/utilisateurs?recherche=AGENT13",
+            Some(&w.super_admin.cookie),
+        )
         .await;
     assert!(found.text().contains("agent13@histologe.test"));
     assert!(!found.text().contains("rt33@histologe.test"));
@@ -270,7 +218,7 @@ async fn each_administrator_sees_the_users_he_manages_and_agents_are_refused() {
         .site
         .get_with(
             &format!("/bo/utilisateurs?partenaire={}", w.schs33.id),
-            Some(&w.super_admin),
+            Some(&w.super_admin.cookie),
         )
         .await;
     assert!(!filtered.text().contains("agent13@histologe.test"));
@@ -278,11 +226,11 @@ async fn each_administrator_sees_the_users_he_manages_and_agents_are_refused() {
 
 #[tokio::test]
 async fn a_partner_admin_cannot_create_an_rt_and_the_form_keeps_what_was_typed() {
-    let w = world().await;
+    let w = BoWorld::new().await;
     let partner = w.schs13.id.to_string();
     let form = w
         .site
-        .get_with("/bo/utilisateurs/nouveau", Some(&w.partner_admin13))
+        .get_with("/bo/utilisateurs/nouveau", Some(&w.partner_admin13.cookie))
         .await;
     assert!(
         !form.body.contains("value=\"ROLE_ADMIN_TERRITORY\""),
@@ -293,7 +241,7 @@ async fn a_partner_admin_cannot_create_an_rt_and_the_form_keeps_what_was_typed()
         .post_form(
             "/bo/utilisateurs",
             &new_user_form(&partner, "futur.rt@marseille.fr", "ROLE_ADMIN_TERRITORY"),
-            Some(&w.partner_admin13),
+            Some(&w.partner_admin13.cookie),
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -322,7 +270,7 @@ async fn a_partner_admin_cannot_create_an_rt_and_the_form_keeps_what_was_typed()
         .post_form(
             "/bo/utilisateurs",
             &new_user_form(&partner, "AGENT13@histologe.test", "ROLE_USER_PARTNER"),
-            Some(&w.partner_admin13),
+            Some(&w.partner_admin13.cookie),
         )
         .await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -344,7 +292,7 @@ async fn a_partner_admin_cannot_create_an_rt_and_the_form_keeps_what_was_typed()
         .post_form(
             "/bo/utilisateurs",
             &new_user_form(&partner, "collegue@marseille.fr", "ROLE_USER_PARTNER"),
-            Some(&w.partner_admin13),
+            Some(&w.partner_admin13.cookie),
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
@@ -352,8 +300,8 @@ async fn a_partner_admin_cannot_create_an_rt_and_the_form_keeps_what_was_typed()
 
 #[tokio::test]
 async fn an_rt_promotes_then_archives_an_agent_whose_sessions_end() {
-    let w = world().await;
-    let agent = format!("/bo/utilisateurs/{}", w.agent13.id);
+    let w = BoWorld::new().await;
+    let agent = format!("/bo/utilisateurs/{}", w.agent13.user.id);
     let promoted = w
         .site
         .post_form(
@@ -362,11 +310,11 @@ async fn an_rt_promotes_then_archives_an_agent_whose_sessions_end() {
                 ("role", "ROLE_ADMIN_PARTNER"),
                 ("permission_affectation", "1"),
             ],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(promoted.status, StatusCode::SEE_OTHER, "{}", promoted.body);
-    let user = UserRepository::get(&w.site.adapters.store, w.agent13.id)
+    let user = UserRepository::get(&w.site.adapters.store, w.agent13.user.id)
         .await
         .expect("users")
         .expect("the agent");
@@ -376,31 +324,28 @@ async fn an_rt_promotes_then_archives_an_agent_whose_sessions_end() {
     // A partner admin does not archive, nor give the affectation permission.
     let pa_archive = w
         .site
-        .post_form(&format!("{agent}/archiver"), &[], Some(&w.partner_admin13))
+        .post_form(
+            &format!("{agent}/archiver"),
+            &[],
+            Some(&w.partner_admin13.cookie),
+        )
         .await;
     assert_eq!(pa_archive.status, StatusCode::FORBIDDEN);
 
     let archived = w
         .site
-        .post_form(&format!("{agent}/archiver"), &[], Some(&w.rt13))
+        .post_form(&format!("{agent}/archiver"), &[], Some(&w.rt13.cookie))
         .await;
     assert_eq!(archived.status, StatusCode::SEE_OTHER, "{}", archived.body);
-    let user = UserRepository::get(&w.site.adapters.store, w.agent13.id)
+    let user = UserRepository::get(&w.site.adapters.store, w.agent13.user.id)
         .await
         .expect("users")
         .expect("the agent");
     assert_eq!(user.status, UserStatus::Archive);
-    let gone = w.site.get_with("/bo", Some(&w.agent13_cookie)).await;
+    let gone = w.site.get_with("/bo", Some(&w.agent13.cookie)).await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
     assert_eq!(gone.location(), "/connexion?suite=/bo");
-    let again = w
-        .site
-        .post_form(
-            "/connexion",
-            &[("email", "agent13@histologe.test"), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let again = w.site.post_login("agent13@histologe.test", PASSWORD).await;
     assert_ne!(
         again.status,
         StatusCode::SEE_OTHER,
@@ -410,7 +355,7 @@ async fn an_rt_promotes_then_archives_an_agent_whose_sessions_end() {
 
 #[tokio::test]
 async fn nobody_archives_himself_nor_raises_his_own_role() {
-    let w = world().await;
+    let w = BoWorld::new().await;
     let own = UserRepository::by_email(&w.site.adapters.store, "pa13@histologe.test")
         .await
         .expect("users")
@@ -421,7 +366,7 @@ async fn nobody_archives_himself_nor_raises_his_own_role() {
         .post_form(
             &page,
             &[("role", "ROLE_ADMIN_TERRITORY")],
-            Some(&w.partner_admin13),
+            Some(&w.partner_admin13.cookie),
         )
         .await;
     assert_eq!(raised.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -434,7 +379,7 @@ async fn nobody_archives_himself_nor_raises_his_own_role() {
         .post_form(
             &format!("/bo/utilisateurs/{}/archiver", rt.id),
             &[],
-            Some(&w.rt13),
+            Some(&w.rt13.cookie),
         )
         .await;
     assert_eq!(archive_self.status, StatusCode::UNPROCESSABLE_ENTITY);

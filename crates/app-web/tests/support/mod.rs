@@ -2,8 +2,13 @@
 //! adapters with the real reference data (territories and communes), the
 //! reference form, a fresh cookie key and an empty assets directory; and
 //! what a browser does with it (GET, posted forms, multipart bodies,
-//! following redirects, reading what the page shows).
+//! following redirects, reading what the page shows). `world` is the
+//! back-office most route tests start from.
+//!
+//! Every test binary compiles this module and uses a part of it.
 #![allow(dead_code)]
+
+pub mod world;
 
 use std::sync::Arc;
 
@@ -211,19 +216,32 @@ impl Site {
         answers: &Answers,
         action: &str,
     ) -> Reply {
-        let form = Form::reference();
-        let screen = form.screen(slug).expect("screen of the form");
-        let mut body = Multipart::new();
-        for question in form.visible_questions(screen, answers) {
-            if !question.takes_answer() || question.kind == QuestionKind::Photos {
-                continue;
-            }
-            for value in answers.values(&question.key) {
-                body = body.text(&question.key, value);
-            }
-        }
-        self.post_multipart(&step_path(draft, slug), body.text("_action", action), None)
-            .await
+        self.post_multipart(
+            &step_path(draft, slug),
+            step_body(slug, answers, action),
+            None,
+        )
+        .await
+    }
+
+    /// The form's "today": the adapters' stopped clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.app().ports().clock.now().date_naive()
+    }
+
+    /// The tenant's answers of the reference payload, completed for today.
+    pub fn locataire_answers(&self) -> Answers {
+        let mut answers = payload_answers(LOCATAIRE_JSON);
+        complete(&mut answers, self.today());
+        answers
+    }
+
+    /// Runs the queued jobs; the e-mails sent (forgotten afterwards).
+    pub async fn mails(&self) -> Vec<histologe_ports::OutgoingEmail> {
+        self.runner.drain().await.expect("jobs run");
+        let sent = self.adapters.mailer.sent();
+        self.adapters.mailer.clear();
+        sent
     }
 
     /// The jobs queued so far.
@@ -232,6 +250,98 @@ impl Site {
             .await
             .expect("jobs")
     }
+}
+
+/// The body a browser posts from the screen `slug`: the answers of the
+/// questions it shows for `answers` (photos aside), and the button `action`.
+pub fn step_body(slug: &str, answers: &Answers, action: &str) -> Multipart {
+    let form = Form::reference();
+    let screen = form.screen(slug).expect("screen of the form");
+    let mut body = Multipart::new();
+    for question in form.visible_questions(screen, answers) {
+        if !question.takes_answer() || question.kind == QuestionKind::Photos {
+            continue;
+        }
+        for value in answers.values(&question.key) {
+            body = body.text(&question.key, value);
+        }
+    }
+    body.text("_action", action)
+}
+
+/// The street, postal code and commune of the housing, as typed on the
+/// address screen (the form finds the INSEE code).
+pub fn address(street: &str, postal_code: &str, commune: &str) -> Answers {
+    Answers::from_pairs([
+        ("adresse_logement_adresse_detail_numero", street),
+        ("adresse_logement_adresse_detail_code_postal", postal_code),
+        ("adresse_logement_adresse_detail_commune", commune),
+    ])
+}
+
+/// `base` with the housing at another address, INSEE code included.
+pub fn moved(
+    base: &Answers,
+    street: &str,
+    postal_code: &str,
+    commune: &str,
+    insee: &str,
+) -> Answers {
+    let mut answers = base.clone();
+    for (key, value) in [
+        (
+            "adresse_logement_adresse",
+            format!("{street} {postal_code} {commune}"),
+        ),
+        ("adresse_logement_adresse_detail_numero", street.to_string()),
+        (
+            "adresse_logement_adresse_detail_code_postal",
+            postal_code.to_string(),
+        ),
+        (
+            "adresse_logement_adresse_detail_commune",
+            commune.to_string(),
+        ),
+        ("adresse_logement_adresse_detail_insee", insee.to_string()),
+    ] {
+        answers.set_one(key, &value);
+    }
+    answers
+}
+
+/// The path of the password link (activation or lost password) in `mail`.
+pub fn password_link(mail: &histologe_ports::OutgoingEmail) -> String {
+    let prefix = format!("{BASE_URL}/nouveau-mot-de-passe/");
+    let (_, rest) = mail.text.split_once(&prefix).expect("a password link");
+    let token: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
+    format!("/nouveau-mot-de-passe/{token}")
+}
+
+/// Every text of `expected` is in `text`; the first missing one is named.
+pub fn assert_contains(text: &str, expected: &[&str], what: &str) {
+    for e in expected {
+        assert!(text.contains(e), "{what}: « {e} » missing in\n{text}");
+    }
+}
+
+/// The records (header first) of a CSV export, read as a spreadsheet
+/// would, after its byte-order mark.
+pub fn csv_records(body: &str) -> Vec<Vec<String>> {
+    let body = body
+        .strip_prefix('\u{feff}')
+        .expect("a UTF-8 byte-order mark first");
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(body.as_bytes())
+        .records()
+        .map(|r| {
+            r.expect("a CSV record")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
 }
 
 fn same_origin_post(path: &str) -> axum::http::request::Builder {
@@ -460,44 +570,26 @@ impl Site {
     /// A back-office account (super admin, active) with `password`, set
     /// through the application (policy included).
     pub async fn staff_account(&self, email: &str, password: &str) -> histologe_core::ids::UserId {
-        use histologe_core::enums::{Role, UserStatus};
-        use histologe_core::ids::UserId;
-        use histologe_core::model::User;
-        let user = User {
-            id: UserId(uuid::Uuid::new_v4()),
-            email: email.to_string(),
-            prenom: "Camille".into(),
-            nom: "Martin".into(),
-            role: Role::SuperAdmin,
-            status: UserStatus::Active,
-            has_permission_affectation: true,
-            memberships: Vec::new(),
-            is_mailing_active: true,
-            is_mailing_summary: false,
-            last_login_at: None,
-            created_at: chrono::Utc::now(),
-        };
-        histologe_ports::UserRepository::insert(&self.adapters.store, &user)
-            .await
-            .expect("user inserted");
-        self.app()
-            .set_password(user.id, password)
-            .await
-            .expect("password set");
+        let role = histologe_core::enums::Role::SuperAdmin;
+        let (user, _) = self.staff_member(email, password, role, None, true).await;
         user.id
     }
 
     /// Logs in through `/connexion`; the session cookie as a browser sends it back.
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let reply = self
-            .post_form(
-                "/connexion",
-                &[("email", email), ("password", password)],
-                None,
-            )
-            .await;
+        let reply = self.post_login(email, password).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
         reply.cookie()
+    }
+
+    /// The login form posted with `email` and `password`, whatever the answer.
+    pub async fn post_login(&self, email: &str, password: &str) -> Reply {
+        self.post_form(
+            "/connexion",
+            &[("email", email), ("password", password)],
+            None,
+        )
+        .await
     }
 }
 
