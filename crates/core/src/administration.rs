@@ -493,30 +493,18 @@ pub fn rule_updated(
 mod tests {
     use super::*;
     use crate::ids::AutoAffectationRuleId;
-    use crate::model::RuleStatus;
 
     fn code(c: &str) -> TerritoryCode {
         TerritoryCode::parse(c).expect("a territory code")
     }
 
     fn partner() -> Partner {
-        Partner {
-            id: PartnerId(uuid::Uuid::from_u128(1)),
-            nom: String::new(),
-            partner_type: PartnerType::Autre,
-            territory: code("13"),
-            is_archive: false,
-            email: None,
-            email_notifiable: true,
-            competences: Vec::new(),
-            insee: Vec::new(),
-            zones: Vec::new(),
-            excluded_zones: Vec::new(),
-            epci_insee: Vec::new(),
-            bailleur_id: None,
-            esabora_active: false,
-            interconnection: Default::default(),
-        }
+        Partner::new(
+            PartnerId(uuid::Uuid::from_u128(1)),
+            code("13"),
+            "",
+            PartnerType::Autre,
+        )
     }
 
     fn input() -> PartnerInput {
@@ -705,19 +693,11 @@ mod tests {
 
     #[test]
     fn a_rule_form_takes_only_the_territorys_partners_and_the_listed_procedures() {
-        let mut rule = AutoAffectationRule {
-            id: AutoAffectationRuleId(uuid::Uuid::from_u128(9)),
-            territory: code("13"),
-            status: RuleStatus::Active,
-            partner_type: PartnerType::Autre,
-            profile_declarant: RuleProfile::All,
-            insee_to_include: Vec::new(),
-            insee_to_exclude: Vec::new(),
-            partner_to_exclude: Vec::new(),
-            parc: RuleParc::All,
-            allocataire: RuleAllocataire::All,
-            procedures_suspectees: Vec::new(),
-        };
+        let mut rule = AutoAffectationRule::new(
+            AutoAffectationRuleId(uuid::Uuid::from_u128(9)),
+            code("13"),
+            PartnerType::Autre,
+        );
         let ours = PartnerId(uuid::Uuid::from_u128(1));
         let form = RuleInput {
             partner_type: "COMMUNE_SCHS".into(),

@@ -356,38 +356,22 @@ mod tests {
 
     fn partner(id: u128, partner_type: PartnerType, insee: &[&str]) -> Partner {
         Partner {
-            id: PartnerId(uuid::Uuid::from_u128(id)),
-            nom: format!("Partenaire {id}"),
-            partner_type,
-            territory: code("13"),
-            is_archive: false,
-            email: None,
-            email_notifiable: true,
-            competences: Vec::new(),
             insee: insee.iter().map(|s| s.to_string()).collect(),
-            zones: Vec::new(),
-            excluded_zones: Vec::new(),
-            epci_insee: Vec::new(),
-            bailleur_id: None,
-            esabora_active: false,
-            interconnection: Default::default(),
+            ..Partner::new(
+                PartnerId(uuid::Uuid::from_u128(id)),
+                code("13"),
+                format!("Partenaire {id}"),
+                partner_type,
+            )
         }
     }
 
     fn rule(id: u128, partner_type: PartnerType) -> AutoAffectationRule {
-        AutoAffectationRule {
-            id: AutoAffectationRuleId(uuid::Uuid::from_u128(id)),
-            territory: code("13"),
-            status: RuleStatus::Active,
+        AutoAffectationRule::new(
+            AutoAffectationRuleId(uuid::Uuid::from_u128(id)),
+            code("13"),
             partner_type,
-            profile_declarant: RuleProfile::All,
-            insee_to_include: Vec::new(),
-            insee_to_exclude: Vec::new(),
-            partner_to_exclude: Vec::new(),
-            parc: RuleParc::All,
-            allocataire: RuleAllocataire::All,
-            procedures_suspectees: Vec::new(),
-        }
+        )
     }
 
     #[test]

@@ -1093,23 +1093,12 @@ mod user_admin_tests {
 
     fn partner(id: u128) -> Partner {
         let territory = if id == 3 { "69" } else { "13" };
-        Partner {
-            id: PartnerId(uuid::Uuid::from_u128(id)),
-            nom: format!("Partenaire {id}"),
-            partner_type: PartnerType::CommuneSchs,
-            territory: code(territory),
-            is_archive: false,
-            email: None,
-            email_notifiable: true,
-            competences: Vec::new(),
-            insee: Vec::new(),
-            zones: Vec::new(),
-            excluded_zones: Vec::new(),
-            epci_insee: Vec::new(),
-            bailleur_id: None,
-            esabora_active: false,
-            interconnection: Default::default(),
-        }
+        Partner::new(
+            PartnerId(uuid::Uuid::from_u128(id)),
+            code(territory),
+            format!("Partenaire {id}"),
+            PartnerType::CommuneSchs,
+        )
     }
 
     fn subject(id: u128, role: Role, partner: u128) -> User {
@@ -1522,23 +1511,12 @@ mod administration_tests {
     }
 
     fn partner(id: u128) -> Partner {
-        Partner {
-            id: PartnerId(uuid::Uuid::from_u128(id)),
-            nom: format!("Partenaire {id}"),
-            partner_type: PartnerType::CommuneSchs,
-            territory: code(territory_of(id)),
-            is_archive: false,
-            email: None,
-            email_notifiable: true,
-            competences: Vec::new(),
-            insee: Vec::new(),
-            zones: Vec::new(),
-            excluded_zones: Vec::new(),
-            epci_insee: Vec::new(),
-            bailleur_id: None,
-            esabora_active: false,
-            interconnection: Default::default(),
-        }
+        Partner::new(
+            PartnerId(uuid::Uuid::from_u128(id)),
+            code(territory_of(id)),
+            format!("Partenaire {id}"),
+            PartnerType::CommuneSchs,
+        )
     }
 
     #[test]

@@ -12,12 +12,11 @@ use histologe_core::administration::{
     self as admin, PartnerInput, RuleInput, TerritoryInput, unknown_commune,
 };
 use histologe_core::auto_affectation::{Simulation, simulate};
-use histologe_core::enums::Role;
+use histologe_core::enums::{PartnerType, Role};
 use histologe_core::events::HistoryChange;
 use histologe_core::ids::{AutoAffectationRuleId, HistoryEntryId, PartnerId, SignalementId};
 use histologe_core::model::{
-    AutoAffectationRule, Case, HistoryEntry, Partner, RuleAllocataire, RuleParc, RuleProfile,
-    RuleStatus, Signalement, Territory, User,
+    AutoAffectationRule, Case, HistoryEntry, Partner, RuleStatus, Signalement, Territory, User,
 };
 use histologe_core::policy::{self, ListScope, Refusal};
 use histologe_core::search::fold;
@@ -109,6 +108,15 @@ async fn check_communes(
 
 const EMAIL_TAKEN: &str = "Un autre partenaire de ce territoire utilise déjà cette adresse e-mail.";
 
+/// A partner's write refused as a duplicate can only be its generic
+/// e-mail, taken by another partner of the territory: a field to correct.
+fn partner_write_error(e: RepoError) -> AdminFormError {
+    match e {
+        RepoError::Duplicate(_) => one_error("email", "email.taken", EMAIL_TAKEN),
+        e => e.into(),
+    }
+}
+
 impl App {
     fn audit(&self, actor: &Actor, change: HistoryChange) -> HistoryEntry {
         HistoryEntry {
@@ -123,15 +131,19 @@ impl App {
         }
     }
 
-    async fn append_audit(
+    /// Commits `tx` with the history entry of its change (none when
+    /// nothing changed): an administration change is never stored without
+    /// saying who made it.
+    async fn commit_audited(
         &self,
-        tx: &mut dyn Transaction,
+        mut tx: Box<dyn Transaction>,
         actor: &Actor,
         change: Option<HistoryChange>,
     ) -> Result<(), AppError> {
         if let Some(change) = change {
             tx.append_history(&self.audit(actor, change)).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -239,36 +251,20 @@ impl App {
         {
             return Err(AppError::NotFound("Territoire").into());
         }
-        let mut partner = Partner {
-            id: PartnerId(self.ports.ids.uuid()),
-            nom: String::new(),
-            partner_type: histologe_core::enums::PartnerType::Autre,
-            territory: territory.clone(),
-            is_archive: false,
-            email: None,
-            email_notifiable: true,
-            competences: Vec::new(),
-            insee: Vec::new(),
-            zones: Vec::new(),
-            excluded_zones: Vec::new(),
-            epci_insee: Vec::new(),
-            bailleur_id: None,
-            esabora_active: false,
-            interconnection: Default::default(),
-        };
+        let mut partner = Partner::new(
+            PartnerId(self.ports.ids.uuid()),
+            territory.clone(),
+            "",
+            PartnerType::Autre,
+        );
         admin::apply_partner_input(&mut partner, input, true).map_err(AdminFormError::Invalid)?;
         check_communes(communes, "insee", &partner.insee).await?;
         let mut tx = self.ports.uow.begin().await?;
-        match tx.insert_partner(&partner).await {
-            Ok(()) => {}
-            Err(RepoError::Duplicate(_)) => {
-                return Err(one_error("email", "email.taken", EMAIL_TAKEN));
-            }
-            Err(e) => return Err(e.into()),
-        }
-        self.append_audit(tx.as_mut(), actor, Some(admin::partner_created(&partner)))
+        tx.insert_partner(&partner)
+            .await
+            .map_err(partner_write_error)?;
+        self.commit_audited(tx, actor, Some(admin::partner_created(&partner)))
             .await?;
-        tx.commit().await?;
         Ok(partner)
     }
 
@@ -296,15 +292,10 @@ impl App {
             return Ok(partner);
         };
         let mut tx = self.ports.uow.begin().await?;
-        match tx.update_partner(&partner).await {
-            Ok(()) => {}
-            Err(RepoError::Duplicate(_)) => {
-                return Err(one_error("email", "email.taken", EMAIL_TAKEN));
-            }
-            Err(e) => return Err(e.into()),
-        }
-        self.append_audit(tx.as_mut(), actor, Some(change)).await?;
-        tx.commit().await?;
+        tx.update_partner(&partner)
+            .await
+            .map_err(partner_write_error)?;
+        self.commit_audited(tx, actor, Some(change)).await?;
         Ok(partner)
     }
 
@@ -328,13 +319,8 @@ impl App {
         partner.is_archive = true;
         let mut tx = self.ports.uow.begin().await?;
         tx.update_partner(&partner).await?;
-        self.append_audit(
-            tx.as_mut(),
-            actor,
-            admin::partner_updated(&before, &partner),
-        )
-        .await?;
-        tx.commit().await?;
+        self.commit_audited(tx, actor, admin::partner_updated(&before, &partner))
+            .await?;
         Ok(partner)
     }
 
@@ -380,8 +366,7 @@ impl App {
         };
         let mut tx = self.ports.uow.begin().await?;
         tx.update_territory(&territory).await?;
-        self.append_audit(tx.as_mut(), actor, Some(change)).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, actor, Some(change)).await?;
         Ok(territory)
     }
 
@@ -464,26 +449,17 @@ impl App {
         {
             return Err(AppError::NotFound("Territoire").into());
         }
-        let mut rule = AutoAffectationRule {
-            id: AutoAffectationRuleId(self.ports.ids.uuid()),
-            territory: territory.clone(),
-            status: RuleStatus::Active,
-            partner_type: histologe_core::enums::PartnerType::Autre,
-            profile_declarant: RuleProfile::All,
-            insee_to_include: Vec::new(),
-            insee_to_exclude: Vec::new(),
-            partner_to_exclude: Vec::new(),
-            parc: RuleParc::All,
-            allocataire: RuleAllocataire::All,
-            procedures_suspectees: Vec::new(),
-        };
+        let mut rule = AutoAffectationRule::new(
+            AutoAffectationRuleId(self.ports.ids.uuid()),
+            territory.clone(),
+            PartnerType::Autre,
+        );
         let partners = self.partner_ids_of(territory).await?;
         admin::apply_rule_input(&mut rule, input, &partners).map_err(AdminFormError::Invalid)?;
         let mut tx = self.ports.uow.begin().await?;
         tx.insert_rule(&rule).await?;
-        self.append_audit(tx.as_mut(), actor, Some(admin::rule_created(&rule)))
+        self.commit_audited(tx, actor, Some(admin::rule_created(&rule)))
             .await?;
-        tx.commit().await?;
         Ok(rule)
     }
 
@@ -502,13 +478,23 @@ impl App {
         let mut rule = before.clone();
         let partners = self.partner_ids_of(&rule.territory).await?;
         admin::apply_rule_input(&mut rule, input, &partners).map_err(AdminFormError::Invalid)?;
-        let Some(change) = admin::rule_updated(&before, &rule) else {
+        Ok(self.store_rule_change(actor, &before, rule).await?)
+    }
+
+    /// Stores a changed rule with its history entry; an unchanged one is
+    /// not written at all.
+    async fn store_rule_change(
+        &self,
+        actor: &Actor,
+        before: &AutoAffectationRule,
+        rule: AutoAffectationRule,
+    ) -> Result<AutoAffectationRule, AppError> {
+        let Some(change) = admin::rule_updated(before, &rule) else {
             return Ok(rule);
         };
         let mut tx = self.ports.uow.begin().await?;
         tx.update_rule(&rule).await?;
-        self.append_audit(tx.as_mut(), actor, Some(change)).await?;
-        tx.commit().await?;
+        self.commit_audited(tx, actor, Some(change)).await?;
         Ok(rule)
     }
 
@@ -522,14 +508,7 @@ impl App {
         let before = self.admin_rule(actor, id).await?;
         let mut rule = before.clone();
         rule.status = RuleStatus::Archived;
-        let Some(change) = admin::rule_updated(&before, &rule) else {
-            return Ok(rule);
-        };
-        let mut tx = self.ports.uow.begin().await?;
-        tx.update_rule(&rule).await?;
-        self.append_audit(tx.as_mut(), actor, Some(change)).await?;
-        tx.commit().await?;
-        Ok(rule)
+        self.store_rule_change(actor, &before, rule).await
     }
 
     /// Runs the active rules of a case's territory on it, writing nothing:

@@ -243,3 +243,29 @@ pub struct AutoAffectationRule {
     pub allocataire: RuleAllocataire,
     pub procedures_suspectees: Vec<Qualification>,
 }
+
+impl AutoAffectationRule {
+    /// An active rule giving every partner of `partner_type` in its
+    /// perimeter, whoever declares, whatever the parc, allocataire or
+    /// suspected procedure: what a creation starts from before its form
+    /// is applied.
+    pub fn new(
+        id: AutoAffectationRuleId,
+        territory: TerritoryCode,
+        partner_type: PartnerType,
+    ) -> Self {
+        AutoAffectationRule {
+            id,
+            territory,
+            status: RuleStatus::Active,
+            partner_type,
+            profile_declarant: RuleProfile::All,
+            insee_to_include: Vec::new(),
+            insee_to_exclude: Vec::new(),
+            partner_to_exclude: Vec::new(),
+            parc: RuleParc::All,
+            allocataire: RuleAllocataire::All,
+            procedures_suspectees: Vec::new(),
+        }
+    }
+}

@@ -102,6 +102,34 @@ pub struct Interconnection {
 }
 
 impl Partner {
+    /// A live partner covering its whole territory, with no mailbox, no
+    /// competence and no connection to its software: what a creation
+    /// starts from before its form is applied.
+    pub fn new(
+        id: PartnerId,
+        territory: TerritoryCode,
+        nom: impl Into<String>,
+        partner_type: PartnerType,
+    ) -> Self {
+        Partner {
+            id,
+            nom: nom.into(),
+            partner_type,
+            territory,
+            is_archive: false,
+            email: None,
+            email_notifiable: true,
+            competences: Vec::new(),
+            insee: Vec::new(),
+            zones: Vec::new(),
+            excluded_zones: Vec::new(),
+            epci_insee: Vec::new(),
+            bailleur_id: None,
+            esabora_active: false,
+            interconnection: Interconnection::default(),
+        }
+    }
+
     /// The generic mailbox, when the partner is live and wants e-mails there.
     pub fn notifiable_email(&self) -> Option<&str> {
         self.email

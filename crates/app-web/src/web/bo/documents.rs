@@ -244,6 +244,16 @@ async fn upload(
     }
 }
 
+/// The case and the file of a file's URL; a malformed file id is a file
+/// that does not exist.
+fn parse_file_path(id: &str, file: &str) -> Result<(SignalementId, FileId), WebError> {
+    let id = parse_id(id)?;
+    let file = file
+        .parse()
+        .map_err(|_| WebError(AppError::NotFound("Fichier")))?;
+    Ok((id, file))
+}
+
 /// A file of the case, for someone the policy lets see it; anyone else
 /// gets the page of an unknown file, whatever the case in the URL.
 async fn download(
@@ -251,10 +261,7 @@ async fn download(
     Staff(actor): Staff,
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let id = parse_id(&id)?;
-    let file_id = file
-        .parse::<FileId>()
-        .map_err(|_| WebError(AppError::NotFound("Fichier")))?;
+    let (id, file_id) = parse_file_path(&id, &file)?;
     let meta = state
         .app
         .visible_files(&actor, id)
@@ -278,10 +285,7 @@ async fn delete(
     Staff(actor): Staff,
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let id = parse_id(&id)?;
-    let file_id = file
-        .parse::<FileId>()
-        .map_err(|_| WebError(AppError::NotFound("Fichier")))?;
+    let (id, file_id) = parse_file_path(&id, &file)?;
     state.app.delete_file(&actor, id, file_id).await?;
     Ok(done(id, "document_supprime"))
 }

@@ -5,8 +5,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use histologe_application::AppError;
 use histologe_core::DomainError;
@@ -18,6 +17,7 @@ use serde::Deserialize;
 
 use super::super::WebState;
 use super::super::errors::{WebError, render};
+use super::admin_forms::{back_to_list, flash_of, with_status};
 use super::lecture::{after, parse_id};
 use super::role_label;
 use super::session::Staff;
@@ -168,12 +168,7 @@ async fn render_page(
         invalid,
         flash,
     };
-    let status = if invalid {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    Ok(with_status(invalid, render(&page)))
 }
 
 async fn list(
@@ -181,25 +176,14 @@ async fn list(
     Staff(actor): Staff,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let flash = DONE
-        .iter()
-        .find(|(what, _)| query.fait.as_deref() == Some(*what))
-        .map(|(_, text)| *text);
     render_page(
         &state,
         &actor,
         query.territoire.as_deref(),
-        flash,
+        flash_of(DONE, query.fait.as_deref()),
         Rejected::default(),
     )
     .await
-}
-
-fn back_to(territory: &TerritoryCode, done: &str) -> Response {
-    Redirect::to(&format!(
-        "/bo/etiquettes?territoire={territory}&fait={done}"
-    ))
-    .into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -218,7 +202,7 @@ async fn create(
     let territory = TerritoryCode::parse(&form.territoire)
         .map_err(|_| WebError(AppError::from(Refusal::InsufficientRole)))?;
     match state.app.create_tag(&actor, &territory, &form.label).await {
-        Ok(tag) => Ok(back_to(&tag.territory, "cree")),
+        Ok(tag) => Ok(back_to_list("/bo/etiquettes", &tag.territory, "cree")),
         Err(AppError::Domain(DomainError::Invalid { message, .. })) => {
             render_page(
                 &state,
@@ -251,7 +235,7 @@ async fn rename(
 ) -> Result<Response, WebError> {
     let id = parse_tag(&tag)?;
     match state.app.rename_tag(&actor, id, &form.label).await {
-        Ok(tag) => Ok(back_to(&tag.territory, "renomme")),
+        Ok(tag) => Ok(back_to_list("/bo/etiquettes", &tag.territory, "renomme")),
         Err(AppError::Domain(DomainError::Invalid { message, .. })) => {
             // The tag is one the actor manages (the use case got that far).
             let territory = state
@@ -283,5 +267,5 @@ async fn delete(
     Path(tag): Path<String>,
 ) -> Result<Response, WebError> {
     let tag = state.app.delete_tag(&actor, parse_tag(&tag)?).await?;
-    Ok(back_to(&tag.territory, "supprime"))
+    Ok(back_to_list("/bo/etiquettes", &tag.territory, "supprime"))
 }

@@ -10,23 +10,25 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use histologe_application::{AdminFormError, AppError, PartnersQuery};
+use histologe_application::{AppError, PartnersQuery};
 use histologe_core::administration::{PartnerInput, offered_competences};
 use histologe_core::enums::{PartnerType, Qualification, Role};
 use histologe_core::ids::PartnerId;
-use histologe_core::model::{Partner, Territory};
+use histologe_core::model::Partner;
 use histologe_core::territory_code::TerritoryCode;
-use histologe_core::validation::ValidationErrors;
 use histologe_core::{Action, Actor, Resource, can};
 use serde::Deserialize;
 
 use super::super::WebState;
 use super::super::errors::{WebError, render};
-use super::role_label;
+use super::admin_forms::{
+    FieldErrors, Pairs, TerritoryFilter, administered_choices, back_to_list, flash_of,
+    saved_or_rejected, with_status,
+};
 use super::session::Staff;
+use super::{role_label, staff_role_label};
 
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -42,107 +44,11 @@ pub fn routes() -> Router<WebState> {
 pub fn shows_menu(label: &str) -> bool {
     [Role::SuperAdmin, Role::TerritoryAdmin]
         .iter()
-        .any(|role| label_of(*role) == label)
+        .any(|role| staff_role_label(*role) == label)
 }
 
 pub fn shows_territories_menu(label: &str) -> bool {
-    label_of(Role::SuperAdmin) == label
-}
-
-fn label_of(role: Role) -> &'static str {
-    role_label(&Actor::Staff(histologe_core::actor::StaffUser {
-        id: histologe_core::ids::UserId(uuid::Uuid::nil()),
-        role,
-        memberships: Vec::new(),
-        has_permission_affectation: false,
-    }))
-}
-
-// ---------------------------------------------------------------------------
-// Shared by the administration pages.
-
-/// A posted form as its (name, value) pairs: checkboxes repeat a name.
-pub(super) struct Pairs(pub Vec<(String, String)>);
-
-impl Pairs {
-    pub(super) fn one(&self, key: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    pub(super) fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
-    pub(super) fn checked(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == key)
-    }
-}
-
-/// One message per field, and the summary linking to the fields.
-#[derive(Default)]
-pub(super) struct FieldErrors {
-    pub(super) summary: Vec<(String, String)>,
-}
-
-impl FieldErrors {
-    pub(super) fn of(errors: &ValidationErrors) -> Self {
-        Self {
-            summary: errors
-                .iter()
-                .map(|(field, e)| (field.to_string(), e.message.clone()))
-                .collect(),
-        }
-    }
-
-    pub(super) fn has(&self, field: &str) -> bool {
-        self.summary.iter().any(|(f, _)| f == field)
-    }
-
-    pub(super) fn message(&self, field: &str) -> &str {
-        self.summary
-            .iter()
-            .find(|(f, _)| f == field)
-            .map_or("", |(_, m)| m.as_str())
-    }
-
-    pub(super) fn is_empty(&self) -> bool {
-        self.summary.is_empty()
-    }
-}
-
-pub(super) fn flash_of(done: &[(&str, &'static str)], asked: Option<&str>) -> Option<&'static str> {
-    done.iter()
-        .find(|(what, _)| asked == Some(*what))
-        .map(|(_, text)| *text)
-}
-
-pub(super) fn territory_choices(territories: &[Territory]) -> Vec<(String, String)> {
-    territories
-        .iter()
-        .map(|t| {
-            (
-                t.code.as_str().to_string(),
-                format!("{} · {}", t.code.as_str(), t.name),
-            )
-        })
-        .collect()
-}
-
-/// A page answered 422 when the form it shows was rejected.
-pub(super) fn with_status(invalid: bool, page: Response) -> Response {
-    if invalid {
-        (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
-    } else {
-        page
-    }
+    staff_role_label(Role::SuperAdmin) == label
 }
 
 fn parse_partner(id: &str) -> Result<PartnerId, WebError> {
@@ -191,8 +97,7 @@ struct ListPage<'a> {
     role: &'a str,
     section: &'a str,
     rows: Vec<Row>,
-    territories: Vec<(String, String)>,
-    territory: String,
+    territories: TerritoryFilter,
     text: String,
     flash: Option<&'static str>,
 }
@@ -224,7 +129,6 @@ async fn list(
         text: query.recherche.clone(),
     };
     let partners = state.app.admin_partners(&actor, &filter).await?;
-    let territories = state.app.administered_territories(&actor).await?;
     let rows = partners
         .iter()
         .map(|p| Row {
@@ -241,11 +145,7 @@ async fn list(
         role: role_label(&actor),
         section: "partenaires",
         rows,
-        territories: territory_choices(&territories),
-        territory: filter
-            .territory
-            .map(|t| t.as_str().to_string())
-            .unwrap_or_default(),
+        territories: TerritoryFilter::of(&state, &actor, filter.territory.as_ref()).await?,
         text: query.recherche,
         flash: flash_of(DONE, query.fait.as_deref()),
     };
@@ -356,13 +256,13 @@ async fn render_new(
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     can(actor, Action::ListPartners, Resource::Platform).map_err(AppError::from)?;
-    let territories = state.app.administered_territories(actor).await?;
+    let territories = administered_choices(state, actor).await?;
     let invalid = !errors.is_empty();
     let page = NewPage {
         platform: &state.settings.platform_name,
         role: role_label(actor),
         section: "partenaires",
-        territories: territory_choices(&territories),
+        territories,
         types: type_choices(),
         competence_choices: competence_choices(),
         form,
@@ -398,21 +298,11 @@ async fn create(
 ) -> Result<Response, WebError> {
     let pairs = Pairs(pairs);
     let form = PartnerForm::posted(&pairs);
-    let territory = match TerritoryCode::parse(&form.territoire) {
-        Ok(t) => t,
-        Err(_) => {
-            let mut errors = ValidationErrors::new();
-            errors.add(
-                "territoire",
-                histologe_core::validation::FieldError::new(
-                    "territory.required",
-                    "Choisissez le territoire du partenaire.",
-                ),
-            );
-            return render_new(&state, &actor, form, FieldErrors::of(&errors)).await;
-        }
+    let Ok(territory) = TerritoryCode::parse(&form.territoire) else {
+        let errors = FieldErrors::one("territoire", "Choisissez le territoire du partenaire.");
+        return render_new(&state, &actor, form, errors).await;
     };
-    match state
+    let result = state
         .app
         .create_partner(
             &actor,
@@ -420,15 +310,12 @@ async fn create(
             &input_of(&pairs),
             state.communes.as_ref(),
         )
-        .await
-    {
+        .await;
+    match saved_or_rejected(result)? {
         Ok(partner) => {
             Ok(Redirect::to(&format!("/bo/partenaires/{}?fait=cree", partner.id)).into_response())
         }
-        Err(AdminFormError::Invalid(errors)) => {
-            render_new(&state, &actor, form, FieldErrors::of(&errors)).await
-        }
-        Err(AdminFormError::Other(e)) => Err(e.into()),
+        Err(errors) => render_new(&state, &actor, form, errors).await,
     }
 }
 
@@ -553,29 +440,20 @@ async fn update(
 ) -> Result<Response, WebError> {
     let id = parse_partner(&id)?;
     let pairs = Pairs(pairs);
-    match state
+    let result = state
         .app
         .update_partner(&actor, id, &input_of(&pairs), state.communes.as_ref())
-        .await
-    {
+        .await;
+    match saved_or_rejected(result)? {
         Ok(partner) => Ok(
             Redirect::to(&format!("/bo/partenaires/{}?fait=modifie", partner.id)).into_response(),
         ),
-        Err(AdminFormError::Invalid(errors)) => {
+        Err(errors) => {
             let partner = state.app.admin_partner(&actor, id).await?;
             let mut form = PartnerForm::posted(&pairs);
             form.territoire = partner.territory.as_str().to_string();
-            render_show(
-                &state,
-                &actor,
-                &partner,
-                form,
-                FieldErrors::of(&errors),
-                None,
-            )
-            .await
+            render_show(&state, &actor, &partner, form, errors, None).await
         }
-        Err(AdminFormError::Other(e)) => Err(e.into()),
     }
 }
 
@@ -588,9 +466,9 @@ async fn archive(
         .app
         .archive_partner(&actor, parse_partner(&id)?)
         .await?;
-    Ok(Redirect::to(&format!(
-        "/bo/partenaires?territoire={}&fait=archive",
-        partner.territory
+    Ok(back_to_list(
+        "/bo/partenaires",
+        &partner.territory,
+        "archive",
     ))
-    .into_response())
 }

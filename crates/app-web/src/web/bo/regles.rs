@@ -7,9 +7,9 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use histologe_application::{AdminFormError, AppError, SimulationLookup};
+use histologe_application::{AppError, SimulationLookup};
 use histologe_core::administration::RuleInput;
 use histologe_core::auto_affectation::{Candidacy, NoMatch};
 use histologe_core::enums::{PartnerType, Qualification};
@@ -18,13 +18,15 @@ use histologe_core::model::{
     AutoAffectationRule, Partner, RuleAllocataire, RuleParc, RuleProfile, RuleStatus,
 };
 use histologe_core::territory_code::TerritoryCode;
-use histologe_core::validation::{FieldError, ValidationErrors};
 use histologe_core::{Action, Actor, Resource, can};
 use serde::Deserialize;
 
 use super::super::WebState;
 use super::super::errors::{WebError, render};
-use super::partenaires::{FieldErrors, Pairs, flash_of, territory_choices, with_status};
+use super::admin_forms::{
+    FieldErrors, Pairs, TerritoryFilter, administered_choices, back_to_list, chosen_code, flash_of,
+    saved_or_rejected, with_status,
+};
 use super::role_label;
 use super::session::Staff;
 
@@ -103,8 +105,7 @@ struct ListPage<'a> {
     role: &'a str,
     section: &'a str,
     rows: Vec<Row>,
-    territories: Vec<(String, String)>,
-    territory: String,
+    territories: TerritoryFilter,
     flash: Option<&'static str>,
 }
 
@@ -134,16 +135,12 @@ async fn list(
 ) -> Result<Response, WebError> {
     let territory = TerritoryCode::parse(&query.territoire).ok();
     let rules = state.app.admin_rules(&actor, territory.as_ref()).await?;
-    let territories = state.app.administered_territories(&actor).await?;
     let page = ListPage {
         platform: &state.settings.platform_name,
         role: role_label(&actor),
         section: "regles",
         rows: rules.iter().map(row_of).collect(),
-        territories: territory_choices(&territories),
-        territory: territory
-            .map(|t| t.as_str().to_string())
-            .unwrap_or_default(),
+        territories: TerritoryFilter::of(&state, &actor, territory.as_ref()).await?,
         flash: flash_of(DONE, query.fait.as_deref()),
     };
     Ok(render(&page).into_response())
@@ -297,7 +294,7 @@ async fn render_form(
         None => Vec::new(),
     };
     let territories = if context.territory.is_none() {
-        territory_choices(&state.app.administered_territories(actor).await?)
+        administered_choices(state, actor).await?
     } else {
         Vec::new()
     };
@@ -309,10 +306,7 @@ async fn render_form(
         heading: context.heading,
         action: context.action,
         id: context.id,
-        territory: context
-            .territory
-            .map(|t| t.as_str().to_string())
-            .unwrap_or_default(),
+        territory: chosen_code(context.territory.as_ref()),
         territories,
         archived: context.archived,
         choices: choices(&partners),
@@ -381,25 +375,15 @@ async fn create(
     let form = RuleForm::posted(&pairs);
     let territory = TerritoryCode::parse(&pairs.one("territoire")).ok();
     let result = match &territory {
-        Some(t) => state.app.create_rule(&actor, t, &form.input()).await,
-        None => {
-            let mut errors = ValidationErrors::new();
-            errors.add(
-                "territoire",
-                FieldError::new(
-                    "territory.required",
-                    "Choisissez le territoire de la règle.",
-                ),
-            );
-            Err(AdminFormError::Invalid(errors))
-        }
+        Some(t) => saved_or_rejected(state.app.create_rule(&actor, t, &form.input()).await)?,
+        None => Err(FieldErrors::one(
+            "territoire",
+            "Choisissez le territoire de la règle.",
+        )),
     };
     match result {
-        Ok(rule) => Ok(
-            Redirect::to(&format!("{BASE}?territoire={}&fait=cree", rule.territory))
-                .into_response(),
-        ),
-        Err(AdminFormError::Invalid(errors)) => {
+        Ok(rule) => Ok(back_to_list(BASE, &rule.territory, "cree")),
+        Err(errors) => {
             can(&actor, Action::ListAutoAffectationRules, Resource::Platform)
                 .map_err(AppError::from)?;
             // A territory the actor does not administer is asked again.
@@ -411,16 +395,8 @@ async fn create(
                 )
                 .is_ok()
             });
-            render_form(
-                &state,
-                &actor,
-                new_context(territory),
-                form,
-                FieldErrors::of(&errors),
-            )
-            .await
+            render_form(&state, &actor, new_context(territory), form, errors).await
         }
-        Err(AdminFormError::Other(e)) => Err(e.into()),
     }
 }
 
@@ -463,24 +439,12 @@ async fn update(
     let id = parse_rule(&id)?;
     let pairs = Pairs(pairs);
     let form = RuleForm::posted(&pairs);
-    match state.app.update_rule(&actor, id, &form.input()).await {
-        Ok(rule) => Ok(Redirect::to(&format!(
-            "{BASE}?territoire={}&fait=modifie",
-            rule.territory
-        ))
-        .into_response()),
-        Err(AdminFormError::Invalid(errors)) => {
+    match saved_or_rejected(state.app.update_rule(&actor, id, &form.input()).await)? {
+        Ok(rule) => Ok(back_to_list(BASE, &rule.territory, "modifie")),
+        Err(errors) => {
             let rule = state.app.admin_rule(&actor, id).await?;
-            render_form(
-                &state,
-                &actor,
-                edit_context(&rule),
-                form,
-                FieldErrors::of(&errors),
-            )
-            .await
+            render_form(&state, &actor, edit_context(&rule), form, errors).await
         }
-        Err(AdminFormError::Other(e)) => Err(e.into()),
     }
 }
 
@@ -490,11 +454,7 @@ async fn archive(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let rule = state.app.archive_rule(&actor, parse_rule(&id)?).await?;
-    Ok(Redirect::to(&format!(
-        "{BASE}?territoire={}&fait=archive",
-        rule.territory
-    ))
-    .into_response())
+    Ok(back_to_list(BASE, &rule.territory, "archive"))
 }
 
 // ---------------------------------------------------------------------------

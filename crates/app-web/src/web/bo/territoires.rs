@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use histologe_application::{AdminFormError, AppError};
+use histologe_application::AppError;
 use histologe_core::Actor;
 use histologe_core::administration::TerritoryInput;
 use histologe_core::model::Territory;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::super::WebState;
 use super::super::errors::{WebError, render};
-use super::partenaires::{FieldErrors, Pairs, flash_of, with_status};
+use super::admin_forms::{FieldErrors, Pairs, flash_of, saved_or_rejected, with_status};
 use super::role_label;
 use super::session::Staff;
 
@@ -156,13 +156,13 @@ async fn update(
         is_active: pairs.one("ouvert") == "oui",
         authorized_insee: pairs.one("authorized_insee"),
     };
-    match state
+    let result = state
         .app
         .update_territory(&actor, &code, &input, state.communes.as_ref())
-        .await
-    {
+        .await;
+    match saved_or_rejected(result)? {
         Ok(_) => Ok(Redirect::to("/bo/territoires?fait=modifie").into_response()),
-        Err(AdminFormError::Invalid(errors)) => {
+        Err(errors) => {
             let territory = state.app.admin_territory(&actor, &code).await?;
             Ok(render_edit(
                 &state,
@@ -170,9 +170,8 @@ async fn update(
                 &territory,
                 input.is_active,
                 input.authorized_insee,
-                FieldErrors::of(&errors),
+                errors,
             ))
         }
-        Err(AdminFormError::Other(e)) => Err(e.into()),
     }
 }

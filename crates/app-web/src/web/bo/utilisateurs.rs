@@ -6,22 +6,21 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use histologe_application::{AppError, NewUser, UserFormError, UsersQuery};
+use histologe_application::{AppError, NewUser, UsersQuery};
 use histologe_core::enums::{Role, UserStatus};
 use histologe_core::ids::{PartnerId, UserId};
 use histologe_core::model::{Partner, User};
 use histologe_core::policy::{self, Refusal};
-use histologe_core::validation::ValidationErrors;
 use histologe_core::{Action, Actor, Resource, can};
 use serde::Deserialize;
 
 use super::super::WebState;
 use super::super::errors::{WebError, render};
-use super::role_label;
+use super::admin_forms::{FieldErrors, flash_of, saved_or_rejected, with_status};
 use super::session::Staff;
+use super::{role_label, staff_role_label};
 
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -36,28 +35,19 @@ pub fn routes() -> Router<WebState> {
 pub fn shows_menu(label: &str) -> bool {
     [Role::SuperAdmin, Role::TerritoryAdmin, Role::PartnerAdmin]
         .iter()
-        .any(|role| role_label_of(*role) == label)
+        .any(|role| staff_role_label(*role) == label)
 }
 
 /// Whether the menu offers the territory's étiquettes (RT and super admin).
 pub fn shows_tags_menu(label: &str) -> bool {
     [Role::SuperAdmin, Role::TerritoryAdmin]
         .iter()
-        .any(|role| role_label_of(*role) == label)
+        .any(|role| staff_role_label(*role) == label)
 }
 
 /// Whether the menu offers the maintenance switch (super admin only).
 pub fn shows_maintenance_menu(label: &str) -> bool {
-    role_label_of(Role::SuperAdmin) == label
-}
-
-fn role_label_of(role: Role) -> &'static str {
-    role_label(&Actor::Staff(histologe_core::actor::StaffUser {
-        id: UserId(uuid::Uuid::nil()),
-        role,
-        memberships: Vec::new(),
-        has_permission_affectation: false,
-    }))
+    staff_role_label(Role::SuperAdmin) == label
 }
 
 fn status_label(status: UserStatus) -> &'static str {
@@ -97,38 +87,6 @@ fn gives_permission(actor: &Actor) -> bool {
     actor
         .as_staff()
         .is_some_and(|s| s.role.includes(Role::TerritoryAdmin))
-}
-
-/// One message per field, and the summary linking to the fields.
-#[derive(Default)]
-struct FieldErrors {
-    summary: Vec<(String, String)>,
-}
-
-impl FieldErrors {
-    fn of(errors: &ValidationErrors) -> Self {
-        Self {
-            summary: errors
-                .iter()
-                .map(|(field, e)| (field.to_string(), e.message.clone()))
-                .collect(),
-        }
-    }
-
-    fn get(&self, field: &str) -> Option<&str> {
-        self.summary
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    fn has(&self, field: &str) -> bool {
-        self.get(field).is_some()
-    }
-
-    fn message(&self, field: &str) -> &str {
-        self.get(field).unwrap_or_default()
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -199,10 +157,6 @@ async fn list(
             status: status_label(m.user.status),
         })
         .collect();
-    let flash = DONE
-        .iter()
-        .find(|(what, _)| query.fait.as_deref() == Some(*what))
-        .map(|(_, text)| *text);
     let page = ListPage {
         platform: &state.settings.platform_name,
         role: role_label(&actor),
@@ -211,7 +165,7 @@ async fn list(
         partners: partner_choices(&partners),
         text: query.recherche,
         partner: filter.partner.map(|p| p.to_string()).unwrap_or_default(),
-        flash,
+        flash: flash_of(DONE, query.fait.as_deref()),
     };
     Ok(render(&page).into_response())
 }
@@ -254,7 +208,7 @@ async fn render_new(
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let partners = state.app.manageable_partners(actor).await?;
-    let invalid = !errors.summary.is_empty();
+    let invalid = !errors.is_empty();
     let page = NewPage {
         platform: &state.settings.platform_name,
         role: role_label(actor),
@@ -265,12 +219,7 @@ async fn render_new(
         form,
         errors,
     };
-    let status = if invalid {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    Ok(with_status(invalid, render(&page)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -305,12 +254,9 @@ async fn create(
         role: Role::parse(&form.role),
         permission_affectation: form.permission_affectation.is_some(),
     };
-    match state.app.create_user(&actor, &input).await {
+    match saved_or_rejected(state.app.create_user(&actor, &input).await)? {
         Ok(_) => Ok(Redirect::to("/bo/utilisateurs?fait=cree").into_response()),
-        Err(UserFormError::Invalid(errors)) => {
-            render_new(&state, &actor, form, FieldErrors::of(&errors)).await
-        }
-        Err(UserFormError::Other(e)) => Err(e.into()),
+        Err(errors) => render_new(&state, &actor, form, errors).await,
     }
 }
 
@@ -345,7 +291,7 @@ async fn render_edit(
     permission: bool,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
-    let invalid = !errors.summary.is_empty();
+    let invalid = !errors.is_empty();
     let mut roles = role_choices(actor);
     // The current role stays shown even when the actor may not give it.
     if !roles.iter().any(|(value, _)| value == user.role.as_str()) {
@@ -371,12 +317,7 @@ async fn render_edit(
         archived: user.status == UserStatus::Archive,
         errors,
     };
-    let status = if invalid {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    Ok(with_status(invalid, render(&page)))
 }
 
 async fn edit_form(
@@ -411,25 +352,16 @@ async fn update(
 ) -> Result<Response, WebError> {
     let id = parse_user(&id)?;
     let permission = form.permission_affectation.is_some();
-    match state
+    let result = state
         .app
         .update_user(&actor, id, Role::parse(&form.role), permission)
-        .await
-    {
+        .await;
+    match saved_or_rejected(result)? {
         Ok(_) => Ok(Redirect::to("/bo/utilisateurs?fait=modifie").into_response()),
-        Err(UserFormError::Invalid(errors)) => {
+        Err(errors) => {
             let user = state.app.managed_user(&actor, id).await?;
-            render_edit(
-                &state,
-                &actor,
-                &user,
-                form.role,
-                permission,
-                FieldErrors::of(&errors),
-            )
-            .await
+            render_edit(&state, &actor, &user, form.role, permission, errors).await
         }
-        Err(UserFormError::Other(e)) => Err(e.into()),
     }
 }
 
@@ -444,21 +376,13 @@ async fn archive(
         // His own account: said on his page rather than as a bare 403.
         Err(e) if e.refusal() == Some(&Refusal::OwnAccount) => {
             let user = state.app.managed_user(&actor, id).await?;
-            let mut errors = ValidationErrors::new();
-            errors.add(
-                "archiver",
-                histologe_core::validation::FieldError::new(
-                    "user.own_account",
-                    Refusal::OwnAccount.to_string(),
-                ),
-            );
             render_edit(
                 &state,
                 &actor,
                 &user,
                 user.role.as_str().to_string(),
                 user.has_permission_affectation,
-                FieldErrors::of(&errors),
+                FieldErrors::one("archiver", Refusal::OwnAccount.to_string()),
             )
             .await
         }
