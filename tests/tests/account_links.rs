@@ -551,3 +551,67 @@ async fn a_new_code_replaces_the_previous_one_and_resends_are_limited() {
         Err(AppError::NoLongerValid)
     );
 }
+
+/// Every login is in the audit log (features.md §2.1): `LOGIN` for a
+/// password, `LOGIN_2FA` for an e-mailed code; a refused password writes
+/// nothing.
+#[tokio::test]
+async fn logins_are_written_in_the_audit_log() {
+    use histologe_core::enums::HistoryEvent;
+    use histologe_ports::HistoryRepository;
+    let w = world().await;
+    let agent = &w.people.agent_schs;
+    let events_of = |user: &histologe_core::model::User| {
+        let (store, id) = (w.store.clone(), user.id);
+        async move {
+            store
+                .of_entity(id.0)
+                .await
+                .expect("history")
+                .into_iter()
+                .map(|e| (e.event, e.entity_name, e.user_id, e.signalement_id))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(
+        w.app
+            .login(&agent.email, "pas-le-bon-mot-de-passe", "local")
+            .await
+            .is_err()
+    );
+    assert_eq!(events_of(agent).await, Vec::new());
+    w.app
+        .login(&agent.email, PASSWORD, "local")
+        .await
+        .expect("logged in");
+    assert_eq!(
+        events_of(agent).await,
+        vec![(
+            HistoryEvent::Login,
+            "User".to_string(),
+            Some(agent.id),
+            None
+        )]
+    );
+
+    let app = w.app.clone().with_email_2fa(true);
+    let admin = &w.people.super_admin;
+    let (pending, code) = pending_login(&w, &app).await;
+    assert_eq!(
+        events_of(admin).await,
+        Vec::new(),
+        "the password alone is no login"
+    );
+    app.verify_login_code(&pending, &code)
+        .await
+        .expect("the code opens the session");
+    assert_eq!(
+        events_of(admin).await,
+        vec![(
+            HistoryEvent::Login2fa,
+            "User".to_string(),
+            Some(admin.id),
+            None
+        )]
+    );
+}

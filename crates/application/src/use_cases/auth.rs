@@ -8,8 +8,9 @@ use std::time::Duration;
 use chrono::TimeDelta;
 use histologe_core::Actor;
 use histologe_core::DomainError;
-use histologe_core::ids::UserId;
-use histologe_core::model::{StaffSession, User};
+use histologe_core::enums::HistoryEvent;
+use histologe_core::ids::{HistoryEntryId, UserId};
+use histologe_core::model::{HistoryEntry, StaffSession, User};
 use histologe_core::validation::check_password_policy;
 use histologe_ports::RepoError;
 use sha2::{Digest, Sha256};
@@ -77,7 +78,7 @@ impl App {
         if self.needs_login_code(&actor) {
             return Err(AppError::LoginCodeRequired);
         }
-        let token = self.open_session(user).await?;
+        let token = self.open_session(user, HistoryEvent::Login).await?;
         Ok((token, actor))
     }
 
@@ -125,8 +126,14 @@ impl App {
         Ok((user, actor))
     }
 
-    /// A new session for the account; its token (for the cookie).
-    pub(crate) async fn open_session(&self, mut user: User) -> Result<String, AppError> {
+    /// A new session for the account; its token (for the cookie). The
+    /// login is written in the audit log (`LOGIN`, or `LOGIN_2FA` after an
+    /// e-mailed code; features.md §2.1) before the token is handed out.
+    pub(crate) async fn open_session(
+        &self,
+        mut user: User,
+        event: HistoryEvent,
+    ) -> Result<String, AppError> {
         let now = self.now();
         let token = self.random_token();
         self.ports
@@ -141,6 +148,19 @@ impl App {
             .await?;
         user.last_login_at = Some(now);
         self.ports.users.update(&user).await?;
+        let mut tx = self.ports.uow.begin().await?;
+        tx.append_history(&HistoryEntry {
+            id: HistoryEntryId(self.ports.ids.uuid()),
+            event,
+            entity_name: "User".to_string(),
+            entity_id: user.id.0,
+            changes: serde_json::json!({}),
+            signalement_id: None,
+            user_id: Some(user.id),
+            created_at: now,
+        })
+        .await?;
+        tx.commit().await?;
         Ok(token)
     }
 

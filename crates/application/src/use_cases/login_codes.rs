@@ -13,6 +13,7 @@ use std::time::Duration;
 use chrono::TimeDelta;
 use histologe_core::Actor;
 use histologe_core::DomainError;
+use histologe_core::enums::HistoryEvent;
 use histologe_core::ids::UserId;
 use histologe_ports::{AccountToken, AccountTokenKind};
 
@@ -68,7 +69,7 @@ impl App {
     ) -> Result<SignIn, AppError> {
         let (user, actor) = self.check_credentials(email, password, client).await?;
         if !self.needs_login_code(&actor) {
-            let token = self.open_session(user).await?;
+            let token = self.open_session(user, HistoryEvent::Login).await?;
             return Ok(SignIn::Session { token, actor });
         }
         self.count_code_sent(user.id).await?;
@@ -196,7 +197,7 @@ impl App {
         let (Some(account), Some(actor)) = (account, actor) else {
             return Err(AppError::NoLongerValid);
         };
-        let token = self.open_session(account).await?;
+        let token = self.open_session(account, HistoryEvent::Login2fa).await?;
         Ok((token, actor))
     }
 
