@@ -201,6 +201,9 @@ const MATRIX: &[Line] = &[
     line(POST, "/bo/signalements/brouillons/{draft}/etape/{slug}/apercu", ACC, [LOGIN, LOGIN, OK, NF,    NF,    NF,    NF]),
     line(POST, "/bo/signalements/brouillons/{draft}/supprimer",        ACC, [LOGIN, LOGIN, OK,    NF,    NF,    NF,    NF]),
     line(GET,  "/bo/signalements/export.csv",                          ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    FORB]),
+    line(POST, "/bo/signalements/export",                              ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    FORB]),
+    // An export file is its owner's: `{export}` is nobody's.
+    line(GET,  "/bo/exports/{export}",                                 ACC, [LOGIN, LOGIN, NF,    NF,    NF,    NF,    NF]),
     // Saved searches: each user's own; `{id}` is nobody's search.
     line(POST, "/bo/recherches",                                       ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
     line(POST, "/bo/recherches/{id}/supprimer",                        ACC, [LOGIN, LOGIN, NF,    NF,    NF,    NF,    NF]),

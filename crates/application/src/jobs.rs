@@ -22,9 +22,11 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::app::App;
 use crate::error::AppError;
+use crate::use_cases::export::{BuildExport, DeleteExport};
 
 mod accounts;
 mod digest;
+mod export;
 pub use accounts::{EmailAccountLink, EmailLoginCode};
 pub use digest::{DigestRun, EmailDigest};
 
@@ -311,6 +313,8 @@ impl Runner {
             EmailLoginCode::KIND => self.email_login_code(payload(job)?).await,
             DigestRun::KIND => self.digest_run(payload(job)?).await,
             EmailDigest::KIND => self.email_digest(payload(job)?).await,
+            BuildExport::KIND => self.build_export(payload(job)?).await,
+            DeleteExport::KIND => self.delete_export(payload(job)?).await,
             // The Esabora adapter arrives with its issue; until then the
             // job stays visible as dead rather than silently dropped.
             other => Err(Failure::Permanent(format!(

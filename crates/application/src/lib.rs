@@ -29,6 +29,7 @@ pub use use_cases::back_office::{
     PAGE_SIZE, has_active_filter,
 };
 pub use use_cases::digest::DigestSchedule;
+pub use use_cases::export::{EXPORT_INLINE_MAX, EXPORT_KEPT_DAYS, csv_bytes, csv_record};
 pub use use_cases::files::{Download, UploadInput};
 pub use use_cases::following::Following;
 pub use use_cases::login_codes::{

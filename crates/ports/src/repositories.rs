@@ -15,12 +15,14 @@ use histologe_core::model::{
 use histologe_core::policy::ListScope;
 use histologe_core::territory_code::TerritoryCode;
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::RepoError;
 
 /// Filters of the back-office list (features.md §2.4). Every adapter
 /// applies them identically (the contract suite checks it); all of them
 /// combine with AND, and none widens the scope.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignalementFilter {
     /// For a partner's agent this is read as his affectation's status
     /// (`SignalementStatus::as_affectation_filter`).
@@ -66,7 +68,7 @@ pub struct SignalementFilter {
 /// A rectangle of the map in WGS84 degrees. Every adapter compares the
 /// points in millionths of a degree (`list_keys::micro_degrees`), so that
 /// a point on an edge is in on every engine.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GeoBounds {
     pub west: f64,
     pub south: f64,
@@ -75,7 +77,7 @@ pub struct GeoBounds {
 }
 
 /// The partner filter of the list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PartnerFilter {
     AffectedTo(PartnerId),
     /// « Sans affectation »: affected to no partner at all.
@@ -84,7 +86,7 @@ pub enum PartnerFilter {
 
 /// Orders of the list. Ties (same commune, same name) are newest first,
 /// then by id, so pages never overlap.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ListOrder {
     #[default]
     CreatedDesc,

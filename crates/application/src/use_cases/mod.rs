@@ -7,6 +7,7 @@ pub mod auth;
 pub mod back_office;
 pub mod digest;
 pub mod drafts;
+pub mod export;
 pub mod files;
 pub mod following;
 pub mod login_codes;

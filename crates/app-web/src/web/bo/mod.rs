@@ -4,12 +4,14 @@
 //! whose policy check decides; pages show a form only where `can` allows.
 
 pub mod account_links;
+mod admin_forms;
 pub mod brouillons;
 pub mod cartographie;
 pub mod documents;
 pub mod dossier;
 pub mod dossier_actions;
 pub mod etiquettes;
+pub mod exports;
 pub mod historique;
 pub mod lecture;
 pub mod list_params;
@@ -36,6 +38,7 @@ pub fn routes() -> Router<WebState> {
         .merge(session::routes())
         .merge(account_links::routes())
         .merge(pages::routes())
+        .merge(exports::routes())
         .merge(brouillons::routes())
         .merge(cartographie::routes())
         .merge(dossier::routes())
@@ -56,11 +59,16 @@ pub fn routes() -> Router<WebState> {
 
 /// What the header says of who is logged in.
 pub fn role_label(actor: &Actor) -> &'static str {
-    match actor.as_staff().map(|s| s.role) {
-        Some(Role::SuperAdmin) => "Super administrateur",
-        Some(Role::TerritoryAdmin) => "Responsable de territoire",
-        Some(Role::PartnerAdmin) => "Administrateur partenaire",
-        Some(_) => "Agent",
-        None => "",
+    actor.as_staff().map_or("", |s| staff_role_label(s.role))
+}
+
+/// The header label of a role: the menu compares it to decide what the
+/// holder of the label is offered.
+fn staff_role_label(role: Role) -> &'static str {
+    match role {
+        Role::SuperAdmin => "Super administrateur",
+        Role::TerritoryAdmin => "Responsable de territoire",
+        Role::PartnerAdmin => "Administrateur partenaire",
+        _ => "Agent",
     }
 }

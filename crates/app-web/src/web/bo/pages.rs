@@ -1,24 +1,21 @@
-//! The dashboard, the list of signalements and its CSV export, all scoped
-//! by the policy (`list_scope`): an agent counts, lists and exports only
-//! his partner's cases.
+//! The dashboard and the list of signalements, scoped by the policy
+//! (`list_scope`): an agent counts and lists only his partner's cases.
+//! Its export is in `exports.rs`.
 
 use askama::Template;
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Form, Path};
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use histologe_application::{
-    AppError, EXPORT_PAGE_SIZE, FilterChoices, PAGE_SIZE, has_active_filter,
-};
+use histologe_application::{AppError, FilterChoices, PAGE_SIZE, has_active_filter};
 use histologe_core::enums::AffectationStatus;
-use histologe_core::model::{Allocataire, Signalement};
+use histologe_core::model::Signalement;
 use histologe_core::territory_code::TerritoryCode;
 use histologe_core::{Actor, DomainError};
-use histologe_ports::{Page, SignalementFilter};
+use histologe_ports::SignalementFilter;
 use serde::Deserialize;
 
 use super::super::WebState;
@@ -31,7 +28,6 @@ pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/bo", get(dashboard))
         .route("/bo/signalements", get(list))
-        .route("/bo/signalements/export.csv", get(export))
         .route("/bo/recherches", post(save_search))
         .route("/bo/recherches/{id}/supprimer", post(delete_search))
 }
@@ -227,218 +223,6 @@ async fn render_list(
     Ok(response)
 }
 
-/// The preselected columns of features.md §2.5.
-const CSV_HEADER: [&str; 17] = [
-    "Référence",
-    "Déposé le",
-    "Statut",
-    "Description",
-    "Type déclarant",
-    "Nom occupant",
-    "Prénom occupant",
-    "Téléphone occupant",
-    "E-mail occupant",
-    "Adresse",
-    "Code postal",
-    "Commune",
-    "Situations",
-    "Désordres",
-    "Allocataire",
-    "Logement social",
-    "Criticité",
-];
-
-fn yes_no(value: Option<bool>) -> &'static str {
-    match value {
-        Some(true) => "Oui",
-        Some(false) => "Non",
-        None => "",
-    }
-}
-
-/// The critères of the case's précisions, in words, each once.
-fn desordres_labels(s: &Signalement) -> String {
-    let grid = histologe_core::desordres::DesordreGrid::reference();
-    let mut labels: Vec<&str> = Vec::new();
-    for slug in &s.desordre_precisions {
-        let label = grid
-            .precision(slug)
-            .map_or(slug.as_str(), |p| p.critere.label.as_str());
-        if !labels.contains(&label) {
-            labels.push(label);
-        }
-    }
-    labels.join(" ; ")
-}
-
-fn allocataire_label(a: Allocataire) -> &'static str {
-    match a {
-        Allocataire::Caf => "CAF",
-        Allocataire::Msa => "MSA",
-        Allocataire::Oui => "Oui",
-        Allocataire::Non => "Non",
-        Allocataire::Nsp => "Ne sait pas",
-    }
-}
-
-fn csv_record(s: &Signalement) -> Vec<String> {
-    let situations = [
-        s.logement.is_bail_en_cours.map(|b| {
-            if b {
-                "Bail en cours"
-            } else {
-                "Pas de bail en cours"
-            }
-        }),
-        s.logement.is_logement_vacant.then_some("Logement vacant"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(", ");
-    vec![
-        s.displayed_reference(),
-        histologe_core::time::date_fr(s.created_at),
-        s.status.label().to_string(),
-        s.details.clone(),
-        s.declarant
-            .profile
-            .map(|p| p.label().to_string())
-            .unwrap_or_default(),
-        s.occupant.nom.clone().unwrap_or_default(),
-        s.occupant.prenom.clone().unwrap_or_default(),
-        s.occupant.telephone.clone().unwrap_or_default(),
-        s.occupant.email.clone().unwrap_or_default(),
-        s.adresse.adresse.clone(),
-        s.adresse.code_postal.clone(),
-        s.adresse.ville.clone(),
-        situations,
-        desordres_labels(s),
-        s.occupant
-            .allocataire
-            .map(allocataire_label)
-            .unwrap_or_default()
-            .to_string(),
-        yes_no(s.logement.is_logement_social).to_string(),
-        format!("{:.0}", s.score),
-    ]
-}
-
-/// A cell a spreadsheet will not run as a formula: the public types names,
-/// addresses and descriptions, and `=HYPERLINK(…)` in an occupant's name
-/// must not execute on an agent's PC (OWASP "CSV injection"). The quote
-/// prefix is what spreadsheets themselves use to mark text.
-fn spreadsheet_safe(field: &str) -> std::borrow::Cow<'_, str> {
-    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{field}"))
-    } else {
-        std::borrow::Cow::Borrowed(field)
-    }
-}
-
-fn csv_bytes(records: &[Vec<String>], with_header: bool) -> Result<Vec<u8>, std::io::Error> {
-    let mut out = Vec::new();
-    if with_header {
-        // The byte-order mark makes Excel (French locale) read UTF-8.
-        out.extend_from_slice("\u{feff}".as_bytes());
-    }
-    {
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .from_writer(&mut out);
-        if with_header {
-            writer
-                .write_record(CSV_HEADER)
-                .map_err(std::io::Error::other)?;
-        }
-        for record in records {
-            writer
-                .write_record(
-                    record
-                        .iter()
-                        .map(|field| spreadsheet_safe(field).into_owned()),
-                )
-                .map_err(std::io::Error::other)?;
-        }
-        writer.flush()?;
-    }
-    Ok(out)
-}
-
-/// Where the export stream is.
-enum Next {
-    Have(Page<Signalement>, u32),
-    Fetch(u32),
-    Done,
-}
-
-/// The filtered list as CSV, streamed page by page (never the whole list
-/// in memory). The policy decides first (`can_export_list`: a super admin
-/// needs a filter); then every page goes through the same scoped use case.
-async fn export(
-    State(state): State<WebState>,
-    Staff(actor): Staff,
-    Query(params): Query<ListParams>,
-) -> Result<Response, WebError> {
-    let (filter, errors, _) = read_filter(&state, &actor, &params).await?;
-    if !errors.is_empty() {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Certains filtres ne sont pas valides : corrigez-les sur la liste avant d'exporter.",
-        )
-            .into_response());
-    }
-    // The first page answers the policy's refusal as a page, before any
-    // byte of the file is sent.
-    let first = state.app.export_page(&actor, &filter, 1).await?;
-    let app = state.app.clone();
-    let stream =
-        futures_util::stream::unfold((Next::Have(first, 1), true), move |(next, first_chunk)| {
-            let (app, actor, filter) = (app.clone(), actor.clone(), filter.clone());
-            async move {
-                let (found, page) = match next {
-                    Next::Done => return None,
-                    Next::Have(found, page) => (found, page),
-                    Next::Fetch(page) => match app.export_page(&actor, &filter, page).await {
-                        Ok(found) => (found, page),
-                        Err(e) => {
-                            let error = std::io::Error::other(e.to_string());
-                            return Some((Err(error), (Next::Done, false)));
-                        }
-                    },
-                };
-                if found.items.is_empty() && !first_chunk {
-                    return None;
-                }
-                let full =
-                    found.items.len() == usize::try_from(EXPORT_PAGE_SIZE).unwrap_or(usize::MAX);
-                let records: Vec<_> = found.items.iter().map(csv_record).collect();
-                let chunk = csv_bytes(&records, first_chunk);
-                let next = if full {
-                    Next::Fetch(page + 1)
-                } else {
-                    Next::Done
-                };
-                Some((chunk, (next, false)))
-            }
-        });
-    let name = format!(
-        "signalements-{}.csv",
-        state.app.list_now().format("%Y%m%d-%H%M")
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response())
-}
-
 #[derive(Debug, Deserialize)]
 struct SaveSearchForm {
     #[serde(default)]
@@ -495,24 +279,4 @@ async fn delete_search(
         .map_err(|_| WebError::from(AppError::NotFound("Recherche")))?;
     state.app.delete_saved_search(&actor, id).await?;
     Ok(Redirect::to("/bo/signalements").into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_typed_by_the_public_are_exported_as_text() {
-        let rows = vec![vec![
-            "=HYPERLINK(\"http://x\")".to_string(),
-            "+33 6 12 34 56 78".to_string(),
-            "@SUM(A1)".to_string(),
-            "Dupont".to_string(),
-        ]];
-        let csv = String::from_utf8(csv_bytes(&rows, false).unwrap()).unwrap();
-        assert_eq!(
-            csv.trim_end(),
-            "\"'=HYPERLINK(\"\"http://x\"\")\";'+33 6 12 34 56 78;'@SUM(A1);Dupont"
-        );
-    }
 }
