@@ -223,6 +223,7 @@ const MATRIX: &[Line] = &[
     line(POST, "/bo/signalements/{id}/visites/{visite}/reprogrammer",  PLAN, [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
     line(POST, "/bo/signalements/{id}/visites/{visite}/annuler",       PLAN, [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
     line(POST, "/bo/signalements/{id}/visites/{visite}/conclure",      DUE,  [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
+    line(POST, "/bo/signalements/{id}/visites/{visite}/fichiers",      DUE,  [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
     // Documents: whoever sees the case downloads and (affected) adds.
     line(POST, "/bo/signalements/{id}/documents",                      ACC,  [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
     line(GET,  "/bo/signalements/{id}/fichiers/{file}",                ACC,  [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
@@ -838,6 +839,14 @@ impl Fixture {
                 ("occupant_present", "oui"),
                 ("details", "Humidité constatée dans la chambre."),
             ]),
+            "/bo/signalements/{id}/visites/{visite}/fichiers" => Body::Multipart(
+                Multipart::of(&[("type", "PROCEDURE_RAPPORT_DE_VISITE")]).file(
+                    "fichier",
+                    "rapport-de-visite.pdf",
+                    "application/pdf",
+                    PDF,
+                ),
+            ),
             "/bo/signalements/{id}/documents" => Body::Multipart(
                 Multipart::of(&[("type", "PROCEDURE_MISE_EN_DEMEURE")]).file(
                     "fichier",

@@ -968,3 +968,98 @@ async fn an_agent_deletes_the_document_he_added_by_mistake() {
         "the history tells the deletion",
     );
 }
+
+/// The report of a visit: joined by the SCHS's agent once the visit has
+/// taken place, listed on the visit's row, kept with it and shown to the
+/// usager; refused before the visit and for another type of document.
+#[tokio::test]
+async fn the_visit_report_is_joined_to_the_visit_once_it_took_place() {
+    let d = dossier().await;
+    let schs = d.schs13.id.to_string();
+    d.act(
+        "/visites",
+        &[
+            // An hour from now (10:00 in Paris).
+            ("date", "2025-01-01"),
+            ("heure", "11:00"),
+            ("operateur", &schs),
+        ],
+        &d.rt13.cookie,
+    )
+    .await;
+    let visit = d.case().await.interventions[0].id;
+    let join = d.path(&format!("/visites/{visit}/fichiers"));
+    let report = |kind: &str| {
+        Multipart::of(&[("type", kind)]).file("fichier", "rapport.pdf", "application/pdf", PDF)
+    };
+    let page = d.view(&d.agent13.cookie).await;
+    assert!(!page.contains(&join), "nothing to join before the visit");
+    let early = d
+        .site
+        .post_multipart(
+            &join,
+            report("PROCEDURE_RAPPORT_DE_VISITE"),
+            Some(&d.agent13.cookie),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        early
+            .text()
+            .contains("se joignent à une visite qui a eu lieu")
+    );
+
+    d.clock().advance(TimeDelta::hours(2));
+    let page = d.view(&d.agent13.cookie).await;
+    assert!(page.contains(&join));
+    let wrong = d
+        .site
+        .post_multipart(&join, report("FACTURE"), Some(&d.agent13.cookie))
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .text()
+            .contains("Choisissez « Rapport de visite » ou « Photo de visite ».")
+    );
+    // The CAF's agent does not do this visit.
+    let other = d
+        .site
+        .post_multipart(
+            &join,
+            report("PROCEDURE_RAPPORT_DE_VISITE"),
+            Some(&d.caf_agent.cookie),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+
+    let reply = d
+        .site
+        .post_multipart(
+            &join,
+            report("PROCEDURE_RAPPORT_DE_VISITE"),
+            Some(&d.agent13.cookie),
+        )
+        .await;
+    let page = d.followed(reply, &d.agent13.cookie).await;
+    assert_contains(
+        &page,
+        &[
+            "Le fichier est joint à la visite.",
+            "Télécharger « rapport.pdf »",
+        ],
+        "the report on the visit's row",
+    );
+    let files = d
+        .site
+        .app()
+        .visible_files(&d.rt13.actor, d.id)
+        .await
+        .expect("files");
+    let stored = files
+        .iter()
+        .find(|f| f.title == "rapport.pdf")
+        .expect("the report is stored");
+    assert_eq!(stored.intervention_id, Some(visit));
+    assert!(stored.is_visible_for_usager);
+}

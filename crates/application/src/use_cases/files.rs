@@ -3,13 +3,13 @@
 //! (policy, exact headers). Nothing is public: every byte goes out through
 //! [`App::download_file`].
 
-use histologe_core::Actor;
-use histologe_core::enums::{DocumentType, HistoryEvent};
-use histologe_core::ids::{FileId, HistoryEntryId, SignalementId};
+use histologe_core::enums::{DocumentType, HistoryEvent, InterventionStatus};
+use histologe_core::ids::{FileId, HistoryEntryId, InterventionId, SignalementId};
 use histologe_core::model::{Case, FileMeta, HistoryEntry};
 use histologe_core::upload::{self, FileKind, UploadRefusal};
 use histologe_core::workflow::file as file_workflow;
 use histologe_core::{Action, Resource, can};
+use histologe_core::{Actor, DomainError};
 use histologe_ports::{FileStoreError, ScanVerdict};
 
 use crate::app::App;
@@ -117,6 +117,60 @@ impl App {
         input: UploadInput,
         visible_for_usager: Option<bool>,
     ) -> Result<FileMeta, AppError> {
+        self.upload_file_to(actor, signalement_id, input, visible_for_usager, None)
+            .await
+    }
+
+    /// A visit's report or photo (§2.6 "Visits"): added by whom may edit
+    /// the visit, once its time has come, and kept with it (the usager
+    /// sees both, as the reference shows them).
+    ///
+    /// # Errors
+    /// `NotFound` (case or visit); `Refused`; `DomainError::Invalid` on
+    /// `type` or `fichier`; the upload's own refusals.
+    pub async fn upload_visit_file(
+        &self,
+        actor: &Actor,
+        signalement_id: SignalementId,
+        visit: InterventionId,
+        input: UploadInput,
+    ) -> Result<FileMeta, AppError> {
+        let case = self.view_case(actor, signalement_id).await?;
+        let v = case
+            .interventions
+            .iter()
+            .find(|v| v.id == visit)
+            .ok_or(AppError::NotFound("Visite"))?;
+        can(actor, Action::EditVisite, Resource::Intervention(&case, v))?;
+        if v.status == InterventionStatus::Canceled || v.scheduled_at > self.now() {
+            return Err(DomainError::invalid(
+                "fichier",
+                "Le rapport et les photos se joignent à une visite qui a eu lieu.",
+            )
+            .into());
+        }
+        if !matches!(
+            input.document_type,
+            DocumentType::ProcedureRapportDeVisite | DocumentType::PhotoVisite
+        ) {
+            return Err(DomainError::invalid(
+                "type",
+                "Choisissez « Rapport de visite » ou « Photo de visite ».",
+            )
+            .into());
+        }
+        self.upload_file_to(actor, signalement_id, input, None, Some(visit))
+            .await
+    }
+
+    async fn upload_file_to(
+        &self,
+        actor: &Actor,
+        signalement_id: SignalementId,
+        input: UploadInput,
+        visible_for_usager: Option<bool>,
+        intervention: Option<InterventionId>,
+    ) -> Result<FileMeta, AppError> {
         let case = self.case_for_files(signalement_id).await?;
         file_workflow::may_add(actor, &case)?;
         let kind = upload::check(&input.bytes, input.document_type, &self.upload)?;
@@ -159,7 +213,7 @@ impl App {
         let meta = FileMeta {
             id,
             signalement_id,
-            intervention_id: None,
+            intervention_id: intervention,
             storage_key: upload::storage_key(signalement_id, id, kind),
             title: upload::display_title(source, kind, fallback),
             extension: kind.extension().to_string(),

@@ -85,6 +85,7 @@ pub const DONE: &[(&str, &str)] = &[
     ),
     ("document_ajoute", "Le document est ajouté au dossier."),
     ("document_supprime", "Le document est supprimé du dossier."),
+    ("visite_fichier", "Le fichier est joint à la visite."),
 ];
 
 /// The flash of `done`, among this module's.

@@ -6,12 +6,12 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
 use axum::response::Response;
 use axum::routing::post;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use histologe_application::{AppError, VisitOperator};
-use histologe_core::enums::{InterventionStatus, ProcedureType, Qualification};
+use histologe_application::{AppError, UploadInput, VisitOperator};
+use histologe_core::enums::{DocumentType, InterventionStatus, ProcedureType, Qualification};
 use histologe_core::ids::{InterventionId, SignalementId};
 use histologe_core::model::{Case, Intervention};
 use histologe_core::workflow::visite::Conclusion;
@@ -19,6 +19,7 @@ use histologe_core::{Action, Actor, DomainError, Resource, can};
 
 use super::super::WebState;
 use super::super::errors::WebError;
+use super::super::multipart;
 use super::dossier_actions::{Posted, done, parse_id, partner_name, unprocessable};
 use super::role_label;
 use super::session::Staff;
@@ -38,6 +39,12 @@ pub fn routes() -> Router<WebState> {
             "/bo/signalements/{id}/visites/{visite}/conclure",
             post(conclude),
         )
+        .route(
+            "/bo/signalements/{id}/visites/{visite}/fichiers",
+            post(add_files),
+        )
+        // A report or a photo of 10 MB and its type.
+        .layer(DefaultBodyLimit::max(10 * 1024 * 1024 + 64 * 1024))
 }
 
 /// The value of the operator select for an operator from outside.
@@ -61,6 +68,11 @@ pub struct VisitView {
     pub may_reschedule: bool,
     /// Planned and already past: say how it went.
     pub may_conclude: bool,
+    /// Its report and photos: (file id, title).
+    pub files: Vec<(String, String)>,
+    /// Its time has come and the reader may edit it: join a report or
+    /// photos.
+    pub may_add_files: bool,
 }
 
 /// The visits block of the view, or of a rejected form's page (`focus`:
@@ -89,6 +101,12 @@ fn yes_no(value: Option<bool>, who: &str) -> Option<String> {
 }
 
 pub async fn section(state: &WebState, actor: &Actor, case: &Case, now: DateTime<Utc>) -> Section {
+    // The files the reader may see; each visit lists its own.
+    let files = state
+        .app
+        .visible_files(actor, case.signalement.id)
+        .await
+        .unwrap_or_default();
     let mut list = Vec::new();
     for v in &case.interventions {
         let operator = match (&v.partner_id, &v.external_operator) {
@@ -96,8 +114,8 @@ pub async fn section(state: &WebState, actor: &Actor, case: &Case, now: DateTime
             (None, Some(name)) => format!("{name} (opérateur externe)"),
             (None, None) => String::from("Non précisé"),
         };
-        let editable = v.status == InterventionStatus::Planned
-            && can(actor, Action::EditVisite, Resource::Intervention(case, v)).is_ok();
+        let may_edit = can(actor, Action::EditVisite, Resource::Intervention(case, v)).is_ok();
+        let editable = v.status == InterventionStatus::Planned && may_edit;
         let (day, time) = histologe_core::time::form_day_and_time(v.scheduled_at);
         list.push(VisitView {
             id: v.id.to_string(),
@@ -124,6 +142,14 @@ pub async fn section(state: &WebState, actor: &Actor, case: &Case, now: DateTime
             .join(", "),
             may_reschedule: editable && v.scheduled_at > now,
             may_conclude: editable && v.scheduled_at <= now,
+            files: files
+                .iter()
+                .filter(|f| f.intervention_id == Some(v.id))
+                .map(|f| (f.id.to_string(), f.title.clone()))
+                .collect(),
+            may_add_files: may_edit
+                && v.status != InterventionStatus::Canceled
+                && v.scheduled_at <= now,
         });
     }
     let mut operators = Vec::new();
@@ -222,6 +248,7 @@ async fn rejected(
         "programmer" => "Programmer une visite",
         "reprogrammer" => "Reprogrammer la visite",
         "annuler" => "Annuler la visite",
+        "fichiers" => "Joindre le rapport ou des photos de la visite",
         _ => "Conclure la visite",
     };
     let page = FormPage {
@@ -454,4 +481,61 @@ async fn conclude(
     };
     let posted = Posted::new(pairs, visit.to_string());
     answer(&state, &actor, id, result, "conclure", posted, what).await
+}
+
+/// The visit's report or photos, one file at a time.
+async fn add_files(
+    State(state): State<WebState>,
+    Staff(actor): Staff,
+    Path((id, visit)): Path<(String, String)>,
+    body: Multipart,
+) -> Result<Response, WebError> {
+    let (id, visit) = (parse_id(&id)?, parse_visit(&visit)?);
+    let Ok((fields, uploads)) = multipart::read(body).await else {
+        return Err(WebError(AppError::UploadFailed));
+    };
+    let chosen = fields.get("type").unwrap_or_default().to_string();
+    let posted = Posted::new(
+        vec![("type".to_string(), chosen.clone())],
+        visit.to_string(),
+    );
+    let result = match (
+        DocumentType::parse(&chosen),
+        uploads.into_iter().find(|u| !u.bytes.is_empty()),
+    ) {
+        (None, _) => Err(DomainError::invalid(
+            "type",
+            "Choisissez « Rapport de visite » ou « Photo de visite ».",
+        )
+        .into()),
+        (Some(_), None) => {
+            Err(DomainError::invalid("fichier", "Choisissez le fichier à joindre.").into())
+        }
+        (Some(document_type), Some(file)) => state
+            .app
+            .upload_visit_file(
+                &actor,
+                id,
+                visit,
+                UploadInput {
+                    bytes: file.bytes,
+                    file_name: file.file_name,
+                    document_type,
+                    desordre_slug: None,
+                    title: None,
+                },
+            )
+            .await
+            .map(drop),
+    };
+    answer(
+        &state,
+        &actor,
+        id,
+        result,
+        "fichiers",
+        posted,
+        "visite_fichier",
+    )
+    .await
 }
