@@ -87,6 +87,7 @@ fn is_listed(case: &Case, scope: &ListScope, filter: &SignalementFilter) -> bool
             .is_none_or(|since| s.last_suivi_at.unwrap_or(s.created_at) < since)
         && (!filter.closed_by_all_partners || closed_by_all(case))
         && (!filter.abandon_requested || s.is_usager_abandon_procedure)
+        && filter.tag.is_none_or(|tag| s.tags.contains(&tag))
         && filter
             .within
             .is_none_or(|bounds| list_keys::is_within(s, &bounds))

@@ -94,6 +94,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             // Migration 9: the map's geolocation.
             ("geo_lat", Int),
             ("geo_lng", Int),
+            // Migration 13: the étiquettes.
+            ("tags", Text),
         ],
     ),
     (

@@ -100,6 +100,7 @@ impl SqlStore {
                     Cell::Int(list.abandon_requested),
                     Cell::OptInt(list.geo_lat),
                     Cell::OptInt(list.geo_lng),
+                    Cell::Text(list.tags),
                 ]);
             }
             for a in &case.affectations {
@@ -191,6 +192,7 @@ impl SqlStore {
                 crate::list_columns::NAMES[6],
                 crate::list_columns::NAMES[7],
                 crate::list_columns::NAMES[8],
+                crate::list_columns::NAMES[9],
             ],
             signalements,
         )

@@ -1,5 +1,6 @@
 //! The columns of `signalements` the back-office list filters and sorts on
-//! (migration 6, and the map's geolocation of migration 9), computed by `histologe_ports::list_keys` as the memory
+//! (migration 6, the map's geolocation of migration 9, the étiquettes of
+//! migration 13), computed by `histologe_ports::list_keys` as the memory
 //! store computes them, and written with every insert and save of a case.
 
 use histologe_core::model::Case;
@@ -9,7 +10,7 @@ use sqlx::AnyConnection;
 use crate::codec::{flag, micros, repo_error};
 
 /// The column names, in the order of `ListColumns::cells`.
-pub(crate) const NAMES: [&str; 9] = [
+pub(crate) const NAMES: [&str; 10] = [
     "code_postal",
     "commune",
     "occupant",
@@ -19,6 +20,7 @@ pub(crate) const NAMES: [&str; 9] = [
     "abandon_requested",
     "geo_lat",
     "geo_lng",
+    "tags",
 ];
 
 pub(crate) struct ListColumns {
@@ -32,6 +34,8 @@ pub(crate) struct ListColumns {
     /// Millionths of a degree.
     pub geo_lat: Option<i64>,
     pub geo_lng: Option<i64>,
+    /// `|id|id|`.
+    pub tags: String,
 }
 
 impl ListColumns {
@@ -47,6 +51,7 @@ impl ListColumns {
             abandon_requested: flag(s.is_usager_abandon_procedure),
             geo_lat: list_keys::geo_keys(s).map(|(lat, _)| lat),
             geo_lng: list_keys::geo_keys(s).map(|(_, lng)| lng),
+            tags: list_keys::tags_key(s),
         }
     }
 }
@@ -56,8 +61,8 @@ pub(crate) async fn write(conn: &mut AnyConnection, case: &Case) -> Result<(), R
     let c = ListColumns::of(case);
     sqlx::query(
         "UPDATE signalements SET code_postal = ?, commune = ?, occupant = ?, score_centi = ?, \
-         procedures = ?, last_suivi_at = ?, abandon_requested = ?, geo_lat = ?, geo_lng = ? \
-         WHERE id = ?",
+         procedures = ?, last_suivi_at = ?, abandon_requested = ?, geo_lat = ?, geo_lng = ?, \
+         tags = ? WHERE id = ?",
     )
     .bind(c.code_postal)
     .bind(c.commune)
@@ -68,6 +73,7 @@ pub(crate) async fn write(conn: &mut AnyConnection, case: &Case) -> Result<(), R
     .bind(c.abandon_requested)
     .bind(c.geo_lat)
     .bind(c.geo_lng)
+    .bind(c.tags)
     .bind(case.signalement.id.to_string())
     .execute(&mut *conn)
     .await

@@ -234,6 +234,10 @@ fn case_conditions(
     if filter.abandon_requested {
         conditions.push("s.abandon_requested = 1".into());
     }
+    if let Some(tag) = filter.tag {
+        conditions.push("INSTR(s.tags, ?) > 0".into());
+        binds.push(Bind::Text(list_keys::tag_needle(tag)));
+    }
     if let Some(bounds) = &filter.within {
         match list_keys::bounds_keys(bounds) {
             Some((south, north, west, east)) => {

@@ -311,3 +311,76 @@ async fn mariadb_migration_9_fills_the_map_columns() {
     }
     map_bounds_survive_migration_9(support::mysql_store().await).await;
 }
+
+/// Cases stored before migration 13 get their étiquettes column from their
+/// stored data: after going down and up again, the étiquette filter finds
+/// them (one, several or no étiquette).
+async fn tags_survive_migration_13(store: SqlStore) {
+    use histologe_contract_tests::fixtures::{bouches_du_rhone, case, days, uuid};
+    use histologe_core::enums::SignalementStatus;
+    use histologe_core::ids::TagId;
+    use histologe_core::policy::ListScope;
+    use histologe_ports::{
+        SignalementFilter, SignalementRepository, TerritoryRepository, UnitOfWork,
+    };
+
+    let territory = bouches_du_rhone();
+    store.upsert(&territory).await.expect("territory");
+    let (peril, bailleur) = (TagId(uuid()), TagId(uuid()));
+    let mut tx = store.begin().await.expect("begin");
+    let mut one = case(&territory.code, "2025-1", days(-20));
+    one.signalement.status = SignalementStatus::Active;
+    one.signalement.tags = vec![peril];
+    let mut two = case(&territory.code, "2025-2", days(-10));
+    two.signalement.status = SignalementStatus::Active;
+    two.signalement.tags = vec![bailleur, peril];
+    let mut none = case(&territory.code, "2025-3", days(-5));
+    none.signalement.status = SignalementStatus::Active;
+    for c in [&one, &two, &none] {
+        tx.insert_case(c).await.expect("case");
+    }
+    tx.commit().await.expect("commit");
+
+    let applied = store.applied_migrations().await.expect("applied");
+    let since_13 = applied.iter().filter(|v| **v >= 20261203000013).count();
+    store.migrate_down(since_13).await.expect("down to 12");
+    store.migrate().await.expect("up again");
+
+    let ids = |tag: TagId| {
+        let store = store.clone();
+        async move {
+            let filter = SignalementFilter {
+                tag: Some(tag),
+                ..SignalementFilter::default()
+            };
+            let mut ids: Vec<_> = store
+                .list(&ListScope::All, &filter, 0, 10)
+                .await
+                .expect("list")
+                .items
+                .into_iter()
+                .map(|s| s.id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let mut both = vec![one.signalement.id, two.signalement.id];
+    both.sort();
+    assert_eq!(ids(peril).await, both);
+    assert_eq!(ids(bailleur).await, vec![two.signalement.id]);
+    assert_eq!(ids(TagId(uuid())).await, Vec::new());
+}
+
+#[tokio::test]
+async fn sqlite_migration_13_fills_the_tags_column() {
+    tags_survive_migration_13(support::sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn mariadb_migration_13_fills_the_tags_column() {
+    if !support::mysql_available().await {
+        return;
+    }
+    tags_survive_migration_13(support::mysql_store().await).await;
+}

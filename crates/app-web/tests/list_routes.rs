@@ -416,3 +416,59 @@ async fn a_too_long_name_is_refused_and_kept() {
         .text();
     assert!(!list.contains("Mes recherches"), "nothing was saved");
 }
+
+/// The étiquette filter: the territory's étiquettes are offered, the list
+/// keeps the cases carrying the chosen one and says so in a removable
+/// filter; another territory's étiquette is refused, not silently ignored.
+#[tokio::test]
+async fn filtering_by_etiquette_keeps_the_tagged_cases() {
+    let w = world().await;
+    let thirteen = histologe_core::territory_code::TerritoryCode::parse("13").expect("13");
+    let app = w.site.app();
+    let peril = app
+        .create_tag(&w.rt13.actor, &thirteen, "Péril imminent")
+        .await
+        .expect("tag created");
+    let tagged = w.file_case(&w.site.locataire_answers()).await;
+    app.tag_signalement(&w.rt13.actor, tagged.signalement.id, peril.id)
+        .await
+        .expect("tagged");
+
+    let page = w
+        .site
+        .get_with("/bo/signalements", Some(&w.rt13.cookie))
+        .await;
+    assert!(page.text().contains(&format!(
+        "<option value=\"{}\">Péril imminent</option>",
+        peril.id
+    )));
+    let page = w
+        .site
+        .get_with(
+            &format!("/bo/signalements?etiquette={}", peril.id),
+            Some(&w.rt13.cookie),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = page.text();
+    assert!(lists(&body, &tagged.signalement.reference), "{body}");
+    for other in [&w.a, &w.b, &w.c] {
+        assert!(!lists(&body, other), "{other} carries no étiquette");
+    }
+    assert!(body.contains("Étiquette : Péril imminent"));
+
+    // The Gironde's RT is not offered the 13's étiquettes.
+    let refused = w
+        .site
+        .get_with(
+            &format!("/bo/signalements?etiquette={}", peril.id),
+            Some(&w.rt33.cookie),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .contains("Choisissez une étiquette de la liste.")
+    );
+}

@@ -14,7 +14,7 @@ use histologe_ports::{ListOrder, PartnerFilter, SignalementFilter};
 
 use crate::Backend;
 use crate::fixtures::{affectation, case, days, qualification};
-use crate::support::{World, begin, commit, commit_cases, world};
+use crate::support::{World, begin, commit, commit_cases, sorted, world};
 
 /// | case | ref | created | status | commune, postal code, INSEE | occupant | score | suspected | last suivi | affectations | abandon |
 /// |---|---|---|---|---|---|---|---|---|---|---|
@@ -498,6 +498,45 @@ pub async fn list_filters_follow_a_saved_case(backend: &dyn Backend) {
         })
         .await,
         vec![f.t, f.p]
+    );
+}
+
+/// The étiquette filter keeps the cases carrying the tag, as saved: a tag
+/// taken off a case takes it out of the filter.
+pub async fn list_filters_etiquette(backend: &dyn Backend) {
+    let f = filtering(backend).await;
+    let (urgent, bailleur) = (
+        histologe_core::ids::TagId(crate::fixtures::uuid()),
+        histologe_core::ids::TagId(crate::fixtures::uuid()),
+    );
+    let tagged = |tag| SignalementFilter {
+        tag: Some(tag),
+        ..SignalementFilter::default()
+    };
+    let mut tx = begin(&f.w.stores).await;
+    for (id, tags) in [(f.p, vec![urgent]), (f.t, vec![bailleur, urgent])] {
+        let mut c = tx.lock_case(id).await.expect("lock_case").expect("exists");
+        c.signalement.tags = tags;
+        tx.save_case(&c).await.expect("save_case");
+    }
+    commit(tx).await;
+    assert_eq!(
+        sorted(&f.all(tagged(urgent)).await, |id| *id),
+        sorted(&[f.p, f.t], |id| *id)
+    );
+    assert_eq!(f.all(tagged(bailleur)).await, vec![f.t]);
+    let nobody = histologe_core::ids::TagId(crate::fixtures::uuid());
+    assert!(f.all(tagged(nobody)).await.is_empty());
+
+    let mut tx = begin(&f.w.stores).await;
+    let mut t = tx.lock_case(f.t).await.expect("lock_case").expect("exists");
+    t.signalement.tags = vec![urgent];
+    tx.save_case(&t).await.expect("save_case");
+    commit(tx).await;
+    assert!(f.all(tagged(bailleur)).await.is_empty());
+    assert_eq!(
+        sorted(&f.all(tagged(urgent)).await, |id| *id),
+        sorted(&[f.p, f.t], |id| *id)
     );
 }
 

@@ -3,6 +3,7 @@
 //! them in columns of `signalements`. One definition keeps the two alike.
 
 use histologe_core::enums::Qualification;
+use histologe_core::ids::TagId;
 use histologe_core::model::{Case, Signalement};
 use histologe_core::search::fold;
 
@@ -112,6 +113,21 @@ pub fn procedures_key(case: &Case) -> String {
 /// What `procedures_key` holds when the case has `q`.
 pub fn procedure_needle(q: Qualification) -> String {
     format!("|{}|", q.as_str())
+}
+
+/// The étiquettes of the case, `|id|id|` ("" without any), for the list's
+/// étiquette filter; [`tag_needle`] is what the filter looks for.
+pub fn tags_key(s: &Signalement) -> String {
+    if s.tags.is_empty() {
+        String::new()
+    } else {
+        let ids: Vec<String> = s.tags.iter().map(ToString::to_string).collect();
+        format!("|{}|", ids.join("|"))
+    }
+}
+
+pub fn tag_needle(tag: TagId) -> String {
+    format!("|{tag}|")
 }
 
 /// Five ASCII digits: a postal code or an INSEE code in a search box.

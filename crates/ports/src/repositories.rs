@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use histologe_core::enums::{AffectationStatus, Qualification, SignalementStatus};
 use histologe_core::ids::{
-    AutoAffectationRuleId, DraftId, FileId, NotificationId, PartnerId, SignalementId, UserId,
+    AutoAffectationRuleId, DraftId, FileId, NotificationId, PartnerId, SignalementId, TagId, UserId,
 };
 use histologe_core::model::{
     Affectation, AutoAffectationRule, Case, Commune, FileMeta, HistoryEntry, Notification, Partner,
@@ -51,6 +51,8 @@ pub struct SignalementFilter {
     pub score_max: Option<u32>,
     /// With this suspected qualification (active, not confirmed by a visit).
     pub procedure: Option<Qualification>,
+    /// Carrying this étiquette.
+    pub tag: Option<TagId>,
     /// Nothing written on the case since this instant: its last suivi (or,
     /// without any, its creation) is strictly older.
     pub no_suivi_since: Option<DateTime<Utc>>,

@@ -53,6 +53,9 @@ pub struct ListedCase {
 pub struct FilterChoices {
     pub territories: Vec<Territory>,
     pub partners: Vec<Partner>,
+    /// The étiquettes in use (not archived) of the same territories as
+    /// the partners, by label.
+    pub tags: Vec<histologe_core::model::Tag>,
 }
 
 /// Whether any filter is set (the order is not a filter).
@@ -190,13 +193,24 @@ impl App {
             _ => mine,
         };
         let mut partners = Vec::new();
+        let mut tags = Vec::new();
         for t in &for_partners {
             partners.extend(self.ports.partners.of_territory(t).await?);
+            tags.extend(
+                self.ports
+                    .tags
+                    .of_territory(t)
+                    .await?
+                    .into_iter()
+                    .filter(|tag| !tag.is_archive),
+            );
         }
         partners.sort_by(|a, b| a.nom.cmp(&b.nom));
+        tags.sort_by(|a, b| a.label.cmp(&b.label));
         Ok(FilterChoices {
             territories,
             partners,
+            tags,
         })
     }
 

@@ -73,6 +73,7 @@ pub struct ListParams {
     pub criticite_min: String,
     pub criticite_max: String,
     pub procedure: String,
+    pub etiquette: String,
     pub sans_suivi: String,
     pub ferme_par_tous: String,
     pub abandon: String,
@@ -186,6 +187,19 @@ impl ListParams {
                 error("procedure", "Choisissez une procédure de la liste.");
             }
         }
+        if !self.etiquette.is_empty() {
+            // Only an étiquette the form offers: another territory's id
+            // filters nothing and says so.
+            f.tag = self
+                .etiquette
+                .parse()
+                .ok()
+                .map(histologe_core::ids::TagId)
+                .filter(|id| choices.tags.iter().any(|t| &t.id == id));
+            if f.tag.is_none() {
+                error("etiquette", "Choisissez une étiquette de la liste.");
+            }
+        }
         match date(&self.depot_du) {
             Ok(day) => f.created_after = day.map(midnight),
             Err(()) => error("depot_du", "Saisissez une date au format JJ/MM/AAAA."),
@@ -250,6 +264,7 @@ impl ListParams {
             ("criticite_min", &self.criticite_min),
             ("criticite_max", &self.criticite_max),
             ("procedure", &self.procedure),
+            ("etiquette", &self.etiquette),
             ("sans_suivi", &self.sans_suivi),
             ("ferme_par_tous", &self.ferme_par_tous),
             ("abandon", &self.abandon),
@@ -345,6 +360,14 @@ impl ListParams {
                     "Procédure suspectée : {}",
                     Qualification::parse(value).map_or(value, |q| q.label())
                 ),
+                "etiquette" => format!(
+                    "Étiquette : {}",
+                    choices
+                        .tags
+                        .iter()
+                        .find(|t| t.id.to_string() == value)
+                        .map_or(value, |t| t.label.as_str())
+                ),
                 "sans_suivi" => format!("Sans suivi depuis {NO_SUIVI_DAYS} jours"),
                 "ferme_par_tous" => "Fermé par tous les partenaires".to_string(),
                 "abandon" => "Arrêt de procédure demandé".to_string(),
@@ -397,6 +420,7 @@ pub struct FilterForm {
     pub partners: Vec<Choice>,
     pub affectations: Vec<Choice>,
     pub procedures: Vec<Choice>,
+    pub tags: Vec<Choice>,
     pub orders: Vec<Choice>,
     pub no_partner: &'static str,
     /// « Plus d'options » starts open when one of its values is set or
@@ -419,6 +443,7 @@ impl FilterForm {
             &params.criticite_min,
             &params.criticite_max,
             &params.procedure,
+            &params.etiquette,
             &params.sans_suivi,
             &params.ferme_par_tous,
             &params.abandon,
@@ -455,6 +480,11 @@ impl FilterForm {
             procedures: Qualification::PROCEDURES_SUSPECTEES
                 .iter()
                 .map(|q| choice(q.as_str(), q.label()))
+                .collect(),
+            tags: choices
+                .tags
+                .iter()
+                .map(|t| choice(&t.id.to_string(), &t.label))
                 .collect(),
             orders: ORDERS.iter().map(|(v, _, l)| choice(v, l)).collect(),
             no_partner: NO_PARTNER,

@@ -1,0 +1,1 @@
+ALTER TABLE signalements DROP COLUMN tags;
