@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use histologe_core::ids::{
-    AutoAffectationRuleId, DraftId, PartnerId, SignalementId, SuiviId, UserId,
+    AutoAffectationRuleId, DraftId, FileId, PartnerId, SignalementId, SuiviId, UserId,
 };
 use histologe_core::model::{
     AutoAffectationRule, Case, HistoryEntry, Notification, Partner, SignalementDraft, Suivi,
@@ -55,6 +55,8 @@ pub(crate) struct MemoryTransaction {
     territories: HashMap<TerritoryCode, Territory>,
     /// Rules inserted or changed here, in their last version.
     rules: HashMap<AutoAffectationRuleId, AutoAffectationRule>,
+    /// File records deleted here.
+    deleted_files: Vec<FileId>,
 }
 
 impl MemoryTransaction {
@@ -71,6 +73,7 @@ impl MemoryTransaction {
             partners: HashMap::new(),
             territories: HashMap::new(),
             rules: HashMap::new(),
+            deleted_files: Vec::new(),
         }
     }
 
@@ -401,6 +404,12 @@ impl Transaction for MemoryTransaction {
         Ok(())
     }
 
+    async fn delete_file(&mut self, id: FileId) -> Result<(), RepoError> {
+        self.shared.check_available()?;
+        self.deleted_files.push(id);
+        Ok(())
+    }
+
     async fn insert_user(&mut self, user: &User) -> Result<(), RepoError> {
         let shared = Arc::clone(&self.shared);
         let state = shared.state().await?;
@@ -489,8 +498,10 @@ impl Transaction for MemoryTransaction {
             partners,
             territories,
             rules,
+            deleted_files,
         } = *self;
         let mut state = shared.state().await?;
+        state.files.retain(|f| !deleted_files.contains(&f.id));
         for case in cases.into_values() {
             state.put_case(case);
         }

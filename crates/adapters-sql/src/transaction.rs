@@ -2,7 +2,7 @@
 //! `commit` rolls back (sqlx rolls back a dropped transaction).
 
 use async_trait::async_trait;
-use histologe_core::ids::{SignalementId, SuiviId, UserId};
+use histologe_core::ids::{FileId, SignalementId, SuiviId, UserId};
 use histologe_core::model::{
     AutoAffectationRule, Case, HistoryEntry, Notification, Partner, SignalementDraft, Suivi,
     Territory, User,
@@ -220,6 +220,15 @@ impl Transaction for SqlTransaction {
 
     async fn save_draft(&mut self, draft: &SignalementDraft) -> Result<(), RepoError> {
         crate::drafts::save(&mut self.tx, self.engine, draft).await
+    }
+
+    async fn delete_file(&mut self, id: FileId) -> Result<(), RepoError> {
+        sqlx::query("DELETE FROM files WHERE id = ?")
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(repo_error("file"))?;
+        Ok(())
     }
 
     async fn insert_user(&mut self, user: &User) -> Result<(), RepoError> {

@@ -66,3 +66,29 @@ pub async fn files_insert_get_list_delete(backend: &dyn Backend) {
         Ok(vec![from_usager])
     );
 }
+
+/// `Transaction::delete_file`: a record deleted in a dropped transaction
+/// is still there; deleted in a committed one, it is gone with the rest of
+/// the transaction (its history entry), and the other files stay.
+pub async fn files_deleted_in_a_transaction(backend: &dyn Backend) {
+    let w = world(backend).await;
+    let s = &w.stores;
+    let one = case(&w.bdr.code, "2025-1", days(-10));
+    commit_cases(s, &[&one]).await;
+    let wrong = file_meta(&one, &w.agent, minutes(-60));
+    let kept = file_meta(&one, &w.agent, minutes(-30));
+    for file in [&wrong, &kept] {
+        s.files.insert(file).await.expect("insert");
+    }
+
+    let mut tx = crate::support::begin(s).await;
+    tx.delete_file(wrong.id).await.expect("delete_file");
+    drop(tx);
+    assert_eq!(s.files.get(wrong.id).await, Ok(Some(wrong.clone())));
+
+    let mut tx = crate::support::begin(s).await;
+    tx.delete_file(wrong.id).await.expect("delete_file");
+    crate::support::commit(tx).await;
+    assert_eq!(s.files.get(wrong.id).await, Ok(None));
+    assert_eq!(s.files.get(kept.id).await, Ok(Some(kept)));
+}

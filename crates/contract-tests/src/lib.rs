@@ -288,6 +288,7 @@ macro_rules! contract_suite {
             administration::administration_refuses_duplicates_and_unknowns,
             administration::administration_history_of_entity_is_that_entity_outside_cases,
             files::files_insert_get_list_delete,
+            files::files_deleted_in_a_transaction,
             history::history_of_signalement_oldest_first,
             notifications::notifications_of_user_newest_first,
             notifications::notifications_of_signalement,

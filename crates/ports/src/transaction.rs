@@ -4,7 +4,7 @@
 //! rolled back).
 
 use async_trait::async_trait;
-use histologe_core::ids::{SignalementId, SuiviId, UserId};
+use histologe_core::ids::{FileId, SignalementId, SuiviId, UserId};
 use histologe_core::model::{
     AutoAffectationRule, Case, HistoryEntry, Notification, Partner, SignalementDraft, Suivi,
     Territory, User,
@@ -79,6 +79,12 @@ pub trait Transaction: Send {
     ) -> Result<(), RepoError>;
 
     async fn append_history(&mut self, entry: &HistoryEntry) -> Result<(), RepoError>;
+
+    /// Deletes a file's record like `FileRepository::delete`, with the
+    /// rest of the transaction: the deletion and its history entry commit
+    /// together (and on SQLite, whose single writer the transaction holds,
+    /// a delete beside it could only wait).
+    async fn delete_file(&mut self, id: FileId) -> Result<(), RepoError>;
 
     /// Enqueues a job; a job whose idempotency key exists is ignored.
     async fn enqueue(&mut self, job: &NewJob) -> Result<(), RepoError>;

@@ -395,7 +395,7 @@ impl App {
         // no entry saying it happened.
         let mut tx = self.ports.uow.begin().await?;
         tx.append_history(&entry).await?;
-        self.ports.files.delete(meta.id).await?;
+        tx.delete_file(meta.id).await?;
         tx.commit().await?;
         // Bytes left behind are unreachable (no record points to them): a
         // storage hiccup only costs space, and is not the agent's problem.
