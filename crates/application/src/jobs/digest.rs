@@ -68,6 +68,7 @@ impl Runner {
             .await
             .map_err(transient)?;
         let mut tx = ports.uow.begin().await.map_err(transient)?;
+        let mut cleared = Vec::new();
         for user_id in waiting {
             let user = ports.users.get(user_id).await.map_err(transient)?;
             if user.as_ref().is_some_and(receives_digest) {
@@ -87,10 +88,16 @@ impl Runner {
                 // the flags are cleared all the same, or they would pile up
                 // for months and land in one e-mail the day he turns
                 // e-mails back on.
-                self.clear_waiting(user_id, None).await?;
+                cleared.push(user_id);
             }
         }
-        tx.commit().await.map_err(transient)
+        tx.commit().await.map_err(transient)?;
+        // After the commit: SQLite has one writer, which the open
+        // transaction held (a write beside it waited, then failed).
+        for user_id in cleared {
+            self.clear_waiting(user_id, None).await?;
+        }
+        Ok(())
     }
 
     /// Clears the user's waiting flags: those of `listed`, or all of them.
@@ -141,6 +148,8 @@ impl Runner {
             return self.clear_waiting(user.id, Some(&listed)).await;
         };
         let mut sections = Vec::new();
+        // What the e-mail lists, which is what its intro counts.
+        let mut shown = 0;
         for (signalement, notes) in by_signalement(&waiting) {
             match signalement {
                 Some(id) => {
@@ -152,16 +161,20 @@ impl Runner {
                     });
                     if let Some(case) = case {
                         sections.push(self.case_section(&case, &notes));
+                        shown += notes.len();
                     }
                 }
-                None => sections.push(format!(
-                    "Autres notifications\n{}",
-                    self.event_lines(&notes)
-                )),
+                None => {
+                    sections.push(format!(
+                        "Autres notifications\n{}",
+                        self.event_lines(&notes)
+                    ));
+                    shown += notes.len();
+                }
             }
         }
         if !sections.is_empty() {
-            let count = listed.len();
+            let count = shown;
             let intro = if count == 1 {
                 "Voici la notification reçue depuis votre dernier récapitulatif.".to_string()
             } else {
