@@ -114,7 +114,8 @@ fn optional_url(errors: &mut ValidationErrors, field: &str, value: &str) -> Opti
     if value.is_empty() {
         return None;
     }
-    let shaped = (value.starts_with("https://") || value.starts_with("http://"))
+    // https only: the partner's token travels with every call.
+    let shaped = value.starts_with("https://")
         && value.len() > "https://".len()
         && !value.chars().any(char::is_whitespace)
         && value.chars().count() <= SETTING_MAX_CHARS;
@@ -196,9 +197,22 @@ pub fn apply_partner_input(
             ),
         );
     }
+    // The stored token goes only where it went: a new address needs the
+    // token typed again, or whoever may edit the partner could send it to
+    // a server of his own.
+    let url_changed = esabora_url != partner.interconnection.esabora_url;
     let token = if !new_token.is_empty() {
         Some(Secret::new(new_token))
     } else if input.forget_esabora_token {
+        None
+    } else if url_changed && partner.interconnection.esabora_token.is_some() {
+        errors.add(
+            "esabora_token",
+            FieldError::new(
+                "token.retype",
+                "L'adresse d'Esabora a changé : saisissez de nouveau le jeton pour cette adresse.",
+            ),
+        );
         None
     } else {
         partner.interconnection.esabora_token.clone()
@@ -597,6 +611,46 @@ mod tests {
                 ("esabora_token".to_string(), "token.required"),
                 ("idoss_url".to_string(), "url.invalid"),
             ]
+        );
+    }
+
+    /// The stored token never follows the partner to a new address, and
+    /// never travels unencrypted.
+    #[test]
+    fn a_new_esabora_address_needs_the_token_again_and_https() {
+        let mut p = partner();
+        let first = PartnerInput {
+            esabora_active: true,
+            esabora_url: "https://esabora.example.test/ws/rest".into(),
+            esabora_token: "jeton-1".into(),
+            ..input()
+        };
+        apply_partner_input(&mut p, &first, false).expect("valid");
+        let moved = PartnerInput {
+            esabora_url: "https://ailleurs.example.test/ws".into(),
+            esabora_token: String::new(),
+            ..first.clone()
+        };
+        assert_eq!(
+            field_errors(apply_partner_input(&mut p.clone(), &moved, false)),
+            [("esabora_token".to_string(), "token.retype")]
+        );
+        let retyped = PartnerInput {
+            esabora_token: "jeton-2".into(),
+            ..moved.clone()
+        };
+        apply_partner_input(&mut p, &retyped, false).expect("valid");
+        assert_eq!(
+            p.interconnection.esabora_token.as_ref().map(Secret::expose),
+            Some("jeton-2")
+        );
+        let plain = PartnerInput {
+            esabora_url: "http://esabora.example.test/ws/rest".into(),
+            ..retyped
+        };
+        assert_eq!(
+            field_errors(apply_partner_input(&mut p.clone(), &plain, false)),
+            [("esabora_url".to_string(), "url.invalid")]
         );
     }
 
