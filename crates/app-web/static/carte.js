@@ -31,6 +31,10 @@
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 19,
+    // The site sends no referrer (Referrer-Policy: no-referrer), but the
+    // OSM tile servers refuse requests without one: the tiles say which
+    // site asks, never which page (no case id leaves in a URL).
+    referrerPolicy: "strict-origin",
     attribution: '© <a href="https://www.openstreetmap.org/copyright">les contributeurs d\u2019OpenStreetMap</a>'
   }).addTo(map);
 

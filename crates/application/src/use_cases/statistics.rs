@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use histologe_core::enums::{Qualification, Role, SignalementStatus};
 use histologe_core::ids::PartnerId;
 use histologe_core::model::{Partner, Territory};
@@ -204,15 +204,9 @@ impl App {
         let filter = StatsFilter {
             territory: query.territory.clone(),
             partner: query.partner,
-            deposited_from: query
-                .from
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|d| d.and_utc()),
-            deposited_before: query
-                .to
-                .and_then(|d| d.succ_opt())
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|d| d.and_utc()),
+            // Days as the list counts them: from midnight in Paris.
+            deposited_from: query.from.and_then(paris_midnight),
+            deposited_before: query.to.and_then(|d| d.succ_opt()).and_then(paris_midnight),
         };
         let rows = self
             .ports
@@ -225,6 +219,10 @@ impl App {
                 .map(|p| p.critere.categorie_label.clone())
         }))
     }
+}
+
+fn paris_midnight(day: NaiveDate) -> Option<DateTime<Utc>> {
+    histologe_core::time::from_local(day, NaiveTime::MIN)
 }
 
 #[cfg(test)]

@@ -185,7 +185,11 @@ async fn export(
         });
     let name = format!(
         "signalements-{}.csv",
-        state.app.list_now().format("%Y%m%d-%H%M")
+        state
+            .app
+            .list_now()
+            .with_timezone(&histologe_core::time::ZONE)
+            .format("%Y%m%d-%H%M")
     );
     Ok((
         [

@@ -410,7 +410,11 @@ async fn export(
     }
     let name = format!(
         "statistiques-{}.csv",
-        state.app.list_now().format("%Y%m%d-%H%M")
+        state
+            .app
+            .list_now()
+            .with_timezone(&histologe_core::time::ZONE)
+            .format("%Y%m%d-%H%M")
     );
     Ok((
         [
