@@ -334,6 +334,13 @@ impl UserRepository for MemoryStore {
         })))
     }
 
+    async fn archived_of_partner(&self, partner: PartnerId) -> Result<Vec<User>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(sorted_users(state.users.values().filter(|u| {
+            u.belongs_to(partner) && u.status == UserStatus::Archive
+        })))
+    }
+
     async fn territory_admins(&self, territory: &TerritoryCode) -> Result<Vec<User>, RepoError> {
         let state = self.shared.state().await?;
         Ok(sorted_users(state.users.values().filter(|u| {

@@ -577,6 +577,23 @@ impl UserRepository for SqlStore {
             .collect())
     }
 
+    async fn archived_of_partner(&self, partner: PartnerId) -> Result<Vec<User>, RepoError> {
+        let users: Vec<User> = self
+            .fetch_data(
+                sqlx::query(
+                    "SELECT u.data AS data FROM users u JOIN user_partners up ON up.user_id = u.id \
+                     WHERE up.partner_id = ? ORDER BY u.email",
+                )
+                .bind(partner.to_string()),
+                "users",
+            )
+            .await?;
+        Ok(users
+            .into_iter()
+            .filter(|u| u.status == UserStatus::Archive)
+            .collect())
+    }
+
     async fn territory_admins(&self, territory: &TerritoryCode) -> Result<Vec<User>, RepoError> {
         self.fetch_data(
             sqlx::query(

@@ -351,6 +351,24 @@ async fn an_rt_promotes_then_archives_an_agent_whose_sessions_end() {
         StatusCode::SEE_OTHER,
         "an archived account cannot log in"
     );
+
+    // The list of people who work here leaves him out, unless asked.
+    let href = format!("href=\"{agent}\"");
+    let list = w
+        .site
+        .get_with("/bo/utilisateurs", Some(&w.rt13.cookie))
+        .await;
+    assert!(
+        !list.text().contains(&href),
+        "an archived account is not listed"
+    );
+    let with_archived = w
+        .site
+        .get_with("/bo/utilisateurs?archives=1", Some(&w.rt13.cookie))
+        .await;
+    let text = with_archived.text();
+    assert!(text.contains(&href), "{text}");
+    assert!(text.contains("name=\"archives\" value=\"1\" checked"));
 }
 
 #[tokio::test]

@@ -98,6 +98,16 @@ pub async fn users_of_partner_lists_active_and_inactive(backend: &dyn Backend) {
     );
     assert_eq!(s.users.of_partner(w.adil.id).await, Ok(Vec::new()));
     assert_eq!(s.users.of_partner(PartnerId(uuid())).await, Ok(Vec::new()));
+    // The archived ones are asked for apart.
+    assert_eq!(
+        s.users
+            .archived_of_partner(w.schs.id)
+            .await
+            .as_deref()
+            .map(ids),
+        Ok(vec![archived.id])
+    );
+    assert_eq!(s.users.archived_of_partner(w.caf.id).await, Ok(Vec::new()));
 }
 
 /// `territory_admins` gives the territory admins with a partner in the

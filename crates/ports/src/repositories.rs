@@ -214,6 +214,9 @@ pub trait UserRepository: Send + Sync {
     async fn update(&self, user: &User) -> Result<(), RepoError>;
     /// Active and inactive users of a partner.
     async fn of_partner(&self, partner: PartnerId) -> Result<Vec<User>, RepoError>;
+    /// The archived users of a partner (the users administration shows
+    /// them on request), by e-mail.
+    async fn archived_of_partner(&self, partner: PartnerId) -> Result<Vec<User>, RepoError>;
     /// Territory admins with a partner in the territory.
     async fn territory_admins(&self, territory: &TerritoryCode) -> Result<Vec<User>, RepoError>;
     async fn super_admins(&self) -> Result<Vec<User>, RepoError>;

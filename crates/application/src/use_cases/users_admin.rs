@@ -36,6 +36,9 @@ pub struct UsersQuery {
     /// Part of the first name, name or e-mail (accents and case ignored).
     pub text: String,
     pub partner: Option<PartnerId>,
+    /// Archived accounts too; the list of people who work on the
+    /// platform leaves them out by default.
+    pub with_archived: bool,
 }
 
 /// What the creation form sends.
@@ -154,7 +157,11 @@ impl App {
             if query.partner.is_some_and(|wanted| wanted != partner.id) {
                 continue;
             }
-            for user in self.ports.users.of_partner(partner.id).await? {
+            let mut of_partner = self.ports.users.of_partner(partner.id).await?;
+            if query.with_archived {
+                of_partner.extend(self.ports.users.archived_of_partner(partner.id).await?);
+            }
+            for user in of_partner {
                 if !users.iter().any(|u| u.id == user.id) {
                     users.push(user);
                 }

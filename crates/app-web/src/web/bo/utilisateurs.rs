@@ -111,6 +111,7 @@ struct ListPage<'a> {
     partners: Vec<(String, String)>,
     text: String,
     partner: String,
+    with_archived: bool,
     flash: Option<&'static str>,
 }
 
@@ -132,6 +133,9 @@ struct ListQuery {
     recherche: String,
     #[serde(default)]
     partenaire: String,
+    /// "1": archived accounts are listed too.
+    #[serde(default)]
+    archives: String,
     fait: Option<String>,
 }
 
@@ -144,6 +148,7 @@ async fn list(
     let filter = UsersQuery {
         text: query.recherche.clone(),
         partner: query.partenaire.parse::<PartnerId>().ok(),
+        with_archived: query.archives == "1",
     };
     let users = state.app.managed_users(&actor, &filter).await?;
     let rows = users
@@ -165,6 +170,7 @@ async fn list(
         partners: partner_choices(&partners),
         text: query.recherche,
         partner: filter.partner.map(|p| p.to_string()).unwrap_or_default(),
+        with_archived: filter.with_archived,
         flash: flash_of(DONE, query.fait.as_deref()),
     };
     Ok(render(&page).into_response())
