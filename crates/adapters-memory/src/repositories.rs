@@ -272,6 +272,20 @@ fn sorted_users<'a>(users: impl Iterator<Item = &'a User>) -> Vec<User> {
     users
 }
 
+impl MemoryStore {
+    /// The users of a partner by e-mail: the archived ones, or the others.
+    async fn partner_users(
+        &self,
+        partner: PartnerId,
+        archived: bool,
+    ) -> Result<Vec<User>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(sorted_users(state.users.values().filter(|u| {
+            u.belongs_to(partner) && (u.status == UserStatus::Archive) == archived
+        })))
+    }
+}
+
 #[async_trait]
 impl UserRepository for MemoryStore {
     async fn get(&self, id: UserId) -> Result<Option<User>, RepoError> {
@@ -328,17 +342,11 @@ impl UserRepository for MemoryStore {
 
     /// Archived users are left out ("active and inactive").
     async fn of_partner(&self, partner: PartnerId) -> Result<Vec<User>, RepoError> {
-        let state = self.shared.state().await?;
-        Ok(sorted_users(state.users.values().filter(|u| {
-            u.belongs_to(partner) && u.status != UserStatus::Archive
-        })))
+        self.partner_users(partner, false).await
     }
 
     async fn archived_of_partner(&self, partner: PartnerId) -> Result<Vec<User>, RepoError> {
-        let state = self.shared.state().await?;
-        Ok(sorted_users(state.users.values().filter(|u| {
-            u.belongs_to(partner) && u.status == UserStatus::Archive
-        })))
+        self.partner_users(partner, true).await
     }
 
     async fn territory_admins(&self, territory: &TerritoryCode) -> Result<Vec<User>, RepoError> {

@@ -520,6 +520,28 @@ pub(crate) async fn insert_user(
     write_memberships(conn, user).await
 }
 
+/// The users of a partner by e-mail: the archived ones, or the others.
+async fn partner_users(
+    store: &SqlStore,
+    partner: PartnerId,
+    archived: bool,
+) -> Result<Vec<User>, RepoError> {
+    let users: Vec<User> = store
+        .fetch_data(
+            sqlx::query(
+                "SELECT u.data AS data FROM users u JOIN user_partners up ON up.user_id = u.id \
+                 WHERE up.partner_id = ? ORDER BY u.email",
+            )
+            .bind(partner.to_string()),
+            "users",
+        )
+        .await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| (u.status == UserStatus::Archive) == archived)
+        .collect())
+}
+
 #[async_trait]
 impl UserRepository for SqlStore {
     async fn get(&self, id: UserId) -> Result<Option<User>, RepoError> {
@@ -561,37 +583,11 @@ impl UserRepository for SqlStore {
 
     /// Active and inactive users; archived accounts are gone for the partner.
     async fn of_partner(&self, partner: PartnerId) -> Result<Vec<User>, RepoError> {
-        let users: Vec<User> = self
-            .fetch_data(
-                sqlx::query(
-                    "SELECT u.data AS data FROM users u JOIN user_partners up ON up.user_id = u.id \
-                     WHERE up.partner_id = ? ORDER BY u.email",
-                )
-                .bind(partner.to_string()),
-                "users",
-            )
-            .await?;
-        Ok(users
-            .into_iter()
-            .filter(|u| u.status != UserStatus::Archive)
-            .collect())
+        partner_users(self, partner, false).await
     }
 
     async fn archived_of_partner(&self, partner: PartnerId) -> Result<Vec<User>, RepoError> {
-        let users: Vec<User> = self
-            .fetch_data(
-                sqlx::query(
-                    "SELECT u.data AS data FROM users u JOIN user_partners up ON up.user_id = u.id \
-                     WHERE up.partner_id = ? ORDER BY u.email",
-                )
-                .bind(partner.to_string()),
-                "users",
-            )
-            .await?;
-        Ok(users
-            .into_iter()
-            .filter(|u| u.status == UserStatus::Archive)
-            .collect())
+        partner_users(self, partner, true).await
     }
 
     async fn territory_admins(&self, territory: &TerritoryCode) -> Result<Vec<User>, RepoError> {
