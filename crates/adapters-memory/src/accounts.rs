@@ -79,6 +79,22 @@ impl SessionRepository for MemoryStore {
         state.sessions.retain(|_, s| s.user_id != user);
         Ok((before - state.sessions.len()) as u64)
     }
+
+    async fn purge_expired(&self, now: DateTime<Utc>, limit: u32) -> Result<u64, RepoError> {
+        let mut state = self.shared.state().await?;
+        let mut expired: Vec<(DateTime<Utc>, String)> = state
+            .sessions
+            .values()
+            .filter(|s| s.is_expired(now))
+            .map(|s| (s.expires_at, s.id_hash.clone()))
+            .collect();
+        expired.sort();
+        expired.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        for (_, id) in &expired {
+            state.sessions.remove(id);
+        }
+        Ok(expired.len() as u64)
+    }
 }
 
 /// A password "hasher" for tests and demos in memory: instant, and NOT a

@@ -5,19 +5,14 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use histologe_ports::{
-    AddressLookup, AutoAffectationRuleRepository, Clock, CredentialRepository, DraftRepository,
-    EnergyLookup, ErrorReporter, EsaboraGateway, FileRepository, FileStore, HistoryRepository,
-    IdGenerator, JobQueue, Mailer, NotificationRepository, OilhiNotifier, PartnerRepository,
-    PasswordHasher, SessionRepository, SharedState, SignalementRepository, TerritoryRepository,
-    UnitOfWork, UserRepository,
-};
+use histologe_ports::{Clock, ImageProcessor, Ports, Repositories, Services};
 
 use crate::accounts::FakePasswordHasher;
 use crate::clock::FixedClock;
 use crate::errors::RecordingErrorReporter;
 use crate::files::MemoryFileStore;
 use crate::ids::SequentialIds;
+use crate::images::RefusingImages;
 use crate::lookups::{MemoryAddressLookup, MemoryEnergyLookup, MemoryEsabora, MemoryOilhi};
 use crate::mail::MemoryMailer;
 use crate::shared_state::MemorySharedState;
@@ -92,92 +87,28 @@ impl MemoryAdapters {
         self
     }
 
-    /// Every port as the trait object the application takes. The objects
-    /// share state with the handles of `self`.
-    pub fn ports(&self) -> DynPorts {
-        let store = Arc::new(self.store.clone());
-        DynPorts {
-            uow: store.clone(),
-            signalements: store.clone(),
-            users: store.clone(),
-            partners: store.clone(),
-            territories: store.clone(),
-            rules: store.clone(),
-            files: store.clone(),
-            history: store.clone(),
-            notifications: store.clone(),
-            tags: store.clone(),
-            drafts: store.clone(),
-            credentials: store.clone(),
-            sessions: store.clone(),
-            account_tokens: store.clone(),
-            saved_searches: store.clone(),
-            platform_settings: store.clone(),
-            statistics: store.clone(),
-            jobs: store,
-            passwords: Arc::new(FakePasswordHasher),
-            file_store: self.file_store.clone(),
-            mailer: self.mailer.clone(),
-            shared: self.shared_state.clone(),
-            clock: self.clock.clone(),
-            ids: self.ids.clone(),
-            errors: self.errors.clone(),
-            addresses: self.addresses.clone(),
-            energy: self.energy.clone(),
-            esabora: self.esabora.clone(),
-            oilhi: self.oilhi.clone(),
-        }
+    /// Every port as the trait objects the application takes, sharing
+    /// state with the handles of `self`. Photos are refused (no image
+    /// processor in memory: wire `histologe-adapters-images` with
+    /// [`MemoryAdapters::ports_with_images`]); no antivirus.
+    pub fn ports(&self) -> Ports {
+        self.ports_with_images(Arc::new(RefusingImages))
     }
-}
 
-/// Every outbound port as `Arc<dyn Trait>`. The fields the application's
-/// `Ports` has carry the same names, so it is filled field by field.
-#[derive(Clone)]
-pub struct DynPorts {
-    pub uow: Arc<dyn UnitOfWork>,
-    pub signalements: Arc<dyn SignalementRepository>,
-    pub users: Arc<dyn UserRepository>,
-    pub partners: Arc<dyn PartnerRepository>,
-    pub territories: Arc<dyn TerritoryRepository>,
-    pub rules: Arc<dyn AutoAffectationRuleRepository>,
-    /// File metadata (the bytes are in `file_store`).
-    pub files: Arc<dyn FileRepository>,
-    pub history: Arc<dyn HistoryRepository>,
-    pub notifications: Arc<dyn NotificationRepository>,
-    /// The territories' étiquettes.
-    pub tags: Arc<dyn histologe_ports::TagRepository>,
-    /// Drafts of the public form.
-    pub drafts: Arc<dyn DraftRepository>,
-    /// Password hashes of back-office accounts.
-    pub credentials: Arc<dyn CredentialRepository>,
-    /// Back-office sessions.
-    pub sessions: Arc<dyn SessionRepository>,
-    /// Activation and reset links, login codes.
-    pub account_tokens: Arc<dyn histologe_ports::AccountTokenRepository>,
-    /// Saved searches of the back-office list.
-    pub saved_searches: Arc<dyn histologe_ports::SavedSearchRepository>,
-    /// Platform settings (the maintenance mode).
-    pub platform_settings: Arc<dyn histologe_ports::SettingRepository>,
-    /// The columns of the back-office statistics.
-    pub statistics: Arc<dyn histologe_ports::StatisticsRepository>,
-    pub jobs: Arc<dyn JobQueue>,
-    /// [`FakePasswordHasher`]: instant, for tests. Wire
-    /// `histologe-adapters-argon2` anywhere real passwords are kept.
-    pub passwords: Arc<dyn PasswordHasher>,
-    pub file_store: Arc<dyn FileStore>,
-    pub mailer: Arc<dyn Mailer>,
-    pub shared: Arc<dyn SharedState>,
-    pub clock: Arc<dyn Clock>,
-    pub ids: Arc<dyn IdGenerator>,
-    pub errors: Arc<dyn ErrorReporter>,
-    pub addresses: Arc<dyn AddressLookup>,
-    pub energy: Arc<dyn EnergyLookup>,
-    pub esabora: Arc<dyn EsaboraGateway>,
-    pub oilhi: Arc<dyn OilhiNotifier>,
-}
-
-impl std::fmt::Debug for DynPorts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DynPorts (memory)")
+    /// [`MemoryAdapters::ports`] with a real image processor.
+    pub fn ports_with_images(&self, images: Arc<dyn ImageProcessor>) -> Ports {
+        Ports::new(
+            Repositories::from_store(self.store.clone()),
+            Services {
+                passwords: Arc::new(FakePasswordHasher),
+                shared: self.shared_state.clone(),
+                clock: self.clock.clone(),
+                ids: self.ids.clone(),
+                file_store: self.file_store.clone(),
+                images,
+                scanner: None,
+                mailer: self.mailer.clone(),
+            },
+        )
     }
 }

@@ -1,4 +1,5 @@
-//! Clocks: the real one, and one that tests stop and move.
+//! A clock that tests stop and move (the real one is
+//! `histologe_adapters_system::SystemClock`).
 
 use std::sync::Mutex;
 
@@ -6,16 +7,6 @@ use chrono::{DateTime, TimeDelta, Utc};
 use histologe_ports::Clock;
 
 use crate::sync::lock;
-
-/// The wall clock (`Utc::now`).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
 
 /// A clock that only moves when told to, so that windows, deadlines and
 /// dates in assertions are reproducible. Shared through an `Arc`, one

@@ -1,44 +1,10 @@
-//! Identifier generators: random ones for real use, sequential ones for
-//! reproducible tests.
+//! Sequential identifiers for reproducible tests (the production ones are
+//! `histologe_adapters_system::TimeOrderedIds`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use histologe_ports::IdGenerator;
 use uuid::Uuid;
-
-/// v4 UUIDs and bytes from the operating system's secure source.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RandomIds;
-
-impl IdGenerator for RandomIds {
-    fn uuid(&self) -> Uuid {
-        Uuid::new_v4()
-    }
-
-    /// From `getrandom`. The port cannot report a failure, and handing out
-    /// predictable bytes (they become landlord login codes) would be a
-    /// hole, so should the OS source fail the bytes come from two v4 UUIDs
-    /// instead: same source behind uuid's own generator, which aborts
-    /// rather than return weak bytes.
-    fn random_bytes(&self) -> [u8; 16] {
-        let mut bytes = [0u8; 16];
-        if getrandom::fill(&mut bytes).is_err() {
-            bytes = bytes_from_uuids(Uuid::new_v4(), Uuid::new_v4());
-        }
-        bytes
-    }
-}
-
-/// 128 random bits out of two v4 UUIDs: the first UUID with its version
-/// byte (6) and variant byte (8) replaced by fully random bytes of the
-/// second.
-fn bytes_from_uuids(first: Uuid, second: Uuid) -> [u8; 16] {
-    let mut bytes = first.into_bytes();
-    let spare = second.into_bytes();
-    bytes[6] = spare[0];
-    bytes[8] = spare[1];
-    bytes
-}
 
 /// Deterministic ids: `00000000-0000-0000-0000-000000000001`, then `…02`,
 /// and random bytes derived from the same counter, so that a test run is

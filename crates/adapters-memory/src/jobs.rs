@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use histologe_core::ids::JobId;
-use histologe_ports::{Job, JobQueue, JobStatus, RepoError};
+use histologe_ports::{Job, JobQueue, JobStatus, KindCount, QueueOverview, RepoError};
 
 use crate::store::{MemoryStore, State};
 
@@ -29,7 +29,7 @@ impl StoredJob {
             JobStatus::Pending => self.job.run_at <= now,
             // A worker that died or stalled past its lease loses the job.
             JobStatus::Running => self.lease_until.is_none_or(|until| until <= now),
-            JobStatus::Done | JobStatus::Dead => false,
+            JobStatus::Done | JobStatus::Dead | JobStatus::Abandoned => false,
         }
     }
 }
@@ -135,6 +135,78 @@ impl JobQueue for MemoryStore {
     async fn all(&self) -> Result<Vec<Job>, RepoError> {
         let state = self.shared.state().await?;
         Ok(state.jobs.iter().map(|stored| stored.job.clone()).collect())
+    }
+
+    async fn release(&self, claimed: &Job) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        let stored = find_claimed(&mut state, claimed)?;
+        stored.job.status = JobStatus::Pending;
+        stored.job.attempts = stored.job.attempts.saturating_sub(1);
+        stored.lease_until = None;
+        Ok(())
+    }
+
+    async fn abandon(&self, id: JobId) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        let stored = find(&mut state, id)?;
+        if stored.job.status != JobStatus::Dead {
+            return Err(RepoError::NotFound(format!("dead job {id}")));
+        }
+        stored.job.status = JobStatus::Abandoned;
+        Ok(())
+    }
+
+    /// Counts sorted by kind, then status in `JobStatus::ALL` order.
+    async fn overview(&self, now: DateTime<Utc>) -> Result<QueueOverview, RepoError> {
+        let state = self.shared.state().await?;
+        let mut counts: Vec<KindCount> = Vec::new();
+        for stored in state
+            .jobs
+            .iter()
+            .filter(|s| s.job.status != JobStatus::Done)
+        {
+            match counts
+                .iter_mut()
+                .find(|c| c.kind == stored.job.kind && c.status == stored.job.status)
+            {
+                Some(c) => c.count += 1,
+                None => counts.push(KindCount {
+                    kind: stored.job.kind.clone(),
+                    status: stored.job.status,
+                    count: 1,
+                }),
+            }
+        }
+        let rank = |s: JobStatus| JobStatus::ALL.iter().position(|x| *x == s);
+        counts.sort_by(|a, b| (&a.kind, rank(a.status)).cmp(&(&b.kind, rank(b.status))));
+        let oldest_due = state
+            .jobs
+            .iter()
+            .filter(|s| s.job.status == JobStatus::Pending && s.job.run_at <= now)
+            .map(|s| s.job.run_at)
+            .min();
+        Ok(QueueOverview { counts, oldest_due })
+    }
+
+    async fn record_effect(&self, key: &str, at: DateTime<Utc>) -> Result<bool, RepoError> {
+        let mut state = self.shared.state().await?;
+        if state.job_effects.contains_key(key) {
+            return Ok(false);
+        }
+        state.job_effects.insert(key.to_string(), at);
+        Ok(true)
+    }
+
+    async fn effect_recorded(&self, key: &str) -> Result<bool, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.job_effects.contains_key(key))
+    }
+
+    async fn purge_effects(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
+        let mut state = self.shared.state().await?;
+        let n = state.job_effects.len();
+        state.job_effects.retain(|_, at| *at >= before);
+        Ok((n - state.job_effects.len()) as u64)
     }
 }
 

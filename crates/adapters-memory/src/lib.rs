@@ -10,9 +10,9 @@
 //! | [`FakePasswordHasher`] | `PasswordHasher` | instant and readable (not a hash): tests and demos only |
 //! | [`MemoryFileStore`] | `FileStore` | bytes and content type per key; `set_unavailable`, `set_full` |
 //! | [`MemoryMailer`] | `Mailer` | outbox read with `sent()`; `fail_next(n)`, `reject_address(a)` |
-//! | [`MemorySharedState`] | `SharedState` | counters and locks of one process, timed by `Instant` or by a `Clock` |
-//! | [`FixedClock`], [`SystemClock`] | `Clock` | a clock tests `set` and `advance`; the wall clock |
-//! | [`SequentialIds`], [`RandomIds`] | `IdGenerator` | reproducible ids for tests; v4 UUIDs and OS random bytes |
+//! | [`MemorySharedState`] | `SharedState` | the production `ProcessSharedState` of `histologe-adapters-system`, timed by `Instant` or by a `Clock`, with an outage switch |
+//! | [`FixedClock`] | `Clock` | a clock tests `set` and `advance` (the wall clock is in `histologe-adapters-system`) |
+//! | [`SequentialIds`] | `IdGenerator` | reproducible ids for tests |
 //! | [`RecordingErrorReporter`] | `ErrorReporter` | keeps reports for assertions |
 //! | [`MemoryAddressLookup`], [`MemoryEnergyLookup`] | `AddressLookup`, `EnergyLookup` | answers from tables given by the test |
 //! | [`MemoryEsabora`], [`MemoryOilhi`] | `EsaboraGateway`, `OilhiNotifier` | record what is pushed, answer configured states |
@@ -25,16 +25,16 @@
 //! [`MemoryAdapters::new`] makes one of each around one [`FixedClock`]
 //! (the store stamps jobs with it, the shared state measures its windows
 //! with it) and [`SequentialIds`]. [`MemoryAdapters::ports`] gives every
-//! port as `Arc<dyn Trait>` ([`DynPorts`], named like the application's
-//! `Ports`), while the public fields of [`MemoryAdapters`] keep the
-//! concrete handles to steer and inspect:
+//! port as the application's `histologe_ports::Ports`, while the public
+//! fields of [`MemoryAdapters`] keep the concrete handles to steer and
+//! inspect:
 //!
 //! ```
 //! use histologe_adapters_memory::MemoryAdapters;
 //!
 //! let adapters = MemoryAdapters::new();
 //! let ports = adapters.ports();
-//! // let app = App::new(Ports { uow: ports.uow, signalements: ports.signalements, … }, settings);
+//! // let app = App::new(ports.clone(), settings);
 //! adapters.clock.advance(chrono::TimeDelta::minutes(5));
 //! assert_eq!(ports.clock.now(), adapters.clock.now());
 //! # use histologe_ports::Clock;
@@ -92,11 +92,11 @@ mod transaction;
 mod tests;
 
 pub use accounts::FakePasswordHasher;
-pub use bundle::{DynPorts, MemoryAdapters};
-pub use clock::{FixedClock, SystemClock};
+pub use bundle::MemoryAdapters;
+pub use clock::FixedClock;
 pub use errors::{ErrorReport, RecordingErrorReporter};
 pub use files::MemoryFileStore;
-pub use ids::{RandomIds, SequentialIds};
+pub use ids::SequentialIds;
 pub use images::RefusingImages;
 pub use lookups::{MemoryAddressLookup, MemoryEnergyLookup, MemoryEsabora, MemoryOilhi};
 pub use mail::MemoryMailer;

@@ -259,6 +259,92 @@ impl SignalementRepository for MemoryStore {
             .map(|(_, case, suivi)| (case, suivi))
             .collect())
     }
+
+    async fn in_status_created_before(
+        &self,
+        status: histologe_core::enums::SignalementStatus,
+        created_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<SignalementId>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut found: Vec<_> = state
+            .cases
+            .values()
+            .map(|c| &c.signalement)
+            .filter(|s| s.status == status && s.created_at < created_before)
+            .map(|s| (s.created_at, s.id))
+            .collect();
+        found.sort();
+        Ok(found
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|(_, id)| id)
+            .collect())
+    }
+
+    async fn planned_visits_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(SignalementId, histologe_core::ids::InterventionId)>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut found: Vec<_> = state
+            .cases
+            .values()
+            .flat_map(|c| c.interventions.iter())
+            .filter(|i| {
+                i.status == histologe_core::enums::InterventionStatus::Planned
+                    && i.scheduled_at >= from
+                    && i.scheduled_at < to
+            })
+            .map(|i| (i.scheduled_at, i.signalement_id, i.id))
+            .collect();
+        found.sort();
+        Ok(found
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|(_, case, visit)| (case, visit))
+            .collect())
+    }
+
+    async fn accepted_affectations_answered_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(SignalementId, histologe_core::ids::AffectationId)>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut found: Vec<_> = state
+            .cases
+            .values()
+            .flat_map(|c| c.affectations.iter())
+            .filter(|a| a.status == AffectationStatus::Accepted)
+            .filter_map(|a| {
+                a.answered_at
+                    .filter(|at| *at >= from && *at < to)
+                    .map(|at| (at, a.signalement_id, a.id))
+            })
+            .collect();
+        found.sort();
+        Ok(found
+            .into_iter()
+            .take(first(limit))
+            .map(|(_, case, affectation)| (case, affectation))
+            .collect())
+    }
+}
+
+/// The accounts the scheduled reminders and archiving are about.
+fn is_staff(user: &User) -> bool {
+    matches!(
+        user.role,
+        Role::SuperAdmin | Role::TerritoryAdmin | Role::PartnerAdmin | Role::Agent
+    )
+}
+
+fn first(limit: u32) -> usize {
+    usize::try_from(limit).unwrap_or(usize::MAX)
 }
 
 pub(crate) fn same_email(a: &str, b: &str) -> bool {
@@ -387,6 +473,95 @@ impl UserRepository for MemoryStore {
         account.is_mailing_active = is_mailing_active;
         account.is_mailing_summary = is_mailing_summary;
         Ok(())
+    }
+
+    async fn unactivated_to_remind(
+        &self,
+        created_before: DateTime<Utc>,
+        reminded_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<User>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut found = sorted_users(state.users.values().filter(|u| {
+            is_staff(u)
+                && u.status == UserStatus::Inactive
+                && u.created_at < created_before
+                && state
+                    .activation_reminded
+                    .get(&u.id)
+                    .is_none_or(|at| *at < reminded_before)
+        }));
+        found.truncate(first(limit));
+        Ok(found)
+    }
+
+    async fn set_activation_reminded(
+        &self,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        if !state.users.contains_key(&user) {
+            return Err(RepoError::NotFound(format!("user {user}")));
+        }
+        state.activation_reminded.insert(user, at);
+        Ok(())
+    }
+
+    async fn inactive_to_notify(
+        &self,
+        seen_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<User>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut found: Vec<User> = state
+            .users
+            .values()
+            .filter(|u| {
+                is_staff(u)
+                    && u.status != UserStatus::Archive
+                    && !state.archiving_scheduled.contains_key(&u.id)
+                    && u.last_login_at.unwrap_or(u.created_at) < seen_before
+            })
+            .cloned()
+            .collect();
+        found.sort_by_key(|u| (u.last_login_at.unwrap_or(u.created_at), u.id));
+        found.truncate(first(limit));
+        Ok(found)
+    }
+
+    async fn set_archiving_scheduled(
+        &self,
+        user: UserId,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<(), RepoError> {
+        let mut state = self.shared.state().await?;
+        if !state.users.contains_key(&user) {
+            return Err(RepoError::NotFound(format!("user {user}")));
+        }
+        match at {
+            Some(at) => state.archiving_scheduled.insert(user, at),
+            None => state.archiving_scheduled.remove(&user),
+        };
+        Ok(())
+    }
+
+    async fn archiving_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(User, DateTime<Utc>)>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut found: Vec<(User, DateTime<Utc>)> = state
+            .archiving_scheduled
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .filter_map(|(id, at)| state.users.get(id).map(|u| (u.clone(), *at)))
+            .filter(|(u, _)| u.status != UserStatus::Archive)
+            .collect();
+        found.sort_by_key(|(u, at)| (*at, u.id));
+        found.truncate(first(limit));
+        Ok(found)
     }
 }
 
@@ -767,6 +942,25 @@ impl NotificationRepository for MemoryStore {
         }
         Ok(cleared)
     }
+
+    async fn purge_seen(
+        &self,
+        created_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<u64, RepoError> {
+        let mut state = self.shared.state().await?;
+        let mut left = first(limit);
+        let before = state.notifications.len();
+        state.notifications.retain(|n| {
+            let purged =
+                left > 0 && n.is_seen && !n.wait_mailing_summary && n.created_at < created_before;
+            if purged {
+                left -= 1;
+            }
+            !purged
+        });
+        Ok(u64::try_from(before - state.notifications.len()).unwrap_or(u64::MAX))
+    }
 }
 
 #[async_trait]
@@ -793,6 +987,26 @@ impl DraftRepository for MemoryStore {
             .collect();
         drafts.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.0.cmp(&a.id.0)));
         Ok(drafts)
+    }
+
+    async fn purge_abandoned(
+        &self,
+        updated_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<u64, RepoError> {
+        let mut state = self.shared.state().await?;
+        let mut stale: Vec<(DateTime<Utc>, DraftId)> = state
+            .drafts
+            .values()
+            .filter(|d| d.status != DraftStatus::Envoye && d.updated_at < updated_before)
+            .map(|d| (d.updated_at, d.id))
+            .collect();
+        stale.sort();
+        stale.truncate(first(limit));
+        for (_, id) in &stale {
+            state.drafts.remove(id);
+        }
+        Ok(u64::try_from(stale.len()).unwrap_or(u64::MAX))
     }
 }
 

@@ -1,84 +1,33 @@
-//! Rate-limit counters and short locks for one process.
+//! Rate-limit counters and short locks of one process, that a test can
+//! switch off as if Redis were down.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::DateTime;
+use histologe_adapters_system::ProcessSharedState;
 use histologe_ports::{Clock, SharedState, SharedStateError};
 
-use crate::sync::{Switch, lock};
+use crate::sync::Switch;
 
-/// Where "now" comes from: the monotonic clock, or the application's
-/// `Clock` so that a test can expire a window by advancing a `FixedClock`.
-enum TimeSource {
-    Monotonic(Instant),
-    Clock(Arc<dyn Clock>),
-}
-
-impl TimeSource {
-    /// Time elapsed since an origin fixed for the life of the store.
-    fn now(&self) -> Duration {
-        match self {
-            TimeSource::Monotonic(origin) => origin.elapsed(),
-            // A clock set before 1970 reads as the origin: windows then
-            // last longer, never shorter.
-            TimeSource::Clock(clock) => (clock.now() - DateTime::UNIX_EPOCH)
-                .to_std()
-                .unwrap_or_default(),
-        }
-    }
-}
-
-impl std::fmt::Debug for TimeSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TimeSource::Monotonic(origin) => f.debug_tuple("Monotonic").field(origin).finish(),
-            TimeSource::Clock(_) => f.write_str("Clock"),
-        }
-    }
-}
-
+/// The production `ProcessSharedState`, plus an outage switch.
 #[derive(Debug, Default)]
-struct Entries {
-    /// key → (count, expiry)
-    counters: HashMap<String, (u64, Duration)>,
-    /// key → expiry
-    locks: HashMap<String, Duration>,
-}
-
-/// `SharedState` for a single process: correct as long as every web
-/// process and worker share this value (the embedded default); several
-/// processes need Redis or the database instead.
-#[derive(Debug)]
 pub struct MemorySharedState {
-    time: TimeSource,
-    entries: Mutex<Entries>,
+    inner: ProcessSharedState,
     unavailable: Switch,
-}
-
-impl Default for MemorySharedState {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl MemorySharedState {
     /// Windows and lock lifetimes measured with `std::time::Instant`.
     pub fn new() -> Self {
-        Self::with_time(TimeSource::Monotonic(Instant::now()))
+        Self::default()
     }
 
-    /// Windows and lock lifetimes measured with `clock`.
+    /// Windows and lock lifetimes measured with `clock`, so that a test
+    /// expires a window by advancing a `FixedClock`.
     pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
-        Self::with_time(TimeSource::Clock(clock))
-    }
-
-    fn with_time(time: TimeSource) -> Self {
         MemorySharedState {
-            time,
-            entries: Mutex::new(Entries::default()),
+            inner: ProcessSharedState::with_clock(clock),
             unavailable: Switch::default(),
         }
     }
@@ -101,49 +50,21 @@ impl MemorySharedState {
 impl SharedState for MemorySharedState {
     async fn hit(&self, key: &str, window: Duration) -> Result<u64, SharedStateError> {
         self.check_available()?;
-        let now = self.time.now();
-        let mut entries = lock(&self.entries);
-        let counter = entries
-            .counters
-            .entry(key.to_string())
-            .or_insert((0, Duration::ZERO));
-        if counter.1 <= now {
-            // Expired (or new): a fresh window starts with this hit.
-            *counter = (0, now.saturating_add(window));
-        }
-        counter.0 = counter.0.saturating_add(1);
-        Ok(counter.0)
+        self.inner.hit(key, window).await
     }
 
     async fn count(&self, key: &str) -> Result<u64, SharedStateError> {
         self.check_available()?;
-        let now = self.time.now();
-        let entries = lock(&self.entries);
-        Ok(entries
-            .counters
-            .get(key)
-            .filter(|(_, expiry)| *expiry > now)
-            .map_or(0, |(n, _)| *n))
+        self.inner.count(key).await
     }
 
     async fn try_lock(&self, key: &str, ttl: Duration) -> Result<bool, SharedStateError> {
         self.check_available()?;
-        let now = self.time.now();
-        let mut entries = lock(&self.entries);
-        match entries.locks.get(key) {
-            Some(expiry) if *expiry > now => Ok(false),
-            _ => {
-                entries
-                    .locks
-                    .insert(key.to_string(), now.saturating_add(ttl));
-                Ok(true)
-            }
-        }
+        self.inner.try_lock(key, ttl).await
     }
 
     async fn unlock(&self, key: &str) -> Result<(), SharedStateError> {
         self.check_available()?;
-        lock(&self.entries).locks.remove(key);
-        Ok(())
+        self.inner.unlock(key).await
     }
 }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use histologe_core::ids::{DraftId, PartnerId, SignalementId, SuiviId, UserId};
 use histologe_core::model::{
     AutoAffectationRule, Case, FileMeta, HistoryEntry, Notification, Partner, SignalementDraft,
@@ -15,10 +16,10 @@ use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{Clock, RepoError, Transaction, UnitOfWork};
 use tokio::sync::{Mutex, MutexGuard};
 
-use crate::clock::SystemClock;
 use crate::jobs::StoredJob;
 use crate::sync::Switch;
 use crate::transaction::MemoryTransaction;
+use histologe_adapters_system::SystemClock;
 
 /// Every row the repositories, the unit of work and the job queue share.
 ///
@@ -45,6 +46,8 @@ pub(crate) struct State {
     /// Insertion order; `seq` breaks ties between jobs due at once.
     pub(crate) jobs: Vec<StoredJob>,
     pub(crate) next_job_seq: u64,
+    /// Effects of jobs already done (e-mails sent), by key.
+    pub(crate) job_effects: HashMap<String, DateTime<Utc>>,
     /// Drafts of the public form.
     pub(crate) drafts: HashMap<DraftId, SignalementDraft>,
     /// Password hash and when it was set, per account.
@@ -59,6 +62,10 @@ pub(crate) struct State {
     pub(crate) saved_searches: Vec<histologe_ports::SavedSearch>,
     /// Platform settings (the maintenance mode), by key.
     pub(crate) settings: BTreeMap<String, String>,
+    /// When each account was last reminded of its activation (§7.1).
+    pub(crate) activation_reminded: HashMap<UserId, chrono::DateTime<chrono::Utc>>,
+    /// When each inactive account is to be archived (§7.1).
+    pub(crate) archiving_scheduled: HashMap<UserId, chrono::DateTime<chrono::Utc>>,
 }
 
 impl State {

@@ -140,4 +140,8 @@ impl SessionRepository for SqlStore {
             .map_err(repo_error("session"))?;
         Ok(done.rows_affected())
     }
+
+    async fn purge_expired(&self, now: DateTime<Utc>, limit: u32) -> Result<u64, RepoError> {
+        self.purge_expired_sessions(now, limit).await
+    }
 }

@@ -64,6 +64,12 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("email", Text),
             ("role", Text),
             ("data", Text),
+            // Migration 14: what the scheduled jobs look for.
+            ("status", Text),
+            ("created_at", Int),
+            ("last_login_at", Int),
+            ("activation_reminded_at", Int),
+            ("archiving_scheduled_at", Int),
         ],
     ),
     ("user_partners", &[("user_id", Text), ("partner_id", Text)]),
@@ -261,6 +267,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         "settings",
         &[("setting_key", Text), ("setting_value", Text)],
     ),
+    ("job_effects", &[("effect_key", Text), ("created_at", Int)]),
 ];
 
 /// First line of a backup.
@@ -567,6 +574,7 @@ mod tests {
             include_str!("../migrations/mysql/20261202000005_account_tokens.up.sql"),
             include_str!("../migrations/mysql/20261202000006_list_filters.up.sql"),
             include_str!("../migrations/mysql/20261202000008_settings.up.sql"),
+            include_str!("../migrations/mysql/20261207000050_job_effects.up.sql"),
         ];
         let created: Vec<&str> = mysql
             .iter()

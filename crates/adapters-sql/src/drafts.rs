@@ -110,4 +110,12 @@ impl DraftRepository for SqlStore {
         .map_err(repo_error("draft"))?;
         rows.iter().map(decode).collect()
     }
+
+    async fn purge_abandoned(
+        &self,
+        updated_before: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<u64, RepoError> {
+        self.purge_abandoned_drafts(updated_before, limit).await
+    }
 }

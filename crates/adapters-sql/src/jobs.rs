@@ -8,34 +8,18 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use histologe_core::ids::JobId;
-use histologe_ports::{Job, JobKind, JobQueue, JobStatus, NewJob, RepoError};
+use histologe_ports::{
+    Job, JobKind, JobQueue, JobStatus, KindCount, NewJob, QueueOverview, RepoError,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::codec::{from_json, instant, micros, repo_error, to_json};
 use crate::store::{Engine, SqlStore};
 
-fn status_str(status: JobStatus) -> &'static str {
-    match status {
-        JobStatus::Pending => "pending",
-        JobStatus::Running => "running",
-        JobStatus::Done => "done",
-        JobStatus::Dead => "dead",
-    }
-}
-
 fn status_of(text: &str) -> Result<JobStatus, RepoError> {
-    Ok(match text {
-        "pending" => JobStatus::Pending,
-        "running" => JobStatus::Running,
-        "done" => JobStatus::Done,
-        "dead" => JobStatus::Dead,
-        other => {
-            return Err(RepoError::Unavailable(format!(
-                "unknown job status {other}"
-            )));
-        }
-    })
+    JobStatus::parse(text)
+        .ok_or_else(|| RepoError::Unavailable(format!("unknown job status {text}")))
 }
 
 const COLUMNS: &str =
@@ -72,7 +56,7 @@ pub(crate) async fn enqueue(conn: &mut AnyConnection, job: &NewJob) -> Result<()
             return Ok(());
         }
     }
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO jobs (id, kind, payload, status, attempts, run_at, lease_until, last_error, idempotency_key, created_at) \
          VALUES (?, ?, ?, 'pending', 0, ?, NULL, NULL, ?, ?)",
     )
@@ -83,9 +67,18 @@ pub(crate) async fn enqueue(conn: &mut AnyConnection, job: &NewJob) -> Result<()
     .bind(job.idempotency_key.clone())
     .bind(micros(job.run_at))
     .execute(&mut *conn)
-    .await
-    .map_err(repo_error("job"))?;
-    Ok(())
+    .await;
+    match inserted {
+        // Another transaction enqueued the same key between the check
+        // and the insert (two clocks on one tick): one job, as promised.
+        // MySQL undoes the statement only, so the transaction goes on.
+        Err(sqlx::Error::Database(db))
+            if db.is_unique_violation() && job.idempotency_key.is_some() =>
+        {
+            Ok(())
+        }
+        other => other.map(|_| ()).map_err(repo_error("job")),
+    }
 }
 
 impl SqlStore {
@@ -178,7 +171,7 @@ impl JobQueue for SqlStore {
             "UPDATE jobs SET status = ?, run_at = ?, lease_until = NULL, last_error = ? \
              WHERE id = ? AND status = 'running' AND attempts = ?",
         )
-        .bind(status_str(status))
+        .bind(status.as_str())
         .bind(run_at)
         .bind(error)
         .bind(claimed.id.to_string())
@@ -228,5 +221,102 @@ impl JobQueue for SqlStore {
             .iter()
             .map(job_of)
             .collect()
+    }
+
+    async fn release(&self, claimed: &Job) -> Result<(), RepoError> {
+        let done = sqlx::query(
+            "UPDATE jobs SET status = 'pending', attempts = attempts - 1, lease_until = NULL \
+             WHERE id = ? AND status = 'running' AND attempts = ?",
+        )
+        .bind(claimed.id.to_string())
+        .bind(i64::from(claimed.attempts))
+        .execute(&self.write)
+        .await
+        .map_err(repo_error("job"))?;
+        if done.rows_affected() == 0 {
+            return Err(self.not_claimed(claimed).await);
+        }
+        Ok(())
+    }
+
+    async fn abandon(&self, id: JobId) -> Result<(), RepoError> {
+        let done =
+            sqlx::query("UPDATE jobs SET status = 'abandoned' WHERE id = ? AND status = 'dead'")
+                .bind(id.to_string())
+                .execute(&self.write)
+                .await
+                .map_err(repo_error("job"))?;
+        if done.rows_affected() == 0 {
+            return Err(RepoError::NotFound(format!("dead job {id}")));
+        }
+        Ok(())
+    }
+
+    /// Done jobs are left out by the status index, not scanned.
+    async fn overview(&self, now: DateTime<Utc>) -> Result<QueueOverview, RepoError> {
+        let rows = sqlx::query(
+            "SELECT kind, status, COUNT(*) AS n FROM jobs \
+             WHERE status IN ('pending', 'running', 'dead', 'abandoned') GROUP BY kind, status",
+        )
+        .fetch_all(&self.read)
+        .await
+        .map_err(repo_error("jobs"))?;
+        let mut counts = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let get = |name: &str| crate::codec::text(row, name).map_err(repo_error("jobs"));
+            counts.push(KindCount {
+                kind: JobKind(get("kind")?),
+                status: status_of(&get("status")?)?,
+                count: u64::try_from(row.try_get::<i64, _>("n").map_err(repo_error("jobs"))?)
+                    .unwrap_or_default(),
+            });
+        }
+        let rank = |s: JobStatus| JobStatus::ALL.iter().position(|x| *x == s);
+        counts.sort_by(|a, b| (&a.kind, rank(a.status)).cmp(&(&b.kind, rank(b.status))));
+        let oldest: Option<i64> = sqlx::query(
+            "SELECT MIN(run_at) AS m FROM jobs WHERE status = 'pending' AND run_at <= ?",
+        )
+        .bind(micros(now))
+        .fetch_one(&self.read)
+        .await
+        .and_then(|r| r.try_get("m"))
+        .map_err(repo_error("jobs"))?;
+        Ok(QueueOverview {
+            counts,
+            oldest_due: oldest.map(instant).transpose()?,
+        })
+    }
+
+    async fn record_effect(&self, key: &str, at: DateTime<Utc>) -> Result<bool, RepoError> {
+        let inserted =
+            sqlx::query("INSERT INTO job_effects (effect_key, created_at) VALUES (?, ?)")
+                .bind(key.to_string())
+                .bind(micros(at))
+                .execute(&self.write)
+                .await;
+        match inserted {
+            Ok(_) => Ok(true),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Ok(false),
+            Err(e) => Err(repo_error("job effect")(e)),
+        }
+    }
+
+    async fn effect_recorded(&self, key: &str) -> Result<bool, RepoError> {
+        // On the writer: a record just made must be seen by the next run.
+        let found = sqlx::query("SELECT 1 AS one FROM job_effects WHERE effect_key = ?")
+            .bind(key.to_string())
+            .fetch_optional(&self.write)
+            .await
+            .map_err(repo_error("job effect"))?;
+        Ok(found.is_some())
+    }
+
+    async fn purge_effects(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
+        let done = sqlx::query("DELETE FROM job_effects WHERE created_at < ?")
+            .bind(micros(before))
+            .execute(&self.write)
+            .await
+            .map_err(repo_error("job effect"))?;
+        Ok(done.rows_affected())
     }
 }

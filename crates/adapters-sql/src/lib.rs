@@ -19,7 +19,9 @@ mod drafts;
 mod jobs;
 mod list_columns;
 mod repositories;
+mod samples;
 mod saved_searches;
+mod scheduled;
 mod settings;
 mod statistics;
 mod store;
@@ -28,4 +30,5 @@ mod transaction;
 
 pub use backup::BackupSummary;
 pub use bulk::Batch;
+pub use samples::SamplePopulation;
 pub use store::{Engine, SqlStore};

@@ -468,6 +468,35 @@ impl SignalementRepository for SqlStore {
             })
             .collect()
     }
+
+    async fn in_status_created_before(
+        &self,
+        status: histologe_core::enums::SignalementStatus,
+        created_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<SignalementId>, RepoError> {
+        self.in_status_created_before_sql(status, created_before, limit)
+            .await
+    }
+
+    async fn planned_visits_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(SignalementId, histologe_core::ids::InterventionId)>, RepoError> {
+        self.planned_visits_between_sql(from, to, limit).await
+    }
+
+    async fn accepted_affectations_answered_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(SignalementId, histologe_core::ids::AffectationId)>, RepoError> {
+        self.accepted_affectations_answered_between_sql(from, to, limit)
+            .await
+    }
 }
 
 /// `NotFound` unless the row exists. An UPDATE's count cannot tell: MySQL
@@ -509,14 +538,21 @@ pub(crate) async fn insert_user(
     conn: &mut sqlx::AnyConnection,
     user: &User,
 ) -> Result<(), RepoError> {
-    sqlx::query("INSERT INTO users (id, email, role, data) VALUES (?, ?, ?, ?)")
-        .bind(user.id.to_string())
-        .bind(email_key(&user.email))
-        .bind(user.role.as_str())
-        .bind(to_json(user)?)
-        .execute(&mut *conn)
-        .await
-        .map_err(repo_error("user e-mail"))?;
+    let (status, created_at, last_login_at) = crate::scheduled::user_columns(user);
+    sqlx::query(
+        "INSERT INTO users (id, email, role, data, status, created_at, last_login_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(user.id.to_string())
+    .bind(email_key(&user.email))
+    .bind(user.role.as_str())
+    .bind(to_json(user)?)
+    .bind(status)
+    .bind(created_at)
+    .bind(last_login_at)
+    .execute(&mut *conn)
+    .await
+    .map_err(repo_error("user e-mail"))?;
     write_memberships(conn, user).await
 }
 
@@ -568,14 +604,21 @@ impl UserRepository for SqlStore {
 
     async fn update(&self, user: &User) -> Result<(), RepoError> {
         let mut tx = self.write.begin().await.map_err(repo_error("user"))?;
-        sqlx::query("UPDATE users SET email = ?, role = ?, data = ? WHERE id = ?")
-            .bind(email_key(&user.email))
-            .bind(user.role.as_str())
-            .bind(to_json(user)?)
-            .bind(user.id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(repo_error("user e-mail"))?;
+        let (status, created_at, last_login_at) = crate::scheduled::user_columns(user);
+        sqlx::query(
+            "UPDATE users SET email = ?, role = ?, data = ?, status = ?, created_at = ?, \
+             last_login_at = ? WHERE id = ?",
+        )
+        .bind(email_key(&user.email))
+        .bind(user.role.as_str())
+        .bind(to_json(user)?)
+        .bind(status)
+        .bind(created_at)
+        .bind(last_login_at)
+        .bind(user.id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(repo_error("user e-mail"))?;
         exists(&mut tx, "users", &user.id.to_string()).await?;
         write_memberships(&mut tx, user).await?;
         tx.commit().await.map_err(repo_error("user"))
@@ -658,6 +701,49 @@ impl UserRepository for SqlStore {
             .await
             .map_err(repo_error("user"))?;
         tx.commit().await.map_err(repo_error("user"))
+    }
+
+    async fn unactivated_to_remind(
+        &self,
+        created_before: DateTime<Utc>,
+        reminded_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<User>, RepoError> {
+        self.unactivated_to_remind_sql(created_before, reminded_before, limit)
+            .await
+    }
+
+    async fn set_activation_reminded(
+        &self,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
+        self.set_user_mark(user, "activation_reminded_at", Some(at))
+            .await
+    }
+
+    async fn inactive_to_notify(
+        &self,
+        seen_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<User>, RepoError> {
+        self.inactive_to_notify_sql(seen_before, limit).await
+    }
+
+    async fn set_archiving_scheduled(
+        &self,
+        user: UserId,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<(), RepoError> {
+        self.set_user_mark(user, "archiving_scheduled_at", at).await
+    }
+
+    async fn archiving_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(User, DateTime<Utc>)>, RepoError> {
+        self.archiving_due_sql(now, limit).await
     }
 }
 
@@ -1131,6 +1217,14 @@ impl NotificationRepository for SqlStore {
             cleared += done.rows_affected();
         }
         Ok(cleared)
+    }
+
+    async fn purge_seen(
+        &self,
+        created_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<u64, RepoError> {
+        self.purge_seen_notifications(created_before, limit).await
     }
 }
 

@@ -181,6 +181,19 @@ impl SqlStore {
             .map_err(unavailable("reading migrations"))
     }
 
+    /// Versions this binary knows and the database has not applied yet
+    /// (up migrations only), oldest first.
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>, RepoError> {
+        let applied = self.applied_migrations().await?;
+        Ok(self
+            .migrator()
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration())
+            .map(|m| m.version)
+            .filter(|v| !applied.contains(v))
+            .collect())
+    }
+
     /// Reverts the last `steps` applied migrations (a deploy rolling back).
     pub async fn migrate_down(&self, steps: usize) -> Result<(), RepoError> {
         let applied = self.applied_migrations().await?;

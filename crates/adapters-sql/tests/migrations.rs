@@ -384,3 +384,63 @@ async fn mariadb_migration_13_fills_the_tags_column() {
     }
     tags_survive_migration_13(support::mysql_store().await).await;
 }
+
+/// Migration 14 copies each account's status, creation and last login
+/// out of `data`, so that the scheduled jobs find the accounts written
+/// before it.
+async fn accounts_survive_migration_14(store: SqlStore) {
+    use histologe_contract_tests::fixtures::{days, user};
+    use histologe_core::enums::{Role, UserStatus};
+    use histologe_core::model::User;
+    use histologe_ports::UserRepository;
+
+    let away = User {
+        last_login_at: Some(days(-400)),
+        ..user("parti@marseille.fr", Role::Agent, &[])
+    };
+    let never_activated = User {
+        status: UserStatus::Inactive,
+        last_login_at: None,
+        created_at: days(-20),
+        ..user("jamais@marseille.fr", Role::Agent, &[])
+    };
+    let recent = user("present@marseille.fr", Role::Agent, &[]);
+    for u in [&away, &never_activated, &recent] {
+        store.insert(u).await.expect("user");
+    }
+
+    let applied = store.applied_migrations().await.expect("applied");
+    let since_14 = applied.iter().filter(|v| **v >= 20261207000014).count();
+    store.migrate_down(since_14).await.expect("down to 13");
+    store.migrate().await.expect("up again");
+
+    let unused = store
+        .inactive_to_notify(days(-365), 10)
+        .await
+        .expect("inactive_to_notify");
+    assert_eq!(
+        unused.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![away.id]
+    );
+    let to_remind = store
+        .unactivated_to_remind(days(-10), days(-10), 10)
+        .await
+        .expect("unactivated_to_remind");
+    assert_eq!(
+        to_remind.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![never_activated.id]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_migration_14_fills_the_account_columns() {
+    accounts_survive_migration_14(support::sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn mariadb_migration_14_fills_the_account_columns() {
+    if !support::mysql_available().await {
+        return;
+    }
+    accounts_survive_migration_14(support::mysql_store().await).await;
+}

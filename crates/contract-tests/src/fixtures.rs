@@ -383,6 +383,8 @@ pub fn intervention(case: &Case, partner: &Partner, scheduled_at: DateTime<Utc>)
         proprietaire_present: None,
         notify_usager: true,
         external_operator: None,
+        reminder_before_sent_at: None,
+        reminder_conclusion_sent_at: None,
     }
 }
 

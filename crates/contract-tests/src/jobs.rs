@@ -324,3 +324,119 @@ pub async fn jobs_retry_sends_back_dead_jobs_only(backend: &dyn Backend) {
     let again = claim(&s, back_at).await;
     assert_eq!((again.id, again.attempts), (dead.id, 1));
 }
+
+/// A stopping worker gives a job back: pending again at its old due time,
+/// the attempt not counted, claimable at once; a stale claim cannot
+/// release it.
+pub async fn jobs_release_gives_the_job_back_uncounted(backend: &dyn Backend) {
+    let s = fresh(backend).await;
+    let job = new_job(minutes(-1), None);
+    enqueue(&s, &[&job]).await;
+    let claimed = claim(&s, NOW).await;
+    assert_eq!(claimed.attempts, 1);
+    s.jobs.release(&claimed).await.expect("release");
+    let back = stored(&s, job.id).await;
+    assert_eq!(
+        (back.status, back.attempts, back.run_at),
+        (JobStatus::Pending, 0, minutes(-1)),
+        "released: pending, the attempt given back, due as before"
+    );
+    assert!(
+        is_conflict(s.jobs.release(&claimed).await),
+        "a claim already released cannot release again"
+    );
+    let again = claim(&s, NOW).await;
+    assert_eq!((again.id, again.attempts), (job.id, 1));
+}
+
+/// An administrator abandons a dead job: it stays, abandoned, never
+/// claimed nor listed as dead; only a dead job can be abandoned.
+pub async fn jobs_abandon_keeps_dead_jobs_out_of_the_queue(backend: &dyn Backend) {
+    let s = fresh(backend).await;
+    let dead = new_job(minutes(-2), None);
+    let pending = new_job(minutes(60), None);
+    enqueue(&s, &[&dead, &pending]).await;
+    let claimed = claim(&s, NOW).await;
+    s.jobs.fail(&claimed, "rejeté", None).await.expect("fail");
+    for (what, id) in [("pending", pending.id), ("unknown", JobId(uuid()))] {
+        assert!(
+            matches!(s.jobs.abandon(id).await, Err(RepoError::NotFound(_))),
+            "abandoning a {what} job must be refused with NotFound"
+        );
+    }
+    s.jobs.abandon(dead.id).await.expect("abandon");
+    assert_eq!(stored(&s, dead.id).await.status, JobStatus::Abandoned);
+    assert_eq!(s.jobs.dead(10).await, Ok(Vec::new()));
+    assert_eq!(
+        s.jobs.claim(days(1), LEASE).await.map(|j| j.map(|j| j.id)),
+        Ok(Some(pending.id))
+    );
+    assert!(matches!(
+        s.jobs.retry(dead.id, NOW).await,
+        Err(RepoError::NotFound(_))
+    ));
+}
+
+/// The overview counts pending, running, dead and abandoned jobs by kind
+/// (not done ones) and names when the oldest due job became due.
+pub async fn jobs_overview_counts_by_kind_and_status(backend: &dyn Backend) {
+    let s = fresh(backend).await;
+    let of_kind = |kind: &str, at| {
+        let mut job = new_job(at, None);
+        job.kind = histologe_ports::JobKind::new(kind);
+        job
+    };
+    let mail_old = of_kind("email.user", minutes(-30));
+    let mail_new = of_kind("email.user", minutes(-5));
+    let mail_later = of_kind("email.user", minutes(30));
+    let export = of_kind("export.build", minutes(-20));
+    let done = of_kind("files.variants", minutes(-40));
+    enqueue(&s, &[&mail_old, &mail_new, &mail_later, &export, &done]).await;
+    let first = claim(&s, NOW).await;
+    assert_eq!(first.id, done.id);
+    s.jobs.complete(&first).await.expect("complete");
+    let running = claim(&s, NOW).await;
+    assert_eq!(running.id, mail_old.id);
+    let failing = claim(&s, NOW).await;
+    assert_eq!(failing.id, export.id);
+    s.jobs.fail(&failing, "refusé", None).await.expect("dead");
+
+    let overview = s.jobs.overview(NOW).await.expect("overview");
+    let counts: Vec<(String, JobStatus, u64)> = overview
+        .counts
+        .iter()
+        .map(|c| (c.kind.as_str().to_string(), c.status, c.count))
+        .collect();
+    assert_eq!(
+        counts,
+        vec![
+            ("email.user".to_string(), JobStatus::Pending, 2),
+            ("email.user".to_string(), JobStatus::Running, 1),
+            ("export.build".to_string(), JobStatus::Dead, 1),
+        ],
+        "by kind, then status; done jobs are not counted"
+    );
+    assert_eq!(
+        overview.oldest_due,
+        Some(minutes(-5)),
+        "the oldest pending job already due; one due later does not count"
+    );
+    let later = s.jobs.overview(minutes(-10)).await.expect("overview");
+    assert_eq!(later.oldest_due, None, "nothing pending was due yet");
+}
+
+/// An effect is recorded once: the second record says so; purging forgets
+/// the old ones only.
+pub async fn jobs_effects_are_recorded_once(backend: &dyn Backend) {
+    let s = fresh(backend).await;
+    let key = "mail:0190a1b2-0000-7000-8000-000000000001:3f2a";
+    assert_eq!(s.jobs.effect_recorded(key).await, Ok(false));
+    assert_eq!(s.jobs.record_effect(key, minutes(-60)).await, Ok(true));
+    assert_eq!(s.jobs.record_effect(key, NOW).await, Ok(false));
+    assert_eq!(s.jobs.effect_recorded(key).await, Ok(true));
+    let recent = "mail:0190a1b2-0000-7000-8000-000000000002:3f2a";
+    assert_eq!(s.jobs.record_effect(recent, NOW).await, Ok(true));
+    assert_eq!(s.jobs.purge_effects(minutes(-1)).await, Ok(1));
+    assert_eq!(s.jobs.effect_recorded(key).await, Ok(false));
+    assert_eq!(s.jobs.effect_recorded(recent).await, Ok(true));
+}

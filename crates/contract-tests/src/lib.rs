@@ -65,14 +65,6 @@
 //! there is the only one, and a unit test of this crate fails when a
 //! contract is missing from it.
 
-use std::sync::Arc;
-
-use histologe_ports::{
-    AutoAffectationRuleRepository, CredentialRepository, DraftRepository, FileRepository,
-    HistoryRepository, JobQueue, NotificationRepository, PartnerRepository, SessionRepository,
-    SignalementRepository, TerritoryRepository, UnitOfWork, UserRepository,
-};
-
 #[doc(no_inline)]
 pub use async_trait::async_trait;
 #[doc(no_inline)]
@@ -99,6 +91,7 @@ pub mod partners;
 pub mod rules;
 pub mod same_address;
 pub mod saved_searches;
+pub mod scheduled;
 pub mod settings;
 pub mod shared_state;
 pub mod signalements;
@@ -109,83 +102,9 @@ pub mod territories;
 pub mod transaction;
 pub mod users;
 
-/// Every storage port of one database, as the application holds them.
-#[derive(Clone)]
-pub struct Stores {
-    pub uow: Arc<dyn UnitOfWork>,
-    pub signalements: Arc<dyn SignalementRepository>,
-    pub users: Arc<dyn UserRepository>,
-    pub partners: Arc<dyn PartnerRepository>,
-    pub territories: Arc<dyn TerritoryRepository>,
-    pub rules: Arc<dyn AutoAffectationRuleRepository>,
-    pub files: Arc<dyn FileRepository>,
-    pub history: Arc<dyn HistoryRepository>,
-    pub notifications: Arc<dyn NotificationRepository>,
-    pub tags: Arc<dyn histologe_ports::TagRepository>,
-    pub jobs: Arc<dyn JobQueue>,
-    pub drafts: Arc<dyn DraftRepository>,
-    pub credentials: Arc<dyn CredentialRepository>,
-    pub sessions: Arc<dyn SessionRepository>,
-    pub account_tokens: Arc<dyn histologe_ports::AccountTokenRepository>,
-    pub saved_searches: Arc<dyn histologe_ports::SavedSearchRepository>,
-    pub settings: Arc<dyn histologe_ports::SettingRepository>,
-    pub statistics: Arc<dyn histologe_ports::StatisticsRepository>,
-}
-
-impl Stores {
-    /// Every port from one value implementing them all (the memory store,
-    /// an SQL store), shared through one `Arc`.
-    pub fn from_store<S>(store: S) -> Self
-    where
-        S: UnitOfWork
-            + SignalementRepository
-            + UserRepository
-            + PartnerRepository
-            + TerritoryRepository
-            + AutoAffectationRuleRepository
-            + FileRepository
-            + HistoryRepository
-            + NotificationRepository
-            + histologe_ports::TagRepository
-            + JobQueue
-            + DraftRepository
-            + CredentialRepository
-            + SessionRepository
-            + histologe_ports::AccountTokenRepository
-            + histologe_ports::SavedSearchRepository
-            + histologe_ports::SettingRepository
-            + histologe_ports::StatisticsRepository
-            + 'static,
-    {
-        let store = Arc::new(store);
-        Stores {
-            uow: store.clone(),
-            signalements: store.clone(),
-            users: store.clone(),
-            partners: store.clone(),
-            territories: store.clone(),
-            rules: store.clone(),
-            files: store.clone(),
-            history: store.clone(),
-            notifications: store.clone(),
-            tags: store.clone(),
-            drafts: store.clone(),
-            credentials: store.clone(),
-            sessions: store.clone(),
-            account_tokens: store.clone(),
-            saved_searches: store.clone(),
-            settings: store.clone(),
-            statistics: store.clone(),
-            jobs: store,
-        }
-    }
-}
-
-impl std::fmt::Debug for Stores {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Stores").finish_non_exhaustive()
-    }
-}
+/// Every storage port of one database, as the application holds them:
+/// the one bundle of `histologe_ports` (built with `Stores::from_store`).
+pub type Stores = histologe_ports::Repositories;
 
 /// An adapter under test: it hands out empty databases.
 #[async_trait]
@@ -242,6 +161,10 @@ macro_rules! contract_suite {
             jobs::jobs_fail_without_retry_is_dead,
             jobs::jobs_dead_newest_first_with_limit,
             jobs::jobs_retry_sends_back_dead_jobs_only,
+            jobs::jobs_release_gives_the_job_back_uncounted,
+            jobs::jobs_abandon_keeps_dead_jobs_out_of_the_queue,
+            jobs::jobs_overview_counts_by_kind_and_status,
+            jobs::jobs_effects_are_recorded_once,
             signalements::signalements_full_case_round_trips,
             signalements::signalements_list_scopes_all_and_territories,
             signalements::signalements_list_partner_scope_filters_on_affectation_status,
@@ -266,6 +189,10 @@ macro_rules! contract_suite {
             map_bounds::map_bounds_follow_a_saved_case,
             saved_searches::saved_searches_are_each_users_own,
             saved_searches::saved_searches_refuse_an_unknown_user_and_a_taken_id,
+            scheduled::scheduled_cases_and_visits_due,
+            scheduled::scheduled_affectations_accepted_between,
+            scheduled::scheduled_accounts_to_remind_notify_and_archive,
+            scheduled::scheduled_purges_are_bounded,
             settings::settings_put_replace_and_remove,
             settings::settings_keep_long_unicode_values,
             statistics::statistics_rows_follow_the_scope_and_filters,
@@ -442,6 +369,7 @@ mod tests {
         ("list_filters", include_str!("list_filters.rs")),
         ("map_bounds", include_str!("map_bounds.rs")),
         ("saved_searches", include_str!("saved_searches.rs")),
+        ("scheduled", include_str!("scheduled.rs")),
         ("settings", include_str!("settings.rs")),
         ("statistics", include_str!("statistics.rs")),
         ("users", include_str!("users.rs")),

@@ -6,7 +6,7 @@ use crate::Backend;
 /// are untouched, and removing an unset key is no error.
 pub async fn settings_put_replace_and_remove(backend: &dyn Backend) {
     let stores = backend.fresh().await;
-    let repo = &stores.settings;
+    let repo = &stores.platform_settings;
     assert_eq!(repo.get_setting("maintenance").await.expect("get"), None);
     repo.put_setting("maintenance", "Retour prévu à 14 h.")
         .await
@@ -45,13 +45,13 @@ pub async fn settings_keep_long_unicode_values(backend: &dyn Backend) {
     let value = "Opération de maintenance « planifiée » – 数据 🛠 ".repeat(40);
     assert!(value.chars().count() <= histologe_ports::SETTING_VALUE_MAX);
     stores
-        .settings
+        .platform_settings
         .put_setting("maintenance", &value)
         .await
         .expect("put");
     assert_eq!(
         stores
-            .settings
+            .platform_settings
             .get_setting("maintenance")
             .await
             .expect("get"),

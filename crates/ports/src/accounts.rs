@@ -62,4 +62,11 @@ pub trait SessionRepository: Send + Sync {
     async fn delete(&self, id_hash: &str) -> Result<(), RepoError>;
     /// Every session of the user; how many there were.
     async fn delete_for_user(&self, user: UserId) -> Result<u64, RepoError>;
+
+    /// Deletes at most `limit` sessions expired at `now`; how many. A store
+    /// that expires its sessions itself (Redis keys with a time to live)
+    /// keeps this default.
+    async fn purge_expired(&self, _now: DateTime<Utc>, _limit: u32) -> Result<u64, RepoError> {
+        Ok(0)
+    }
 }

@@ -40,6 +40,51 @@ pub enum JobStatus {
     Done,
     /// Failed too many times; an administrator may retry it.
     Dead,
+    /// A dead job an administrator gave up on: kept for the record, never
+    /// run again.
+    Abandoned,
+}
+
+impl JobStatus {
+    pub const ALL: &'static [JobStatus] = &[
+        JobStatus::Pending,
+        JobStatus::Running,
+        JobStatus::Done,
+        JobStatus::Dead,
+        JobStatus::Abandoned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Pending => "pending",
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Dead => "dead",
+            JobStatus::Abandoned => "abandoned",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<JobStatus> {
+        Self::ALL.iter().copied().find(|s| s.as_str() == text)
+    }
+}
+
+/// How many jobs of one kind are in one status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindCount {
+    pub kind: JobKind,
+    pub status: JobStatus,
+    pub count: u64,
+}
+
+/// The queue at a glance, for the administrators' page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QueueOverview {
+    /// Pending, running, dead and abandoned jobs by kind (done ones are
+    /// not counted: there are millions).
+    pub counts: Vec<KindCount>,
+    /// When the oldest pending job became due, if one is due.
+    pub oldest_due: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,4 +141,31 @@ pub trait JobQueue: Send + Sync {
 
     /// Every job (any status), for tests and the admin page.
     async fn all(&self) -> Result<Vec<Job>, RepoError>;
+
+    /// Gives back a claimed job its worker did not run (it is stopping):
+    /// pending again, due at its old time, the attempt not counted.
+    ///
+    /// # Errors
+    /// Same as `complete`.
+    async fn release(&self, claimed: &Job) -> Result<(), RepoError>;
+
+    /// An administrator gives up on a dead job: it is kept, abandoned.
+    ///
+    /// # Errors
+    /// `NotFound` unless the job exists and is dead.
+    async fn abandon(&self, id: JobId) -> Result<(), RepoError>;
+
+    /// Counts by kind and status, and the oldest due job.
+    async fn overview(&self, now: DateTime<Utc>) -> Result<QueueOverview, RepoError>;
+
+    /// Records that the effect named `key` happened (an e-mail of a job
+    /// sent), so that a job run again does not repeat it. `false` when it
+    /// was already recorded.
+    async fn record_effect(&self, key: &str, at: DateTime<Utc>) -> Result<bool, RepoError>;
+
+    /// Whether the effect named `key` was recorded.
+    async fn effect_recorded(&self, key: &str) -> Result<bool, RepoError>;
+
+    /// Forgets the effects recorded before `before` (the purge); how many.
+    async fn purge_effects(&self, before: DateTime<Utc>) -> Result<u64, RepoError>;
 }

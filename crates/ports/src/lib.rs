@@ -9,6 +9,7 @@
 pub mod account_tokens;
 pub mod accounts;
 pub mod antivirus;
+pub mod bundle;
 pub mod clock;
 pub mod error;
 pub mod files;
@@ -28,11 +29,12 @@ pub mod transaction;
 pub use account_tokens::{AccountToken, AccountTokenKind, AccountTokenRepository};
 pub use accounts::{CredentialRepository, PasswordHashError, PasswordHasher, SessionRepository};
 pub use antivirus::{ScanError, ScanVerdict, VirusScanner};
+pub use bundle::{Ports, Repositories, Services, Store};
 pub use clock::{Clock, ErrorReporter, IdGenerator};
 pub use error::RepoError;
 pub use files::{FileStore, FileStoreError};
 pub use images::{ImageError, ImageProcessor, ImageVariants};
-pub use jobs::{Job, JobKind, JobQueue, JobStatus, NewJob};
+pub use jobs::{Job, JobKind, JobQueue, JobStatus, KindCount, NewJob, QueueOverview};
 pub use lookups::{
     AddressCandidate, AddressLookup, DpeInfo, EnergyLookup, EsaboraDossier, EsaboraGateway,
     EsaboraState, LookupError, OilhiNotifier,

@@ -6,7 +6,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use histologe_core::enums::{AffectationStatus, Qualification, SignalementStatus};
 use histologe_core::ids::{
-    AutoAffectationRuleId, DraftId, FileId, NotificationId, PartnerId, SignalementId, TagId, UserId,
+    AutoAffectationRuleId, DraftId, FileId, InterventionId, NotificationId, PartnerId,
+    SignalementId, TagId, UserId,
 };
 use histologe_core::model::{
     Affectation, AutoAffectationRule, Case, Commune, FileMeta, HistoryEntry, Notification, Partner,
@@ -142,6 +143,34 @@ pub trait SignalementRepository: Send + Sync {
         created_before: DateTime<Utc>,
     ) -> Result<Vec<(SignalementId, histologe_core::ids::SuiviId)>, RepoError>;
 
+    /// Cases in `status` created strictly before `created_before`, oldest
+    /// first, at most `limit`: what the timers of §7 look for (excluded
+    /// statuses included, unlike `list`).
+    async fn in_status_created_before(
+        &self,
+        status: SignalementStatus,
+        created_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<SignalementId>, RepoError>;
+
+    /// Visits still PLANNED whose date is in `[from, to)`, by date, as
+    /// (signalement, visit) ids, at most `limit`.
+    async fn planned_visits_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(SignalementId, InterventionId)>, RepoError>;
+
+    /// Affectations ACCEPTED whose answer is in `[from, to)`, by answer
+    /// date, as (signalement, affectation) ids, at most `limit`.
+    async fn accepted_affectations_answered_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(SignalementId, histologe_core::ids::AffectationId)>, RepoError>;
+
     /// The other signalements the scope may see (never the excluded
     /// statuses of `list`) in the commune `insee` whose street address has
     /// the same `histologe_core::search::address_key` as `adresse`, newest
@@ -232,6 +261,55 @@ pub trait UserRepository: Send + Sync {
         is_mailing_active: bool,
         is_mailing_summary: bool,
     ) -> Result<(), RepoError>;
+
+    /// Staff accounts (super admin, RT, partner admin, agent) still
+    /// INACTIVE, created strictly before `created_before`, never reminded
+    /// of their activation or last reminded strictly before
+    /// `reminded_before`; oldest first, at most `limit`.
+    async fn unactivated_to_remind(
+        &self,
+        created_before: DateTime<Utc>,
+        reminded_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<User>, RepoError>;
+
+    /// Records when the account was last reminded of its activation.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown user.
+    async fn set_activation_reminded(
+        &self,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepoError>;
+
+    /// Staff accounts not archived and without an archiving scheduled whose
+    /// last login (their creation, when they never logged in) is strictly
+    /// before `seen_before`; oldest first, at most `limit`.
+    async fn inactive_to_notify(
+        &self,
+        seen_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<User>, RepoError>;
+
+    /// Schedules (or, with `None`, cancels) the archiving of an inactive
+    /// account.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown user.
+    async fn set_archiving_scheduled(
+        &self,
+        user: UserId,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<(), RepoError>;
+
+    /// Accounts not archived whose scheduled archiving is at or before
+    /// `now`, with that date; soonest first, at most `limit`.
+    async fn archiving_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(User, DateTime<Utc>)>, RepoError>;
 }
 
 #[cfg_attr(feature = "mock", mockall::automock)]
@@ -328,6 +406,12 @@ pub trait NotificationRepository: Send + Sync {
         user: UserId,
         ids: &[NotificationId],
     ) -> Result<u64, RepoError>;
+
+    /// Deletes at most `limit` notifications seen by their user, not
+    /// waiting for a digest, created strictly before `created_before`;
+    /// how many.
+    async fn purge_seen(&self, created_before: DateTime<Utc>, limit: u32)
+    -> Result<u64, RepoError>;
 }
 
 /// The communes and their postal codes: where the public form turns a
@@ -358,4 +442,12 @@ pub trait DraftRepository: Send + Sync {
     /// The professional drafts `owner` is still filling in, last changed
     /// first ("Mes brouillons"); sent and archived ones are not listed.
     async fn in_progress_of(&self, owner: UserId) -> Result<Vec<SignalementDraft>, RepoError>;
+
+    /// Deletes at most `limit` drafts never sent (in progress or archived)
+    /// last changed strictly before `updated_before`; how many.
+    async fn purge_abandoned(
+        &self,
+        updated_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<u64, RepoError>;
 }

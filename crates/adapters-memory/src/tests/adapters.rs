@@ -16,7 +16,7 @@ use histologe_ports::{
 
 use crate::{
     FixedClock, MemoryAdapters, MemoryAddressLookup, MemoryFileStore, MemoryMailer,
-    MemorySharedState, RandomIds, SequentialIds,
+    MemorySharedState, SequentialIds,
 };
 
 /// The default moment of the fixed clock.
@@ -123,9 +123,6 @@ async fn clocks_and_ids() {
         "00000000-0000-0000-0000-000000000001"
     );
     assert_ne!(ids.random_bytes(), ids.random_bytes());
-    let random = RandomIds;
-    assert_ne!(random.uuid(), random.uuid());
-    assert_ne!(random.random_bytes(), random.random_bytes());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

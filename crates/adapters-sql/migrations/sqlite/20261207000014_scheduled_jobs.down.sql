@@ -1,0 +1,10 @@
+DROP INDEX idx_sessions_expires;
+DROP INDEX idx_notifications_created;
+DROP INDEX idx_drafts_stale;
+DROP INDEX idx_users_archiving;
+DROP INDEX idx_users_lifecycle;
+ALTER TABLE users DROP COLUMN archiving_scheduled_at;
+ALTER TABLE users DROP COLUMN activation_reminded_at;
+ALTER TABLE users DROP COLUMN last_login_at;
+ALTER TABLE users DROP COLUMN created_at;
+ALTER TABLE users DROP COLUMN status;
