@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use histologe_adapters_memory::{
-    FixedClock, MemoryMailer, MemorySharedState, MemoryStore, RandomIds,
+    FixedClock, MemoryMailer, MemorySharedState, MemoryStore, SequentialIds,
 };
 use histologe_application::jobs::Runner;
-use histologe_application::{App, Ports, Settings};
+use histologe_application::{App, Ports, Repositories, Services, Settings};
 use histologe_core::actor::{Actor, UsagerSession};
 use histologe_core::creation::NewSignalement;
 use histologe_core::enums::{
@@ -61,43 +61,25 @@ fn show(step: &str, case: &Case) {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Fallible<()> {
-    let ids = Arc::new(RandomIds);
+    let ids = Arc::new(SequentialIds::new());
     let store = Arc::new(MemoryStore::new());
     let clock = Arc::new(FixedClock::new(Utc::now()));
     let mailer = Arc::new(MemoryMailer::new());
-    let ports = Ports {
-        uow: store.clone(),
-        signalements: store.clone(),
-        users: store.clone(),
-        partners: store.clone(),
-        territories: store.clone(),
-        rules: store.clone(),
-        files: store.clone(),
-        history: store.clone(),
-        notifications: store.clone(),
-        tags: store.clone(),
-        drafts: store.clone(),
-        credentials: store.clone(),
-        sessions: store.clone(),
-        account_tokens: store.clone(),
-        saved_searches: store.clone(),
-        passwords: Arc::new(histologe_adapters_memory::FakePasswordHasher),
-        jobs: store.clone(),
-        shared: Arc::new(MemorySharedState::new()),
-        clock: clock.clone(),
-        ids: ids.clone(),
-        file_store: Arc::new(histologe_adapters_memory::MemoryFileStore::new()),
-        images: Arc::new(histologe_adapters_images::Images),
-        scanner: None,
-        platform_settings: store.clone(),
-        statistics: store.clone(),
-    };
+    let ports = Ports::new(
+        Repositories::of(store.clone()),
+        Services {
+            passwords: Arc::new(histologe_adapters_memory::FakePasswordHasher),
+            shared: Arc::new(MemorySharedState::new()),
+            clock: clock.clone(),
+            ids: ids.clone(),
+            file_store: Arc::new(histologe_adapters_memory::MemoryFileStore::new()),
+            images: Arc::new(histologe_adapters_images::Images),
+            scanner: None,
+            mailer: mailer.clone(),
+        },
+    );
     let app = App::new(ports, Settings::default());
-    let runner = Runner {
-        app: app.clone(),
-        mailer: mailer.clone(),
-        base_url: "http://127.0.0.1:8080".to_string(),
-    };
+    let runner = Runner::new(app.clone(), "http://127.0.0.1:8080");
 
     let bdr = TerritoryCode::parse("13")?;
     store

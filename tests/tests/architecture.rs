@@ -2,7 +2,10 @@
 //! (`cargo metadata`): `core` depends on no async runtime, database or HTTP
 //! crate, even transitively; `ports` depends on no workspace crate but
 //! `core`; `application` on `core` and `ports` only; an adapter never on
-//! another adapter nor on an app.
+//! another adapter (but the process primitives of `adapters-system`) nor on
+//! an app; only the composition root (`histologe-runtime`) and the binaries
+//! that are tools over one adapter (`histologe-scale` over SQL) name an
+//! adapter; and the web crate reaches no database crate itself.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
@@ -147,8 +150,25 @@ fn is_adapter(name: &str) -> bool {
 }
 
 fn is_app(name: &str) -> bool {
-    name.starts_with("histologe-app") || name == "histologe-web" || name == "histologe-worker"
+    name.starts_with("histologe-app")
+        || name == "histologe-web"
+        || name == "histologe-worker"
+        || name == "histologe-runtime"
+        || name == "histologe-demo"
+        || name == "histologe-scale"
 }
+
+/// The clock, ids and in-process state every process has: a crate of
+/// primitives other adapters may build on (decision 0028).
+const SYSTEM_ADAPTER: &str = "histologe-adapters-system";
+
+/// The crates allowed to name adapters: the composition root, and the
+/// scale tools, which write and sample the SQL database directly.
+const WIRES_ADAPTERS: &[&str] = &["histologe-runtime", "histologe-scale"];
+
+/// Database crates the web crate must not name: its handlers go through
+/// the use cases.
+const DATABASE: &[&str] = &["sqlx", "sqlx-core", "sqlx-mysql", "sqlx-sqlite", "redis"];
 
 /// Every broken rule, as a sentence.
 fn violations(graph: &Graph) -> Vec<String> {
@@ -185,11 +205,33 @@ fn violations(graph: &Graph) -> Vec<String> {
     }
     for name in graph.keys().filter(|n| is_adapter(n)) {
         for d in workspace_deps(graph, name) {
-            if is_adapter(d) || is_app(d) || d == "histologe-application" {
+            if (is_adapter(d) && d != SYSTEM_ADAPTER) || is_app(d) || d == "histologe-application" {
                 found.push(format!(
                     "{name} depends on {d}: adapters depend on core and ports only"
                 ));
             }
+        }
+    }
+    for name in graph
+        .iter()
+        .filter(|(n, (member, _))| {
+            *member && !is_adapter(n) && !WIRES_ADAPTERS.contains(&n.as_str())
+        })
+        .map(|(n, _)| n.as_str())
+    {
+        for d in workspace_deps(graph, name) {
+            if is_adapter(d) && name != "histologe-tests" {
+                found.push(format!(
+                    "{name} depends on {d}: only the composition root wires adapters"
+                ));
+            }
+        }
+    }
+    if let Some((_, deps)) = graph.get("histologe-web") {
+        for d in deps.iter().filter(|d| DATABASE.contains(&d.as_str())) {
+            found.push(format!(
+                "histologe-web depends on {d}: the web crate reaches the database through the use cases"
+            ));
         }
     }
     found
@@ -236,6 +278,10 @@ fn the_check_reports_each_broken_rule() {
         ("histologe-application", "histologe-adapters-mysql"),
         ("histologe-adapters-mysql", "histologe-adapters-storage"),
         ("histologe-adapters-storage", "histologe-web"),
+        ("histologe-adapters-memory", "histologe-adapters-system"),
+        ("histologe-web", "histologe-adapters-sql"),
+        ("histologe-web", "sqlx"),
+        ("histologe-runtime", "histologe-adapters-sql"),
     ]);
     let found = violations(&graph);
     let expected = [
@@ -244,11 +290,19 @@ fn the_check_reports_each_broken_rule() {
         "histologe-application depends on histologe-adapters-mysql",
         "histologe-adapters-mysql depends on histologe-adapters-storage: adapters depend on core and ports only",
         "histologe-adapters-storage depends on histologe-web: adapters depend on core and ports only",
+        "histologe-web depends on histologe-adapters-sql: only the composition root wires adapters",
+        "histologe-web depends on sqlx: the web crate reaches the database through the use cases",
     ];
     for e in expected {
         assert!(
             found.iter().any(|f| f == e),
             "missing violation `{e}` in {found:?}"
+        );
+    }
+    for allowed in ["histologe-adapters-memory", "histologe-runtime"] {
+        assert!(
+            !found.iter().any(|f| f.starts_with(allowed)),
+            "{allowed}'s edge is allowed: {found:?}"
         );
     }
 }

@@ -17,11 +17,12 @@ use histologe_ports::transaction::MockUnitOfWork;
 use histologe_ports::{JobQueue, JobStatus, MailError, RepoError, SignalementRepository};
 
 fn runner(world: &World, mailer: MockMailer) -> Runner {
-    Runner {
-        app: world.app.clone(),
-        mailer: Arc::new(mailer),
-        base_url: "https://histologe.test".to_string(),
-    }
+    let mut ports = world.ports.clone();
+    ports.mailer = Arc::new(mailer);
+    Runner::new(
+        App::new(ports, world.app.settings().clone()),
+        "https://histologe.test",
+    )
 }
 
 #[tokio::test]
@@ -90,7 +91,7 @@ async fn a_database_down_at_submission_is_reported_and_stores_nothing() {
     let mut uow = MockUnitOfWork::new();
     uow.expect_begin()
         .returning(|| Err(RepoError::Unavailable("connexion refusée".into())));
-    let mut ports = world.app.ports().clone();
+    let mut ports = world.ports.clone();
     ports.uow = Arc::new(uow);
     let app = App::new(ports, world.app.settings().clone());
     let result = app

@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 
 use common::World;
-use histologe_application::{App, AppError, Ports, UploadInput};
+use histologe_application::{App, AppError, UploadInput};
 use histologe_core::DomainError;
 use histologe_core::enums::{DocumentType, SuiviCategory};
 use histologe_core::model::{Case, FileMeta};
@@ -515,10 +515,8 @@ impl VirusScanner for FakeScanner {
 }
 
 fn with_scanner(w: &World, scanner: FakeScanner) -> App {
-    let ports = Ports {
-        scanner: Some(Arc::new(scanner)),
-        ..w.app.ports().clone()
-    };
+    let mut ports = w.ports.clone();
+    ports.scanner = Some(Arc::new(scanner));
     App::new(ports, w.app.settings().clone())
 }
 

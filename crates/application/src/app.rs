@@ -1,5 +1,3 @@
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use histologe_core::desordres::DesordreGrid;
 use histologe_core::ids::SignalementId;
@@ -8,63 +6,10 @@ use histologe_core::territory_code::TerritoryCode;
 use histologe_core::upload::UploadRules;
 use histologe_core::workflow::Events;
 use histologe_core::{Actor, DomainError};
-use histologe_ports::{
-    AutoAffectationRuleRepository, Clock, CredentialRepository, DraftRepository, FileRepository,
-    FileStore, HistoryRepository, IdGenerator, ImageProcessor, JobQueue, NotificationRepository,
-    PartnerRepository, PasswordHasher, SessionRepository, SharedState, SignalementRepository,
-    TerritoryRepository, UnitOfWork, UserRepository, VirusScanner,
-};
 
 use crate::error::AppError;
 
-/// Every port the use cases need.
-#[derive(Clone)]
-pub struct Ports {
-    pub uow: Arc<dyn UnitOfWork>,
-    pub signalements: Arc<dyn SignalementRepository>,
-    pub users: Arc<dyn UserRepository>,
-    pub partners: Arc<dyn PartnerRepository>,
-    pub territories: Arc<dyn TerritoryRepository>,
-    pub rules: Arc<dyn AutoAffectationRuleRepository>,
-    pub files: Arc<dyn FileRepository>,
-    pub history: Arc<dyn HistoryRepository>,
-    pub notifications: Arc<dyn NotificationRepository>,
-    /// The territories' étiquettes.
-    pub tags: Arc<dyn histologe_ports::TagRepository>,
-    /// Drafts of the public form.
-    pub drafts: Arc<dyn DraftRepository>,
-    /// Password hashes of back-office accounts.
-    pub credentials: Arc<dyn CredentialRepository>,
-    /// Back-office sessions.
-    pub sessions: Arc<dyn SessionRepository>,
-    /// Activation and reset links, pending logins and login codes.
-    pub account_tokens: Arc<dyn histologe_ports::AccountTokenRepository>,
-    /// Saved searches of the back-office list.
-    pub saved_searches: Arc<dyn histologe_ports::SavedSearchRepository>,
-    /// argon2id in production.
-    pub passwords: Arc<dyn PasswordHasher>,
-    pub jobs: Arc<dyn JobQueue>,
-    pub shared: Arc<dyn SharedState>,
-    pub clock: Arc<dyn Clock>,
-    pub ids: Arc<dyn IdGenerator>,
-    /// The bytes of documents and photos (metadata in `files`).
-    pub file_store: Arc<dyn FileStore>,
-    /// Photo metadata removal and variants.
-    pub images: Arc<dyn ImageProcessor>,
-    /// The antivirus, when `CLAMAV_HOST` is set: every upload is scanned
-    /// before it is kept.
-    pub scanner: Option<Arc<dyn VirusScanner>>,
-    /// Platform settings every process shares (the maintenance mode).
-    pub platform_settings: Arc<dyn histologe_ports::SettingRepository>,
-    /// The columns the back-office statistics read.
-    pub statistics: Arc<dyn histologe_ports::StatisticsRepository>,
-}
-
-impl std::fmt::Debug for Ports {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Ports")
-    }
-}
+pub use histologe_ports::{Ports, Repositories, Services};
 
 /// Deployment choices the rules depend on.
 #[derive(Debug, Clone, Default)]
@@ -139,10 +84,6 @@ impl App {
         &self.upload
     }
 
-    pub fn ports(&self) -> &Ports {
-        &self.ports
-    }
-
     pub fn grid(&self) -> &'static DesordreGrid {
         self.grid
     }
@@ -151,7 +92,15 @@ impl App {
         &self.settings
     }
 
-    pub(crate) fn now(&self) -> DateTime<Utc> {
+    /// A v4 UUID from the secure random source, for ids that are
+    /// credentials on their own (a draft's link, a tracking code): the
+    /// time-ordered ids of `IdGenerator::uuid` keep fewer random bits.
+    pub(crate) fn secret_uuid(&self) -> uuid::Uuid {
+        uuid::Builder::from_random_bytes(self.ports.ids.random_bytes()).into_uuid()
+    }
+
+    /// The application's clock (the wall clock in production).
+    pub fn now(&self) -> DateTime<Utc> {
         self.ports.clock.now()
     }
 

@@ -15,7 +15,7 @@ use histologe_core::ids::{
 };
 use histologe_core::upload::{FileKind, Variant, variant_key};
 use histologe_ports::{
-    FileStoreError, IdGenerator, Job, JobKind, MailError, Mailer, NewJob, OutgoingEmail, RepoError,
+    FileStoreError, IdGenerator, Job, JobKind, MailError, NewJob, OutgoingEmail, RepoError,
     Transaction,
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -27,8 +27,13 @@ use crate::use_cases::export::{BuildExport, DeleteExport};
 mod accounts;
 mod digest;
 mod export;
+mod scheduled;
 pub use accounts::{EmailAccountLink, EmailLoginCode};
 pub use digest::{DigestRun, EmailDigest};
+pub use scheduled::{
+    EmailActivationReminder, EmailFeedbackRequest, EmailInactiveAccountNotice,
+    EmailVisitConclusion, EmailVisitReminder, EmailVisitRequired,
+};
 
 /// A payload that knows its job kind.
 pub trait JobPayload: Serialize + DeserializeOwned {
@@ -234,62 +239,161 @@ pub enum RunOutcome {
     Done(JobId),
     Retry(JobId),
     Dead(JobId),
+    /// Its claim was lost (the lease expired and another worker took it):
+    /// that worker finishes it.
+    Lost(JobId),
 }
 
 /// Why a handler failed.
-enum Failure {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
     /// Worth retrying (network, provider down).
     Transient(String),
     /// Retrying cannot help (address rejected, payload unreadable).
     Permanent(String),
 }
 
+/// Job kinds handled by the process running the worker rather than by the
+/// application: the runtime's `scheduled.run` (one tick of a scheduled
+/// task) and `ops.probe` (which waits, and the application has no async
+/// runtime of its own to wait with).
+#[async_trait::async_trait]
+pub trait ProcessJobs: Send + Sync {
+    /// Whether `kind` is one of these.
+    fn handles(&self, kind: &str) -> bool;
+    /// Runs the job; e-mails go through [`Runner::send`], which never sends
+    /// twice for one job.
+    async fn run(&self, runner: &Runner, job: &Job) -> Result<(), Failure>;
+}
+
 /// The worker's loop body: claims one due job and runs it.
 #[derive(Clone)]
 pub struct Runner {
-    pub app: App,
-    pub mailer: Arc<dyn Mailer>,
+    app: App,
     /// Base of the links put in e-mails, e.g. `https://signal-logement.fr`.
-    pub base_url: String,
+    base_url: String,
+    lease: Duration,
+    process_jobs: Option<Arc<dyn ProcessJobs>>,
+    /// The job being run by this clone (see [`Runner::run`]): the key of
+    /// the effects it records.
+    current: Option<JobId>,
 }
 
 impl std::fmt::Debug for Runner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runner")
             .field("base_url", &self.base_url)
-            .finish()
+            .field("lease", &self.lease)
+            .finish_non_exhaustive()
     }
 }
 
 impl Runner {
-    /// Runs one due job; `None` when there is nothing to do.
-    pub async fn run_once(&self) -> Result<Option<RunOutcome>, AppError> {
+    /// A runner of `app`'s jobs, its e-mails linking to `base_url`, each
+    /// claim reserved for [`LEASE`].
+    pub fn new(app: App, base_url: impl Into<String>) -> Self {
+        Runner {
+            app,
+            base_url: base_url.into(),
+            lease: LEASE,
+            process_jobs: None,
+            current: None,
+        }
+    }
+
+    /// Another reservation time for each claim.
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// Kinds the process handles itself.
+    pub fn with_process_jobs(mut self, jobs: Arc<dyn ProcessJobs>) -> Self {
+        self.process_jobs = Some(jobs);
+        self
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    pub fn lease(&self) -> Duration {
+        self.lease
+    }
+
+    /// Claims the oldest due job, `None` when there is nothing to do.
+    pub async fn claim(&self) -> Result<Option<Job>, AppError> {
+        let now = self.app.ports.clock.now();
+        Ok(self.app.ports.jobs.claim(now, self.lease).await?)
+    }
+
+    /// Runs a claimed job and records how it ended. A dead job is logged
+    /// at `error` with its kind and id (never its payload).
+    pub async fn run(&self, job: Job) -> Result<RunOutcome, AppError> {
+        let mut this = self.clone();
+        this.current = Some(job.id);
+        let result = this.handle(&job).await;
+        self.record(&job, result).await
+    }
+
+    /// Records a run that panicked as a transient failure: retried with
+    /// backoff, then dead, so that a job that always panics ends up in
+    /// front of an administrator instead of looping.
+    pub async fn record_panic(&self, job: &Job) -> Result<RunOutcome, AppError> {
+        self.record(job, Err(Failure::Transient("the job panicked".into())))
+            .await
+    }
+
+    async fn record(&self, job: &Job, result: Result<(), Failure>) -> Result<RunOutcome, AppError> {
         let ports = &self.app.ports;
         let now = ports.clock.now();
-        let Some(job) = ports.jobs.claim(now, LEASE).await? else {
-            return Ok(None);
-        };
-        let outcome = match self.handle(&job).await {
-            Ok(()) => {
-                ports.jobs.complete(&job).await?;
-                RunOutcome::Done(job.id)
-            }
+        let recorded = match &result {
+            Ok(()) => ports.jobs.complete(job).await,
             Err(Failure::Transient(e)) if job.attempts < MAX_ATTEMPTS => {
                 ports
                     .jobs
-                    .fail(&job, &e, Some(now + backoff(job.attempts)))
-                    .await?;
+                    .fail(job, e, Some(now + backoff(job.attempts)))
+                    .await
+            }
+            Err(Failure::Transient(e) | Failure::Permanent(e)) => {
+                ports.jobs.fail(job, e, None).await
+            }
+        };
+        match recorded {
+            Err(RepoError::Conflict) => {
+                tracing::warn!(job.kind = job.kind.as_str(), job.id = %job.id, "job claim lost: another worker has it");
+                return Ok(RunOutcome::Lost(job.id));
+            }
+            other => other?,
+        }
+        Ok(match result {
+            Ok(()) => RunOutcome::Done(job.id),
+            Err(Failure::Transient(e)) if job.attempts < MAX_ATTEMPTS => {
+                tracing::warn!(job.kind = job.kind.as_str(), job.id = %job.id, job.attempts = job.attempts, error = %e, "job failed, retried later");
                 RunOutcome::Retry(job.id)
             }
             Err(Failure::Transient(e) | Failure::Permanent(e)) => {
-                ports.jobs.fail(&job, &e, None).await?;
+                tracing::error!(job.kind = job.kind.as_str(), job.id = %job.id, job.attempts = job.attempts, error = %e, "job dead: an administrator may retry it");
                 RunOutcome::Dead(job.id)
             }
-        };
-        Ok(Some(outcome))
+        })
     }
 
-    /// Runs due jobs until none is left (the embedded default's loop, and tests).
+    /// Gives a claimed job back unrun (a worker stopping before it could
+    /// finish it): due again at once, the attempt not counted.
+    pub async fn release(&self, job: &Job) -> Result<(), AppError> {
+        Ok(self.app.ports.jobs.release(job).await?)
+    }
+
+    /// Runs one due job; `None` when there is nothing to do.
+    pub async fn run_once(&self) -> Result<Option<RunOutcome>, AppError> {
+        match self.claim().await? {
+            Some(job) => Ok(Some(self.run(job).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Runs due jobs until none is left (the worker's `--once`, and tests).
     pub async fn drain(&self) -> Result<Vec<RunOutcome>, AppError> {
         let mut outcomes = Vec::new();
         while let Some(outcome) = self.run_once().await? {
@@ -309,12 +413,30 @@ impl Runner {
             EmailToUsager::KIND => self.email_usager(payload(job)?).await,
             MakeFileVariants::KIND => self.file_variants(payload(job)?).await,
             EmailDraftLink::KIND => self.email_draft_link(payload(job)?).await,
+            kind if self
+                .process_jobs
+                .as_ref()
+                .is_some_and(|jobs| jobs.handles(kind)) =>
+            {
+                match &self.process_jobs {
+                    Some(jobs) => jobs.run(self, job).await,
+                    None => Ok(()),
+                }
+            }
             EmailAccountLink::KIND => self.email_account_link(payload(job)?).await,
             EmailLoginCode::KIND => self.email_login_code(payload(job)?).await,
             DigestRun::KIND => self.digest_run(payload(job)?).await,
             EmailDigest::KIND => self.email_digest(payload(job)?).await,
             BuildExport::KIND => self.build_export(payload(job)?).await,
             DeleteExport::KIND => self.delete_export(payload(job)?).await,
+            EmailActivationReminder::KIND => self.email_activation_reminder(payload(job)?).await,
+            EmailInactiveAccountNotice::KIND => {
+                self.email_inactive_account_notice(payload(job)?).await
+            }
+            EmailFeedbackRequest::KIND => self.email_feedback_request(payload(job)?).await,
+            EmailVisitReminder::KIND => self.email_visit_reminder(payload(job)?).await,
+            EmailVisitConclusion::KIND => self.email_visit_conclusion(payload(job)?).await,
+            EmailVisitRequired::KIND => self.email_visit_required(payload(job)?).await,
             // The Esabora adapter arrives with its issue; until then the
             // job stays visible as dead rather than silently dropped.
             other => Err(Failure::Permanent(format!(
@@ -323,18 +445,51 @@ impl Runner {
         }
     }
 
-    async fn send(&self, email: OutgoingEmail) -> Result<(), Failure> {
+    /// Sends `email` unless this job already sent it: a job run again
+    /// (its worker killed after the send, before the job was marked done)
+    /// finds the send recorded under the job's id and the recipients, and
+    /// does not repeat it. Only a kill between the send and its record,
+    /// a few milliseconds, can still send twice: twice rather than lost.
+    pub async fn send(&self, email: OutgoingEmail) -> Result<(), Failure> {
         if email.to.is_empty() {
             return Ok(());
         }
-        self.mailer
+        let jobs = &self.app.ports.jobs;
+        let key = self.current.map(|job| {
+            use sha2::Digest;
+            // Hashed: the key is stored, addresses are personal data.
+            let digest = sha2::Sha256::digest(
+                format!("{}\n{}", email.template, email.to.join(",").to_lowercase()).as_bytes(),
+            );
+            let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+            format!("mail:{job}:{hex}")
+        });
+        if let Some(key) = &key
+            && jobs
+                .effect_recorded(key)
+                .await
+                .map_err(|e| Failure::Transient(e.to_string()))?
+        {
+            return Ok(());
+        }
+        self.app
+            .ports
+            .mailer
             .send(&email)
             .await
             .map(|_| ())
             .map_err(|e| match e {
                 MailError::Rejected(m) => Failure::Permanent(m),
                 MailError::Unavailable(m) => Failure::Transient(m),
-            })
+            })?;
+        if let Some(key) = &key {
+            let now = self.app.ports.clock.now();
+            if let Err(e) = jobs.record_effect(key, now).await {
+                // Sent: failing the job now would send it again.
+                tracing::warn!(error = %e, "e-mail sent but its record failed: a re-run could send it again");
+            }
+        }
+        Ok(())
     }
 
     async fn case(&self, id: SignalementId) -> Result<Option<histologe_core::Case>, Failure> {

@@ -10,10 +10,12 @@ mod app;
 mod effects;
 mod error;
 pub mod jobs;
+pub mod scheduled;
 mod use_cases;
 
-pub use app::{App, Ports, Settings};
+pub use app::{App, Ports, Repositories, Services, Settings};
 pub use error::AppError;
+pub use scheduled::{ScheduledTask, TaskReport};
 pub use use_cases::account_links::{
     ACTIVATION_LINK_LIFETIME, LINK_REQUEST_WINDOW, LINK_REQUESTS_MAX, LINK_REQUESTS_PER_CLIENT_MAX,
     LinkAccount, LinkPurpose, RESET_LINK_LIFETIME, enqueue_activation_link,
@@ -32,6 +34,7 @@ pub use use_cases::digest::DigestSchedule;
 pub use use_cases::export::{EXPORT_INLINE_MAX, EXPORT_KEPT_DAYS, csv_bytes, csv_record};
 pub use use_cases::files::{Download, UploadInput};
 pub use use_cases::following::Following;
+pub use use_cases::job_queue::{DEAD_JOBS_SHOWN, JobQueueView, is_not_dead};
 pub use use_cases::login_codes::{
     LOGIN_CODE_LIFETIME, LOGIN_CODE_MAX_FAILURES, LOGIN_CODE_MAX_RESENDS, PENDING_LOGIN_LIFETIME,
     SignIn,

@@ -119,6 +119,9 @@ pub enum Action {
     // On the whole platform (`Resource::Platform`).
     /// Turn the maintenance mode on or off.
     ManageMaintenance,
+    /// See the job queue and retry or abandon dead jobs
+    /// (`Resource::Platform`).
+    ManageJobQueue,
     /// Read the statistics (of the actor's list scope).
     ViewStatistics,
     /// Open the partners administration; what it shows each actor is
@@ -287,7 +290,9 @@ fn staff(user: &StaffUser, action: Action, resource: Resource<'_>) -> Decision {
 /// Platform-wide switches are national: only a super admin touches them.
 fn staff_on_platform(user: &StaffUser, action: Action) -> Decision {
     match action {
-        Action::ManageMaintenance => allow_if(user.is_super_admin(), Refusal::InsufficientRole),
+        Action::ManageMaintenance | Action::ManageJobQueue => {
+            allow_if(user.is_super_admin(), Refusal::InsufficientRole)
+        }
         // Every staff member, on his list scope only (`list_scope`).
         Action::ViewStatistics => Ok(()),
         Action::ListUsers => allow_if(
@@ -1023,6 +1028,28 @@ mod platform_tests {
         }
         for actor in [Actor::Anonymous, Actor::System] {
             assert!(can(&actor, Action::ManageMaintenance, Resource::Platform).is_err());
+        }
+    }
+
+    #[test]
+    fn only_a_super_admin_manages_the_job_queue() {
+        assert_eq!(
+            can(
+                &staff(Role::SuperAdmin),
+                Action::ManageJobQueue,
+                Resource::Platform
+            ),
+            Ok(())
+        );
+        for role in [Role::Agent, Role::PartnerAdmin, Role::TerritoryAdmin] {
+            assert_eq!(
+                can(&staff(role), Action::ManageJobQueue, Resource::Platform),
+                Err(Refusal::InsufficientRole),
+                "{role:?}"
+            );
+        }
+        for actor in [Actor::Anonymous, Actor::System] {
+            assert!(can(&actor, Action::ManageJobQueue, Resource::Platform).is_err());
         }
     }
 

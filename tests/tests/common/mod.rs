@@ -11,7 +11,7 @@ use histologe_adapters_memory::{
     FixedClock, MemoryFileStore, MemoryMailer, MemorySharedState, MemoryStore, SequentialIds,
 };
 use histologe_application::jobs::Runner;
-use histologe_application::{App, Ports, Settings};
+use histologe_application::{App, Ports, Repositories, Services, Settings};
 use histologe_core::actor::{Actor, UsagerSession};
 use histologe_core::creation::NewSignalement;
 use histologe_core::enums::{
@@ -66,6 +66,8 @@ pub struct Partners {
 
 pub struct World {
     pub app: App,
+    /// The ports the application runs on.
+    pub ports: Ports,
     pub store: Arc<MemoryStore>,
     pub clock: Arc<FixedClock>,
     pub mailer: Arc<MemoryMailer>,
@@ -134,39 +136,21 @@ impl World {
         let store = Arc::new(MemoryStore::new());
         let mailer = Arc::new(MemoryMailer::new());
         let file_store = Arc::new(MemoryFileStore::new());
-        let ports = Ports {
-            uow: store.clone(),
-            signalements: store.clone(),
-            users: store.clone(),
-            partners: store.clone(),
-            territories: store.clone(),
-            rules: store.clone(),
-            files: store.clone(),
-            history: store.clone(),
-            notifications: store.clone(),
-            tags: store.clone(),
-            drafts: store.clone(),
-            credentials: store.clone(),
-            sessions: store.clone(),
-            account_tokens: store.clone(),
-            saved_searches: store.clone(),
-            passwords: Arc::new(histologe_adapters_memory::FakePasswordHasher),
-            jobs: store.clone(),
-            shared: Arc::new(MemorySharedState::new()),
-            clock: clock.clone(),
-            ids: Arc::new(SequentialIds::new()),
-            file_store: file_store.clone(),
-            images: Arc::new(histologe_adapters_images::Images),
-            scanner: None,
-            platform_settings: store.clone(),
-            statistics: store.clone(),
-        };
-        let app = App::new(ports, settings);
-        let runner = Runner {
-            app: app.clone(),
-            mailer: mailer.clone(),
-            base_url: "https://histologe.test".to_string(),
-        };
+        let ports = Ports::new(
+            Repositories::of(store.clone()),
+            Services {
+                passwords: Arc::new(histologe_adapters_memory::FakePasswordHasher),
+                shared: Arc::new(MemorySharedState::new()),
+                clock: clock.clone(),
+                ids: Arc::new(SequentialIds::new()),
+                file_store: file_store.clone(),
+                images: Arc::new(histologe_adapters_images::Images),
+                scanner: None,
+                mailer: mailer.clone(),
+            },
+        );
+        let app = App::new(ports.clone(), settings);
+        let runner = Runner::new(app.clone(), "https://histologe.test");
 
         for (code, name, active) in [
             ("13", "Bouches-du-Rhône", true),
@@ -241,6 +225,7 @@ impl World {
         }
         World {
             app,
+            ports,
             store,
             clock,
             mailer,

@@ -46,6 +46,31 @@ fn transient(e: impl std::fmt::Display) -> Failure {
 }
 
 impl Runner {
+    /// A new link of `purpose` for the account: its secret is drawn now and
+    /// only its hash stored.
+    pub(super) async fn issue_link(
+        &self,
+        user: histologe_core::ids::UserId,
+        purpose: LinkPurpose,
+    ) -> Result<String, Failure> {
+        let ports = &self.app.ports;
+        let now = ports.clock.now();
+        let token = self.app.random_token();
+        ports
+            .account_tokens
+            .create_token(&AccountToken {
+                token_hash: session_id_hash(&token),
+                kind: purpose.token_kind(),
+                user_id: user,
+                created_at: now,
+                expires_at: now + purpose.lifetime(),
+                used_at: None,
+            })
+            .await
+            .map_err(transient)?;
+        Ok(format!("{}/nouveau-mot-de-passe/{token}", self.base_url))
+    }
+
     /// An account the link no longer fits (activated, deactivated since)
     /// gets nothing.
     pub(super) async fn email_account_link(&self, p: EmailAccountLink) -> Result<(), Failure> {
@@ -54,21 +79,7 @@ impl Runner {
         let Some(user) = user.filter(|u| p.purpose.fits(u)) else {
             return Ok(());
         };
-        let now = ports.clock.now();
-        let token = self.app.random_token();
-        ports
-            .account_tokens
-            .create_token(&AccountToken {
-                token_hash: session_id_hash(&token),
-                kind: p.purpose.token_kind(),
-                user_id: user.id,
-                created_at: now,
-                expires_at: now + p.purpose.lifetime(),
-                used_at: None,
-            })
-            .await
-            .map_err(transient)?;
-        let link = format!("{}/nouveau-mot-de-passe/{token}", self.base_url);
+        let link = self.issue_link(user.id, p.purpose).await?;
         let (subject, text, template) = match p.purpose {
             LinkPurpose::Activation => (
                 "Activez votre compte Signal Logement",

@@ -241,7 +241,6 @@ impl App {
         actor: &Actor,
         territory: &TerritoryCode,
         input: &PartnerInput,
-        communes: &dyn CommuneRepository,
     ) -> Result<Partner, AdminFormError> {
         can(actor, Action::ListPartners, Resource::Platform)?;
         // The form offers only the actor's territories: another one was
@@ -258,7 +257,7 @@ impl App {
             PartnerType::Autre,
         );
         admin::apply_partner_input(&mut partner, input, true).map_err(AdminFormError::Invalid)?;
-        check_communes(communes, "insee", &partner.insee).await?;
+        check_communes(self.ports.communes.as_ref(), "insee", &partner.insee).await?;
         let mut tx = self.ports.uow.begin().await?;
         tx.insert_partner(&partner)
             .await
@@ -282,12 +281,11 @@ impl App {
         actor: &Actor,
         id: PartnerId,
         input: &PartnerInput,
-        communes: &dyn CommuneRepository,
     ) -> Result<Partner, AdminFormError> {
         let before = self.editable_partner(actor, id).await?;
         let mut partner = before.clone();
         admin::apply_partner_input(&mut partner, input, false).map_err(AdminFormError::Invalid)?;
-        check_communes(communes, "insee", &partner.insee).await?;
+        check_communes(self.ports.communes.as_ref(), "insee", &partner.insee).await?;
         let Some(change) = admin::partner_updated(&before, &partner) else {
             return Ok(partner);
         };
@@ -355,12 +353,16 @@ impl App {
         actor: &Actor,
         code: &TerritoryCode,
         input: &TerritoryInput,
-        communes: &dyn CommuneRepository,
     ) -> Result<Territory, AdminFormError> {
         let before = self.admin_territory(actor, code).await?;
         let mut territory = before.clone();
         admin::apply_territory_input(&mut territory, input).map_err(AdminFormError::Invalid)?;
-        check_communes(communes, "authorized_insee", &territory.authorized_insee).await?;
+        check_communes(
+            self.ports.communes.as_ref(),
+            "authorized_insee",
+            &territory.authorized_insee,
+        )
+        .await?;
         let Some(change) = admin::territory_updated(&before, &territory) else {
             return Ok(territory);
         };

@@ -61,7 +61,7 @@ impl App {
         let now = self.now();
         let Some(id) = id else {
             let draft = SignalementDraft {
-                id: DraftId(self.ports.ids.uuid()),
+                id: DraftId(self.secret_uuid()),
                 answers,
                 current_step,
                 email: email.flatten(),

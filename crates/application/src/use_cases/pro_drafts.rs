@@ -58,7 +58,7 @@ impl App {
         }
         let now = self.now();
         let draft = SignalementDraft {
-            id: DraftId(self.ports.ids.uuid()),
+            id: DraftId(self.secret_uuid()),
             answers,
             current_step: first_step.to_string(),
             // The resume link is for the public form; an agent finds his

@@ -115,11 +115,27 @@ impl App {
         id: SignalementId,
         cause: SuiviCategory,
     ) -> Result<Case, AppError> {
+        self.switch_unless(actor, id, cause, |_| false)
+            .await?
+            .ok_or(AppError::NotFound("Signalement"))
+    }
+
+    /// The switch, unless `keep` says otherwise of the case as it is under
+    /// its lock (`None` then, nothing written): the timer of
+    /// `scheduled::injonction` must not switch a case whose landlord has
+    /// just answered.
+    pub(crate) async fn switch_unless(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        cause: SuiviCategory,
+        keep: fn(&Case) -> bool,
+    ) -> Result<Option<Case>, AppError> {
         // Numbering races like a submission's: a lost transaction runs again.
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.switch_once(actor, id, cause).await {
+            match self.switch_once(actor, id, cause, keep).await {
                 Err(AppError::Repo(histologe_ports::RepoError::Conflict)) if attempt < 5 => {}
                 other => return other,
             }
@@ -131,7 +147,8 @@ impl App {
         actor: &Actor,
         id: SignalementId,
         cause: SuiviCategory,
-    ) -> Result<Case, AppError> {
+        keep: fn(&Case) -> bool,
+    ) -> Result<Option<Case>, AppError> {
         let current = self
             .ports
             .signalements
@@ -148,6 +165,9 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("Signalement"))?;
         crate::app::check_view(actor, &case)?;
+        if keep(&case) {
+            return Ok(None);
+        }
         // The policy first: nobody draws a number he may not use.
         histologe_core::can(
             actor,
@@ -164,7 +184,7 @@ impl App {
             .await?;
         tx.save_case(&case).await?;
         tx.commit().await?;
-        Ok(case.redacted_for(actor))
+        Ok(Some(case.redacted_for(actor)))
     }
 
     pub async fn ask_abandon_procedure(

@@ -62,7 +62,7 @@ impl App {
         let now = self.now();
         let secrets = Secrets {
             id: SignalementId(self.ports.ids.uuid()),
-            code_suivi: self.ports.ids.uuid().to_string(),
+            code_suivi: self.secret_uuid().to_string(),
             landlord_random: self.ports.ids.random_bytes(),
         };
         let case = creation::build(territory.clone(), input, secrets, self.grid, now)?;

@@ -408,18 +408,28 @@ impl App {
             user.status = UserStatus::Archive;
             self.ports.users.update(&user).await?;
         }
-        let now = self.now();
-        self.ports.sessions.delete_for_user(user.id).await?;
+        self.end_account_access(user.id, self.now()).await?;
+        Ok(user)
+    }
+
+    /// What an archived account loses: its open sessions and its unused
+    /// e-mailed links (by an administrator, or by the inactivity timer).
+    pub(crate) async fn end_account_access(
+        &self,
+        user: UserId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), AppError> {
+        self.ports.sessions.delete_for_user(user).await?;
         for kind in [
             AccountTokenKind::Activation,
             AccountTokenKind::PasswordReset,
         ] {
             self.ports
                 .account_tokens
-                .revoke_tokens(user.id, kind, now)
+                .revoke_tokens(user, kind, now)
                 .await?;
         }
-        Ok(user)
+        Ok(())
     }
 }
 

@@ -26,4 +26,12 @@ pub struct Intervention {
     /// partner does the visit. Older records have none.
     #[serde(default)]
     pub external_operator: Option<String>,
+    /// When the usager was reminded of the visit, two days before it
+    /// (§7.2): a reminder is sent once.
+    #[serde(default)]
+    pub reminder_before_sent_at: Option<DateTime<Utc>>,
+    /// When the visit's partner was asked for its conclusion, two days
+    /// after it: asked once.
+    #[serde(default)]
+    pub reminder_conclusion_sent_at: Option<DateTime<Utc>>,
 }

@@ -123,6 +123,8 @@ pub fn plan_by(
             proprietaire_present: None,
             notify_usager: true,
             external_operator,
+            reminder_before_sent_at: None,
+            reminder_conclusion_sent_at: None,
         });
         let author = author_of(actor, case);
         let mut text = format!(
@@ -192,6 +194,9 @@ pub fn reschedule(
         let v = visit_mut(case, id)?;
         v.status = intervention_next(v.status, InterventionTransition::Reschedule)?;
         v.scheduled_at = scheduled_at;
+        // A new date deserves its own reminder and its own conclusion request.
+        v.reminder_before_sent_at = None;
+        v.reminder_conclusion_sent_at = None;
         let author = author_of(actor, case);
         events.push(suivi(
             case,
