@@ -1,20 +1,18 @@
-//! The command line: one subcommand per operation on the deployment. Each
-//! starts the same way (configuration, database, pending migrations,
-//! reference data) so that no operation ever runs on a stale schema.
+//! The command line: the web app (`serve`, the default) and the operations
+//! on the deployment. Only `migrate` (and `serve` on the embedded SQLite
+//! file) applies migrations; every other command refuses a database with
+//! pending ones, naming the command to run.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use histologe_core::enums::{AffectationStatus, InterventionStatus, SignalementStatus};
-
-use crate::config::Config;
-use crate::demo::{self, DemoSummary};
-use crate::error::StartError;
-use crate::reference_data::{self, Reload};
-use crate::wiring::{self, Stores, database_error};
-use crate::{backup, bench, generate};
+use histologe_demo::{self as demo, DemoSummary};
+use histologe_runtime::config::{self, Config};
+use histologe_runtime::error::StartError;
+use histologe_runtime::wiring::{self, Schema, database_error};
+use histologe_runtime::{backup, ops};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -22,11 +20,11 @@ use crate::{backup, bench, generate};
     version,
     about = "Histologe : signalement et traitement du mal-logement.",
     long_about = "Histologe : signalement et traitement du mal-logement.\n\n\
-        Configuration par variables d'environnement : DATABASE_URL \
-        (défaut sqlite://var/histologe.db), HISTOLOGE_LISTEN (défaut 127.0.0.1:8080), \
-        HISTOLOGE_BASE_URL, HISTOLOGE_SECRET_KEY, HISTOLOGE_ASSETS_DIR (défaut node_modules), \
-        HISTOLOGE_OUTBOX_DIR (défaut var/outbox), HISTOLOGE_2FA (défaut on ; off : pas de code par e-mail pour les super admins), STORAGE_URL, CLAMAV_HOST, REDIS_URL (sessions et limites partagées entre processus), \
-        INJONCTION_BAILLEUR_DEPTS, UPLOAD_MAX_BYTES, HISTOLOGE_DEMO_PASSWORD. Journaux sur la sortie d'erreur, filtrés par RUST_LOG (défaut info)."
+        Le site (formulaire public, suivi usager, back-office). Avec la base \
+        embarquée SQLite, il traite aussi les tâches en arrière-plan et les \
+        tâches planifiées ; avec MySQL, ce sont les processus \
+        « histologe-worker worker » et « histologe-worker clock ».",
+    after_long_help = config::variables_help()
 )]
 pub struct Cli {
     /// Sans sous-commande : `serve`.
@@ -36,10 +34,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Démarre le site (formulaire public, suivi usager) avec le traitement
-    /// des tâches en arrière-plan ; c'est la commande par défaut.
+    /// Démarre le site ; c'est la commande par défaut. Avec SQLite (ou
+    /// HISTOLOGE_INPROCESS_JOBS=on), traite aussi les tâches et le calendrier.
     Serve,
-    /// Applique les migrations en attente, ou annule les N dernières avec --down N.
+    /// Applique les migrations en attente et charge les données de
+    /// référence (une fois par déploiement), ou annule les N dernières avec --down N.
     Migrate {
         /// Nombre de migrations à annuler (les plus récentes d'abord).
         #[arg(long, value_name = "N")]
@@ -59,27 +58,6 @@ pub enum Command {
         #[arg(value_name = "FICHIER")]
         file: PathBuf,
     },
-    /// Remplit la base de données réalistes en volume (tests de charge).
-    Generate {
-        /// Nombre de signalements à créer.
-        #[arg(long, value_name = "N")]
-        signalements: u64,
-        /// Graine du générateur : même graine, mêmes données.
-        #[arg(long, value_name = "S", default_value_t = 1)]
-        seed: u64,
-        /// Ajoute aux signalements déjà présents au lieu de refuser.
-        #[arg(long)]
-        append: bool,
-    },
-    /// Mesure les requêtes principales sur la base courante (p50, p95, max).
-    BenchQueries {
-        /// Mesures par requête.
-        #[arg(long, value_name = "N", default_value_t = 200)]
-        samples: usize,
-        /// Ne mesurer que ce territoire (par défaut : tirés au hasard).
-        #[arg(long, value_name = "CODE")]
-        territory: Option<String>,
-    },
 }
 
 /// Runs the subcommand with the configuration of the environment.
@@ -87,76 +65,25 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => crate::serve::serve(&config).await,
-        Command::Migrate { down: Some(steps) } => migrate_down(&config, steps).await,
-        Command::Migrate { down: None } => migrate(&config).await,
+        Command::Migrate { down: Some(steps) } => ops::migrate_down(&config, steps).await,
+        Command::Migrate { down: None } => ops::migrate(&config).await,
         Command::DemoData => demo_data(&config).await,
-        Command::ReferenceData => reload_reference_data(&config).await,
+        Command::ReferenceData => ops::reload_reference_data(&config).await,
         Command::Backup { file } => backup::backup(&config, &file).await,
         Command::Restore { file } => backup::restore(&config, &file).await,
-        Command::Generate {
-            signalements,
-            seed,
-            append,
-        } => {
-            generate::run(
-                &config,
-                generate::Options {
-                    signalements,
-                    seed,
-                    append,
-                },
-            )
-            .await
-        }
-        Command::BenchQueries { samples, territory } => {
-            bench::run(&config, samples, territory.as_deref()).await
-        }
     }
 }
 
-async fn migrate(config: &Config) -> Result<(), StartError> {
-    let (store, _) = wiring::connect(config).await?;
-    let applied = store
-        .applied_migrations()
-        .await
-        .map_err(database_error(config))?;
-    println!(
-        "Base de données à jour : {} migration(s) appliquée(s), dernière {}.",
-        applied.len(),
-        applied
-            .last()
-            .map_or_else(|| "aucune".to_string(), i64::to_string)
-    );
-    Ok(())
-}
-
-/// Reverts without migrating up first nor loading reference data: the
-/// point is to leave the schema older than the binary.
-async fn migrate_down(config: &Config, steps: usize) -> Result<(), StartError> {
-    let store = wiring::open(config).await?;
-    let before = store
-        .applied_migrations()
-        .await
-        .map_err(database_error(config))?;
-    store
-        .migrate_down(steps)
-        .await
-        .map_err(database_error(config))?;
-    let after = store
-        .applied_migrations()
-        .await
-        .map_err(database_error(config))?;
-    println!(
-        "{} migration(s) annulée(s) ; {} restent appliquée(s).",
-        before.len() - after.len(),
-        after.len()
-    );
-    Ok(())
-}
-
 async fn demo_data(config: &Config) -> Result<(), StartError> {
-    let (store, app) = wiring::connect(config).await?;
-    let stores = Stores::of(Arc::new(store));
+    // The embedded file is migrated here as by `serve`; any other database
+    // must be migrated first.
+    let schema = if config.is_embedded() {
+        Schema::Migrate
+    } else {
+        Schema::Require
+    };
+    let (_, wired) = wiring::connect(config, schema).await?;
+    let stores = wired.ports.repositories.clone();
     if !demo::is_empty(&stores)
         .await
         .map_err(database_error(config))?
@@ -171,7 +98,7 @@ async fn demo_data(config: &Config) -> Result<(), StartError> {
         .demo_password
         .as_ref()
         .map_or(demo::DEFAULT_DEMO_PASSWORD, |p| p.expose());
-    let summary = demo::load_demo_data(&app, &stores, password).await?;
+    let summary = demo::load_demo_data(&wired.app, &wired.ports, password).await?;
     let elapsed = started.elapsed();
     tracing::info!(
         signalements = summary.signalements,
@@ -180,16 +107,6 @@ async fn demo_data(config: &Config) -> Result<(), StartError> {
     );
     print!("{}", describe(&summary));
     println!("Chargé en {:.1} s.", elapsed.as_secs_f64());
-    Ok(())
-}
-
-async fn reload_reference_data(config: &Config) -> Result<(), StartError> {
-    let (store, _) = wiring::connect(config).await?;
-    let summary = reference_data::load(&Stores::of(Arc::new(store)), Reload::Force).await?;
-    println!(
-        "Données de référence rechargées : {} territoires, {} communes.",
-        summary.territories, summary.communes
-    );
     Ok(())
 }
 

@@ -1,17 +1,8 @@
-//! The `histologe-web` binary's library: configuration from the
-//! environment, wiring of the adapters into the application, reference and
-//! demo data, the command line, and the web app (`web`, served by `serve`).
-//!
-//! Only this crate and the worker's know every adapter (design.md).
+//! The `histologe-web` binary's library: the web app (`web`), served by
+//! `serve`, and its command line. Configuration, wiring and the job loops
+//! are the composition root's (`histologe-runtime`); the demo data set is
+//! `histologe-demo`'s.
 
-pub mod backup;
-pub mod bench;
 pub mod cli;
-pub mod config;
-pub mod demo;
-pub mod error;
-pub mod generate;
-pub mod reference_data;
 pub mod serve;
 pub mod web;
-pub mod wiring;

@@ -1,57 +1,33 @@
-//! `histologe-web serve` (the default): the web app, with the job worker
-//! and the clock in the same process as design.md's embedded default
-//! wants. Several such processes may run on one database: jobs are claimed
-//! with `SKIP LOCKED`, and the clock's work is idempotent.
+//! `histologe-web serve` (the default): the web app. On the embedded
+//! SQLite file (or with `HISTOLOGE_INPROCESS_JOBS=on`) the same process
+//! also runs the job worker and the clock, on the code `histologe-worker`
+//! runs; on MySQL those are their own processes.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum_extra::extract::cookie::Key;
-use histologe_adapters_brevo::OutboxMailer;
-use histologe_application::App;
-use histologe_application::jobs::Runner;
 use histologe_core::form::Form;
+use histologe_demo as demo;
+use histologe_runtime::config::{Config, SECRET_KEY};
+use histologe_runtime::error::StartError;
+use histologe_runtime::shutdown::Shutdown;
+use histologe_runtime::wiring::{self, Schema, Wired, database_error};
+use histologe_runtime::{clock, worker};
 use tokio::net::TcpListener;
 
-use crate::config::{Config, SECRET_KEY};
-use crate::demo;
-use crate::error::StartError;
 use crate::web::{self, WebSettings, WebState};
-use crate::wiring::{self, Stores, database_error};
-
-/// Pause of the worker when no job is due.
-const IDLE: Duration = Duration::from_secs(2);
-/// How often the clock releases suivis whose edit window is over (and
-/// looks whether the daily digest is due).
-const CLOCK_TICK: Duration = Duration::from_secs(60);
 
 pub async fn serve(config: &Config) -> Result<(), StartError> {
-    let (store, app) = wiring::connect(config).await?;
-    let embedded = config.database_url.expose().starts_with("sqlite:");
-    let stores = Stores::of(Arc::new(store.clone()));
-    // The embedded default shows something to try at once; a production
-    // database never gets demo data by surprise.
-    if embedded
-        && demo::is_empty(&stores)
-            .await
-            .map_err(database_error(config))?
-    {
-        let summary = demo::load_demo_data(&app, &stores, demo_password(config)).await?;
-        tracing::info!(signalements = summary.signalements, "demo data loaded");
-    }
+    let embedded = config.is_embedded();
+    // The embedded file has no other process to race with on its schema.
+    let schema = if embedded {
+        Schema::Migrate
+    } else {
+        Schema::Require
+    };
+    let (_, wired) = wiring::connect(config, schema).await?;
     if embedded {
-        // A database loaded before accounts had passwords gets them now.
-        let set = demo::set_demo_passwords(
-            &app,
-            &demo::role_account_emails(),
-            demo_password(config),
-            true,
-        )
-        .await?;
-        if set > 0 {
-            tracing::info!(accounts = set, "demo password given to the demo accounts");
-        }
-        print_demo_accounts(config, &stores).await?;
+        prepare_demo(config, &wired).await?;
     }
     let cookie_key = match &config.secret_key {
         // At least 64 bytes: checked with the configuration.
@@ -69,17 +45,19 @@ pub async fn serve(config: &Config) -> Result<(), StartError> {
             )));
         }
     };
-    let mailer = Arc::new(OutboxMailer::new(&config.outbox_dir));
-    spawn_worker(Runner {
-        app: app.clone(),
-        mailer,
-        base_url: config.base_url.clone(),
-    });
-    spawn_clock(app.clone());
+    let shutdown = Shutdown::on_signals();
+    let background = if config.runs_jobs_in_process() {
+        tracing::info!("jobs and scheduled tasks run in this process");
+        Some(spawn_jobs(config, &wired, &shutdown)?)
+    } else {
+        tracing::info!(
+            "jobs and scheduled tasks are left to histologe-worker (HISTOLOGE_INPROCESS_JOBS=on to run them here)"
+        );
+        None
+    };
 
     let state = WebState {
-        app,
-        communes: Arc::new(store),
+        app: wired.app.clone(),
         form: Form::reference(),
         cookie_key,
         settings: Arc::new(WebSettings {
@@ -94,13 +72,65 @@ pub async fn serve(config: &Config) -> Result<(), StartError> {
         StartError::Refused(format!("impossible d'écouter sur {} : {e}", config.listen))
     })?;
     println!("Histologe écoute sur {}", config.base_url);
-    axum::serve(
+    let stopping = shutdown.clone();
+    let served = axum::serve(
         listener,
         web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown())
-    .await
-    .map_err(|e| StartError::Refused(format!("serveur arrêté : {e}")))
+    .with_graceful_shutdown(async move { stopping.wait().await })
+    .await;
+    if let Some(background) = background {
+        let _ = background.await;
+    }
+    served.map_err(|e| StartError::Refused(format!("serveur arrêté : {e}")))
+}
+
+/// The worker (one slot: the embedded default is one person trying it) and
+/// the clock, stopped with the web server.
+fn spawn_jobs(
+    config: &Config,
+    wired: &Wired,
+    shutdown: &Shutdown,
+) -> Result<tokio::task::JoinHandle<()>, StartError> {
+    let schedule = clock::Schedule::from_env().map_err(StartError::Outside)?;
+    let runner = worker::runner(wired, config);
+    let options = worker::WorkerOptions {
+        concurrency: 1,
+        grace: config.shutdown_grace,
+        ..worker::WorkerOptions::default()
+    };
+    let ports = wired.ports.clone();
+    let shutdown = shutdown.clone();
+    Ok(tokio::spawn(async move {
+        let worker = worker::run(runner, options, shutdown.clone());
+        let clock = clock::run(ports, schedule, shutdown);
+        let _ = tokio::join!(worker, clock);
+    }))
+}
+
+/// The embedded default shows something to try at once; a production
+/// database never gets demo data by surprise.
+async fn prepare_demo(config: &Config, wired: &Wired) -> Result<(), StartError> {
+    let stores = &wired.ports.repositories;
+    if demo::is_empty(stores)
+        .await
+        .map_err(database_error(config))?
+    {
+        let summary = demo::load_demo_data(&wired.app, &wired.ports, demo_password(config)).await?;
+        tracing::info!(signalements = summary.signalements, "demo data loaded");
+    }
+    // A database loaded before accounts had passwords gets them now.
+    let set = demo::set_demo_passwords(
+        &wired.ports,
+        &demo::role_account_emails(),
+        demo_password(config),
+        true,
+    )
+    .await?;
+    if set > 0 {
+        tracing::info!(accounts = set, "demo password given to the demo accounts");
+    }
+    print_demo_accounts(config, stores).await
 }
 
 /// `DEMO_PASSWORD`, or the default one.
@@ -112,7 +142,10 @@ fn demo_password(config: &Config) -> &str {
 }
 
 /// One line per demo account, as the README promises.
-async fn print_demo_accounts(config: &Config, stores: &Stores) -> Result<(), StartError> {
+async fn print_demo_accounts(
+    config: &Config,
+    stores: &histologe_ports::Repositories,
+) -> Result<(), StartError> {
     let password = demo_password(config);
     for account in demo::accounts(stores)
         .await
@@ -133,44 +166,4 @@ async fn print_demo_accounts(config: &Config, stores: &Stores) -> Result<(), Sta
         );
     }
     Ok(())
-}
-
-fn spawn_worker(runner: Runner) {
-    tokio::spawn(async move {
-        loop {
-            match runner.run_once().await {
-                Ok(Some(outcome)) => tracing::debug!(?outcome, "job run"),
-                Ok(None) => tokio::time::sleep(IDLE).await,
-                Err(e) => {
-                    tracing::error!(error = %e, "worker: job queue unavailable");
-                    tokio::time::sleep(IDLE * 5).await;
-                }
-            }
-        }
-    });
-}
-
-fn spawn_clock(app: App) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(CLOCK_TICK);
-        loop {
-            tick.tick().await;
-            if let Err(e) = app.release_held_suivis().await {
-                tracing::error!(error = %e, "clock: releasing held suivis failed");
-            }
-            if let Err(e) = app.purge_account_tokens().await {
-                tracing::error!(error = %e, "clock: purging account tokens failed");
-            }
-            // Every process queues the day's digest once its hour has
-            // passed; its idempotency key makes them one job.
-            if let Err(e) = app.enqueue_due_digest().await {
-                tracing::error!(error = %e, "clock: queuing the daily digest failed");
-            }
-        }
-    });
-}
-
-async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
-    tracing::info!("shutting down");
 }

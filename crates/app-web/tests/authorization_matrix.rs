@@ -264,6 +264,11 @@ const MATRIX: &[Line] = &[
     // The maintenance switch: super admins only (the post turns it off).
     line(GET,  "/bo/maintenance",                                      ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
     line(POST, "/bo/maintenance",                                      ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
+    // The job queue: super admins only (`{job}` is no dead job: the
+    // answer says another administrator dealt with it).
+    line(GET,  "/bo/taches",                                           ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
+    line(POST, "/bo/taches/{job}/relancer",                            ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
+    line(POST, "/bo/taches/{job}/abandonner",                          ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
     // The map: every staff member, on his own list scope (the points'
     // URL carries a rectangle of the whole globe).
     line(GET,  "/bo/cartographie",                                     ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),
@@ -367,7 +372,7 @@ fn usager(id: SignalementId) -> Actor {
 
 fn locataire_answers(site: &Site) -> Answers {
     let mut answers = support::payload_answers(LOCATAIRE_JSON);
-    support::complete(&mut answers, site.app().ports().clock.now().date_naive());
+    support::complete(&mut answers, site.ports.clock.now().date_naive());
     answers
 }
 
@@ -542,7 +547,7 @@ async fn fixture(stage: Stage) -> Fixture {
                 .expect("A closed for all");
         }
         Stage::Planned | Stage::Due => {
-            let now = app.ports().clock.now();
+            let now = app.now();
             let ahead = if stage == Stage::Planned {
                 chrono::TimeDelta::days(1)
             } else {
@@ -593,8 +598,8 @@ async fn fixture(stage: Stage) -> Fixture {
         .await
         .expect("a rule of the 13")
         .id;
-    let notification_rt13 = app
-        .ports()
+    let notification_rt13 = site
+        .ports
         .notifications
         .of_user(rt13.user_id().expect("a user"))
         .await
@@ -677,7 +682,8 @@ impl Fixture {
             .replace("{user}", &self.user_13.to_string())
             .replace("{partner}", &self.schs13.id.to_string())
             .replace("{territoire}", "13")
-            .replace("{rule}", &self.rule_13.to_string());
+            .replace("{rule}", &self.rule_13.to_string())
+            .replace("{job}", "0190a1b2-0000-7000-8000-00000000abcd");
         if path.starts_with("/app/") {
             format!("/static{url}")
         } else if path == "/bo/cartographie/points" {

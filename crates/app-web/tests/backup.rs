@@ -46,6 +46,8 @@ async fn dump(url: &str) -> Vec<(String, Vec<Vec<serde_json::Value>>)> {
 /// Demo data into `source`, backup, restore into `target` (empty), then
 /// the same rows in both; a second restore is refused.
 async fn round_trip(source: &str, target: &str, file: &Path) {
+    // A deployment migrates first; `demo-data` does not on MySQL.
+    assert_success(&histologe_web(source, &["migrate"]), "migrate");
     assert_success(&histologe_web(source, &["demo-data"]), "demo-data");
     let file = file.to_str().expect("UTF-8 path");
     let backup = assert_success(&histologe_web(source, &["backup", file]), "backup");
@@ -55,7 +57,9 @@ async fn round_trip(source: &str, target: &str, file: &Path) {
     assert!(restore.contains("restaurée"), "{restore}");
 
     let (before, after) = (dump(source).await, dump(target).await);
-    assert_eq!(before.len(), 23, "every table is compared");
+    // Which tables exist is the adapter's `every_table_is_backed_up`.
+    assert_eq!(before.len(), after.len(), "every table is compared");
+    assert!(before.len() >= 24, "{} tables", before.len());
     for ((table, rows), (table_after, rows_after)) in before.iter().zip(&after) {
         assert_eq!(table, table_after);
         assert_eq!(rows.len(), rows_after.len(), "rows of {table}");

@@ -355,7 +355,7 @@ async fn notifications_are_listed_then_marked_read_and_the_counter_goes() {
 #[tokio::test]
 async fn another_users_notification_cannot_be_deleted() {
     let w = world().await;
-    let notifications = &w.site.app().ports().notifications;
+    let notifications = &w.site.ports.notifications;
     let mine = notifications.of_user(w.rt13.user.id).await.expect("RT's");
     let target = mine.first().expect("a notification of the RT").id;
     let path = format!("/bo/notifications/{target}/supprimer");

@@ -35,7 +35,7 @@ impl Deref for World {
 
 /// Puts the case at (`lat`, `lng`), as the geocoding of its address will.
 async fn place(site: &Site, id: SignalementId, lat: f64, lng: f64) {
-    let ports = site.app().ports();
+    let ports = &site.ports;
     let mut tx = ports.uow.begin().await.expect("begin");
     let mut case = tx
         .lock_case(id)
@@ -216,7 +216,7 @@ async fn a_point_says_where_what_and_links_the_case() {
 #[tokio::test]
 async fn a_wide_view_holds_the_newest_cases_up_to_the_cap_and_says_so() {
     let w = world().await;
-    let ports = w.site.app().ports();
+    let ports = &w.site.ports;
     let a: SignalementId = SignalementId(w.a.parse().expect("A's id"));
     let mut tx = ports.uow.begin().await.expect("begin");
     let model = tx.lock_case(a).await.expect("lock_case").expect("A");

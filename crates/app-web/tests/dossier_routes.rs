@@ -852,8 +852,7 @@ async fn the_affect_form_ticks_the_partners_the_rules_suggest() {
     assert!(!before.contains("Suggéré par les règles"), "no rule yet");
     let territory = TerritoryCode::parse("13").expect("13");
     d.site
-        .app()
-        .ports()
+        .ports
         .rules
         .insert(&AutoAffectationRule {
             id: AutoAffectationRuleId(uuid::Uuid::new_v4()),

@@ -639,7 +639,7 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
     let unlocated = simulate(&w.rt13.cookie, &reference).await.text();
     assert!(unlocated.contains("pas géolocalisé"), "{unlocated}");
     assert!(!unlocated.contains("id=\"simulateur-retenus\""));
-    let mut tx = w.site.app().ports().uow.begin().await.expect("begin");
+    let mut tx = w.site.ports.uow.begin().await.expect("begin");
     let mut located = tx
         .lock_case(case.signalement.id)
         .await
@@ -676,8 +676,7 @@ async fn the_simulator_shows_the_partner_a_rule_gives() {
     // Nothing was written.
     let after = w
         .site
-        .app()
-        .ports()
+        .ports
         .signalements
         .case(case.signalement.id)
         .await
@@ -791,8 +790,7 @@ async fn administration_posts_from_another_site_are_refused() {
     assert!(!partners.text().contains("Forge"));
     let territory = w
         .site
-        .app()
-        .ports()
+        .ports
         .territories
         .get(&histologe_core::territory_code::TerritoryCode::parse("13").expect("13"))
         .await

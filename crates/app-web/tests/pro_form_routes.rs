@@ -52,7 +52,7 @@ async fn world() -> World {
 
 fn pro_answers(site: &Site) -> Answers {
     let mut answers = payload_answers(TIERS_PRO_JSON);
-    complete(&mut answers, site.app().ports().clock.now().date_naive());
+    complete(&mut answers, site.ports.clock.now().date_naive());
     answers
 }
 
@@ -167,16 +167,14 @@ async fn an_agent_files_a_signalement_for_his_partner() {
     let location = end.location();
     assert_eq!(location, format!("{DRAFTS}?envoye={filed_from}"));
     let sent = site
-        .app()
-        .ports()
+        .ports
         .drafts
         .get(filed_from)
         .await
         .expect("read")
         .expect("the draft");
     let case = site
-        .app()
-        .ports()
+        .ports
         .signalements
         .case(sent.signalement_id.expect("the draft became a case"))
         .await
@@ -224,8 +222,7 @@ async fn a_territory_admin_lands_on_the_case_he_filed() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Le signalement est créé."));
     let case = site
-        .app()
-        .ports()
+        .ports
         .signalements
         .case(id)
         .await

@@ -17,9 +17,9 @@ use axum::http::StatusCode;
 use histologe_adapters_redis::{Redis, RedisSessions};
 use histologe_application::{App, Settings};
 use histologe_ports::SessionRepository;
-use histologe_web::config::{Config, REDIS_URL};
+use histologe_runtime::config::{Config, REDIS_URL};
+use histologe_runtime::wiring;
 use histologe_web::web;
-use histologe_web::wiring::{self, Outside};
 use support::Site;
 
 const EMAIL: &str = "admin-redis@signal-logement.test";
@@ -59,11 +59,12 @@ async fn redis_available() -> bool {
 async fn site_on(redis: Redis) -> Site {
     let mut site = Site::new().await;
     site.staff_account(EMAIL, PASSWORD).await;
-    let before = site.app().ports().clone();
-    let outside = Outside {
+    let before = site.ports.clone();
+    let outside = wiring::Outside {
         file_store: before.file_store.clone(),
         scanner: None,
         redis: Some(redis),
+        mailer: before.mailer.clone(),
     };
     let mut ports = wiring::ports(Arc::new(site.adapters.store.clone()), outside);
     ports.passwords = before.passwords;
@@ -100,11 +101,7 @@ async fn with_redis_the_session_lives_in_redis_and_not_in_the_database() {
     );
     // Another web process, on the same Redis: it sees the session and
     // ends it for everyone.
-    let other = RedisSessions::new(
-        redis(),
-        site.app().ports().users.clone(),
-        site.app().ports().clock.clone(),
-    );
+    let other = RedisSessions::new(redis(), site.ports.users.clone(), site.ports.clock.clone());
     assert_eq!(other.delete_for_user(user).await, Ok(1));
     let after = site.get_with("/bo", Some(&cookie)).await;
     assert_eq!(
@@ -151,17 +148,11 @@ fn redis_url_switches_the_outside_to_redis() {
         })
         .expect("a valid configuration")
     };
-    let outside = || Outside {
-        file_store: Arc::new(histologe_adapters_memory::MemoryFileStore::default()),
-        scanner: None,
-        redis: None,
-    };
-    let with = outside()
-        .with_redis(&config(Some("redis://:s3cret@10.1.2.3:6390/1")))
-        .expect("a Redis URL");
-    let redis = with.redis.expect("Redis configured");
+    let redis = wiring::redis(&config(Some("redis://:s3cret@10.1.2.3:6390/1")))
+        .expect("a Redis URL")
+        .expect("Redis configured");
     assert_eq!(redis.address(), "10.1.2.3:6390");
     assert_eq!(redis.prefix(), histologe_adapters_redis::DEFAULT_PREFIX);
-    let without = outside().with_redis(&config(None)).expect("no Redis");
-    assert!(without.redis.is_none());
+    let without = wiring::redis(&config(None)).expect("no Redis");
+    assert!(without.is_none());
 }

@@ -54,8 +54,7 @@ fn usager(id: SignalementId) -> Actor {
 }
 
 async fn case_count(site: &Site) -> u64 {
-    site.app()
-        .ports()
+    site.ports
         .signalements
         .list(&ListScope::All, &SignalementFilter::default(), 0, 100)
         .await
@@ -400,8 +399,7 @@ async fn a_commune_whose_territory_is_closed_gets_the_not_open_yet_page() {
     let site = Site::new().await;
     // Gap (05061): the Hautes-Alpes are not open in data/territories.json.
     let hautes_alpes = site
-        .app()
-        .ports()
+        .ports
         .territories
         .get(&histologe_core::territory_code::TerritoryCode::parse("05").expect("05"))
         .await

@@ -18,7 +18,7 @@
 //! The e-mails the use cases queue stay in the outbox; they go to `.test`
 //! addresses, which never receive mail.
 
-pub(crate) mod catalogue;
+pub mod catalogue;
 mod organisations;
 mod reports;
 mod scenarios;
@@ -41,7 +41,7 @@ pub const DEFAULT_DEMO_PASSWORD: &str = "Histologe-demo-2026";
 
 /// The demo's accounts of each role (one per role and territory) as the
 /// database holds them: printed at every start of the embedded default.
-pub async fn accounts(stores: &Stores) -> Result<Vec<DemoAccount>, RepoError> {
+pub async fn accounts(stores: &Repositories) -> Result<Vec<DemoAccount>, RepoError> {
     let mut accounts = Vec::new();
     for email in role_account_emails() {
         if let Some(user) = stores.users.by_email(&email).await? {
@@ -55,10 +55,19 @@ pub async fn accounts(stores: &Stores) -> Result<Vec<DemoAccount>, RepoError> {
     Ok(accounts)
 }
 
-use crate::wiring::Stores;
+use histologe_ports::{Ports, Repositories};
 
 /// The seed of the demo's choices.
 const SEED: u64 = 20_24_11_24;
+
+impl From<DemoError> for histologe_runtime::StartError {
+    fn from(e: DemoError) -> Self {
+        histologe_runtime::StartError::Step {
+            step: "données de démonstration",
+            message: e.to_string(),
+        }
+    }
+}
 
 #[derive(Debug, Error)]
 pub enum DemoError {
@@ -103,7 +112,7 @@ impl DemoSummary {
 /// no super admin either. The second test keeps a database whose
 /// signalements were all archived, or a half-loaded demo, from getting a
 /// second set of accounts (e-mails are unique).
-pub async fn is_empty(stores: &Stores) -> Result<bool, RepoError> {
+pub async fn is_empty(stores: &Repositories) -> Result<bool, RepoError> {
     let listed = stores
         .signalements
         .list(&ListScope::All, &SignalementFilter::default(), 0, 1)
@@ -120,12 +129,11 @@ pub async fn is_empty(stores: &Stores) -> Result<bool, RepoError> {
 /// (same password): argon2 is slow on purpose. Unknown e-mails are
 /// skipped. How many accounts got it.
 pub async fn set_demo_passwords(
-    app: &App,
+    ports: &Ports,
     emails: &[String],
     password: &str,
     only_missing: bool,
 ) -> Result<usize, DemoError> {
-    let ports = app.ports();
     let mut hash = None;
     let mut set = 0;
     for email in emails {
@@ -157,12 +165,12 @@ pub async fn set_demo_passwords(
 /// has its reference data; every demo account gets `password`.
 pub async fn load_demo_data(
     app: &App,
-    stores: &Stores,
+    stores: &Ports,
     password: &str,
 ) -> Result<DemoSummary, DemoError> {
-    let directory = organisations::create(app, stores).await?;
+    let directory = organisations::create(stores).await?;
     let emails: Vec<String> = directory.accounts.iter().map(|a| a.email.clone()).collect();
-    set_demo_passwords(app, &emails, password, false).await?;
+    set_demo_passwords(stores, &emails, password, false).await?;
 
     let lyon = TerritoryCode::parse("69A").map_err(|e| DemoError::Unexpected(e.message))?;
     let gironde = TerritoryCode::parse(scenarios::INJONCTION_TERRITORY)
@@ -174,7 +182,7 @@ pub async fn load_demo_data(
         .map(|t| t.authorized_insee)
         .unwrap_or_default();
     let injonction_app = App::new(
-        app.ports().clone(),
+        stores.clone(),
         Settings {
             injonction_territories: vec![gironde],
             lyon_metropole_insee,
@@ -216,21 +224,22 @@ mod tests {
     use histologe_adapters_memory::MemoryStore;
     use histologe_core::enums::{AffectationStatus, InterventionStatus};
 
-    use super::*;
-    use crate::config::Config;
-    use crate::reference_data::{self, Reload};
-    use crate::wiring;
+    use histologe_runtime::config::Config;
+    use histologe_runtime::reference_data::{self, Reload};
+    use histologe_runtime::wiring;
 
-    async fn loaded() -> (Stores, DemoSummary) {
+    use super::*;
+
+    async fn loaded() -> (Repositories, DemoSummary) {
         let store = Arc::new(MemoryStore::new());
-        let stores = Stores::of(store.clone());
+        let stores = Repositories::of(store.clone());
         reference_data::load(&stores, Reload::IfChanged)
             .await
             .unwrap();
         let config = Config::from_lookup(|_| Ok(None)).unwrap();
-        let app = wiring::app(&config, store).await.unwrap();
+        let wired = wiring::app_on(&config, store).await.unwrap();
         assert!(is_empty(&stores).await.unwrap());
-        let summary = load_demo_data(&app, &stores, DEFAULT_DEMO_PASSWORD)
+        let summary = load_demo_data(&wired.app, &wired.ports, DEFAULT_DEMO_PASSWORD)
             .await
             .unwrap();
         (stores, summary)

@@ -11,7 +11,6 @@
 //! password yet. The back-office issue adds them (argon2id) and gives the
 //! demo accounts the password of `HISTOLOGE_DEMO_PASSWORD`.
 
-use histologe_application::App;
 use histologe_core::actor::Actor;
 use histologe_core::enums::{PartnerType, Role, UserStatus};
 use histologe_core::ids::{AutoAffectationRuleId, PartnerId, UserId};
@@ -22,7 +21,7 @@ use histologe_core::model::{
 use histologe_core::territory_code::TerritoryCode;
 
 use super::DemoError;
-use crate::wiring::Stores;
+use histologe_ports::Ports;
 
 /// A partner of the demo, before it has an id.
 #[derive(Debug, Clone, Copy)]
@@ -320,13 +319,12 @@ struct NewUser<'a> {
 }
 
 async fn insert_user(
-    app: &App,
-    stores: &Stores,
+    stores: &Ports,
     accounts: &mut Vec<DemoAccount>,
     new: NewUser<'_>,
 ) -> Result<Actor, DemoError> {
     let user = User {
-        id: UserId(app.ports().ids.uuid()),
+        id: UserId(stores.ids.uuid()),
         email: new.email.clone(),
         prenom: new.prenom.to_string(),
         nom: new.nom.to_string(),
@@ -339,7 +337,7 @@ async fn insert_user(
         is_mailing_active: true,
         is_mailing_summary: true,
         last_login_at: None,
-        created_at: app.ports().clock.now(),
+        created_at: stores.clock.now(),
     };
     stores.users.insert(&user).await?;
     accounts.push(DemoAccount {
@@ -352,13 +350,12 @@ async fn insert_user(
 }
 
 async fn insert_partner(
-    app: &App,
-    stores: &Stores,
+    stores: &Ports,
     territory: &TerritoryCode,
     spec: &PartnerSpec,
 ) -> Result<Partner, DemoError> {
     let partner = Partner {
-        id: PartnerId(app.ports().ids.uuid()),
+        id: PartnerId(stores.ids.uuid()),
         nom: spec.nom.to_string(),
         partner_type: spec.partner_type,
         territory: territory.clone(),
@@ -379,7 +376,7 @@ async fn insert_partner(
 }
 
 /// Makes sure the demo's territories are open for reports.
-async fn open_territory(stores: &Stores, code: &TerritoryCode) -> Result<(), DemoError> {
+async fn open_territory(stores: &Ports, code: &TerritoryCode) -> Result<(), DemoError> {
     let Some(mut territory) = stores.territories.get(code).await? else {
         return Err(DemoError::Unexpected(format!(
             "territory {code} is missing: load the reference data first"
@@ -395,9 +392,9 @@ async fn open_territory(stores: &Stores, code: &TerritoryCode) -> Result<(), Dem
 /// The three rules of the Gironde (domain.md §6): the municipal hygiene
 /// service gets every report in its commune, the CAF the private-stock
 /// reports of its allocataires, the social landlord those of its own stock.
-fn rules_33(app: &App, territory: &TerritoryCode) -> Vec<AutoAffectationRule> {
+fn rules_33(stores: &Ports, territory: &TerritoryCode) -> Vec<AutoAffectationRule> {
     let rule = |partner_type, parc, allocataire| AutoAffectationRule {
-        id: AutoAffectationRuleId(app.ports().ids.uuid()),
+        id: AutoAffectationRuleId(stores.ids.uuid()),
         territory: territory.clone(),
         status: RuleStatus::Active,
         partner_type,
@@ -437,10 +434,9 @@ const STAFF: &[(&str, &str)] = &[
     ("Corinne", "Texier"),
 ];
 
-pub async fn create(app: &App, stores: &Stores) -> Result<Directory, DemoError> {
+pub async fn create(stores: &Ports) -> Result<Directory, DemoError> {
     let mut accounts = Vec::new();
     let super_admin = insert_user(
-        app,
         stores,
         &mut accounts,
         NewUser {
@@ -462,12 +458,11 @@ pub async fn create(app: &App, stores: &Stores) -> Result<Directory, DemoError> 
         let mut partners = Vec::new();
         let mut rt = None;
         for (i, p) in spec.partners.iter().enumerate() {
-            let partner = insert_partner(app, stores, &code, p).await?;
+            let partner = insert_partner(stores, &code, p).await?;
             let (prenom, nom) = STAFF[i % STAFF.len()];
             if p.key == spec.rt_partner {
                 rt = Some(
                     insert_user(
-                        app,
                         stores,
                         &mut accounts,
                         NewUser {
@@ -484,7 +479,6 @@ pub async fn create(app: &App, stores: &Stores) -> Result<Directory, DemoError> 
             }
             let agent_email = if p.key == spec.role_partner {
                 insert_user(
-                    app,
                     stores,
                     &mut accounts,
                     NewUser {
@@ -502,7 +496,6 @@ pub async fn create(app: &App, stores: &Stores) -> Result<Directory, DemoError> 
                 format!("agent.{}@histologe.test", p.key)
             };
             let agent = insert_user(
-                app,
                 stores,
                 &mut accounts,
                 NewUser {
@@ -521,7 +514,7 @@ pub async fn create(app: &App, stores: &Stores) -> Result<Directory, DemoError> 
             DemoError::Unexpected(format!("territory {} has no RT partner", spec.code))
         })?;
         if spec.code == "33" {
-            for rule in rules_33(app, &code) {
+            for rule in rules_33(stores, &code) {
                 stores.rules.insert(&rule).await?;
                 rules += 1;
             }

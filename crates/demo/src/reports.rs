@@ -296,7 +296,7 @@ mod tests {
     use rand::SeedableRng;
 
     use super::*;
-    use crate::demo::catalogue::{SITUATIONS, STREETS_13};
+    use crate::catalogue::{SITUATIONS, STREETS_13};
 
     #[test]
     fn e_mail_local_parts_are_plain_ascii() {

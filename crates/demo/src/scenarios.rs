@@ -179,7 +179,7 @@ impl<'a> Driver<'a> {
     }
 
     fn now(&self) -> DateTime<Utc> {
-        self.app.ports().clock.now()
+        self.app.now()
     }
 
     pub async fn play_all(&mut self) -> Result<(), DemoError> {

@@ -23,6 +23,105 @@ pub const OUTBOX_DIR: &str = "HISTOLOGE_OUTBOX_DIR";
 pub const EMAIL_2FA: &str = "HISTOLOGE_2FA";
 pub const REDIS_URL: &str = "REDIS_URL";
 pub const DIGEST_AT: &str = "HISTOLOGE_DIGEST_AT";
+pub const INPROCESS_JOBS: &str = "HISTOLOGE_INPROCESS_JOBS";
+pub const SHUTDOWN_GRACE: &str = "HISTOLOGE_SHUTDOWN_GRACE";
+pub const JOB_LEASE: &str = "HISTOLOGE_JOB_LEASE";
+/// Prefix of the variables that override a scheduled task's cron
+/// expression: `HISTOLOGE_SCHEDULE_` + the task's name in capitals
+/// (`HISTOLOGE_SCHEDULE_PURGE="0 30 3 * * *"`).
+pub const SCHEDULE_PREFIX: &str = "HISTOLOGE_SCHEDULE_";
+
+/// Every variable the processes read, for `--help` and the README.
+pub const VARIABLES: &[(&str, &str)] = &[
+    (
+        DATABASE_URL,
+        "base de données : sqlite://… (défaut sqlite://var/histologe.db) ou mysql://…",
+    ),
+    (
+        REDIS_URL,
+        "Redis pour les sessions, limites et verrous partagés entre processus",
+    ),
+    (
+        STORAGE_URL_NAME,
+        "stockage des fichiers : dossier local (défaut var/files) ou s3://…",
+    ),
+    (CLAMAV_HOST_NAME, "antivirus clamd (hôte:port), facultatif"),
+    (
+        BASE_URL,
+        "adresse publique du site, pour les liens des e-mails",
+    ),
+    (LISTEN, "adresse d'écoute du site (défaut 127.0.0.1:8080)"),
+    (
+        SECRET_KEY,
+        "clé des cookies chiffrés, au moins 64 caractères (obligatoire avec MySQL)",
+    ),
+    (
+        ASSETS_DIR,
+        "dossier des paquets front (défaut node_modules)",
+    ),
+    (
+        OUTBOX_DIR,
+        "dossier de la boîte d'envoi locale des e-mails (défaut var/outbox)",
+    ),
+    (
+        EMAIL_2FA,
+        "code de connexion par e-mail pour les super admins : on (défaut) ou off",
+    ),
+    (
+        DIGEST_AT,
+        "heure du récapitulatif quotidien, HH:MM [fuseau] (défaut 08:00 Europe/Paris)",
+    ),
+    (
+        INPROCESS_JOBS,
+        "on/off : le site traite aussi les tâches (défaut : on avec SQLite, off avec MySQL)",
+    ),
+    (
+        SHUTDOWN_GRACE,
+        "secondes laissées à la tâche en cours à l'arrêt (défaut 30)",
+    ),
+    (
+        JOB_LEASE,
+        "secondes de réservation d'une tâche avant qu'un autre worker la reprenne (défaut 300)",
+    ),
+    (
+        "HISTOLOGE_SCHEDULE_<TÂCHE>",
+        "expression cron (6 champs, heure de Paris) remplaçant le calendrier d'une tâche planifiée",
+    ),
+    (
+        INJONCTION_BAILLEUR_DEPTS,
+        "territoires où la démarche accélérée est ouverte (codes séparés par des virgules)",
+    ),
+    (
+        UPLOAD_MAX_BYTES,
+        "taille maximale d'un fichier envoyé, en octets (défaut 10 Mo)",
+    ),
+    (
+        DEMO_PASSWORD,
+        "mot de passe des comptes de démonstration (base embarquée)",
+    ),
+    (
+        "RUST_LOG",
+        "filtre des journaux (défaut info), écrits sur la sortie d'erreur",
+    ),
+];
+
+/// The variables as `--help` lists them.
+pub fn variables_help() -> String {
+    let width = VARIABLES
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from("Variables d'environnement :\n");
+    for (name, what) in VARIABLES {
+        out.push_str(&format!("  {name:<width$}  {what}\n"));
+    }
+    out
+}
+
+/// Read by the storage and antivirus adapters themselves.
+const STORAGE_URL_NAME: &str = "STORAGE_URL";
+const CLAMAV_HOST_NAME: &str = "CLAMAV_HOST";
 
 /// Where the embedded default listens: loopback only, so a laptop does not
 /// publish a development database to its network.
@@ -46,6 +145,17 @@ impl ConfigError {
             variable,
             message: message.into(),
         }
+    }
+}
+
+/// `url` with its user and password replaced by `***`.
+fn redact(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://***@{host}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
     }
 }
 
@@ -86,13 +196,7 @@ impl DatabaseUrl {
 
     /// The URL without its credentials, for logs.
     pub fn redacted(&self) -> String {
-        match self.0.split_once("://") {
-            Some((scheme, rest)) => match rest.rsplit_once('@') {
-                Some((_, host)) => format!("{scheme}://***@{host}"),
-                None => self.0.clone(),
-            },
-            None => self.0.clone(),
-        }
+        redact(&self.0)
     }
 }
 
@@ -143,13 +247,7 @@ impl RedisUrl {
 
     /// The URL without its credentials, for logs.
     pub fn redacted(&self) -> String {
-        match self.0.split_once("://") {
-            Some((scheme, rest)) => match rest.rsplit_once('@') {
-                Some((_, host)) => format!("{scheme}://***@{host}"),
-                None => self.0.clone(),
-            },
-            None => self.0.clone(),
-        }
+        redact(&self.0)
     }
 }
 
@@ -179,8 +277,8 @@ impl fmt::Debug for Secret {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub database_url: DatabaseUrl,
-    /// Password of the demo accounts. Kept for the back-office issue, which
-    /// gives accounts credentials; nothing reads it yet.
+    /// Password of the demo accounts (`HISTOLOGE_DEMO_PASSWORD`), given to
+    /// them when the embedded default loads the demo.
     pub demo_password: Option<Secret>,
     /// Territories where the landlord injunction procedure is open
     /// (domain.md §3.5).
@@ -210,6 +308,54 @@ pub struct Config {
     /// (`REDIS_URL`); unset, sessions are in the database and counters in
     /// the process.
     pub redis_url: Option<RedisUrl>,
+    /// Whether the web process also runs the worker and the clock
+    /// (`HISTOLOGE_INPROCESS_JOBS`); unset, it does on SQLite only.
+    pub inprocess_jobs: Option<bool>,
+    /// How long a stopping worker lets its current jobs finish.
+    pub shutdown_grace: std::time::Duration,
+    /// How long a claimed job is reserved before another worker may take
+    /// it (a worker killed mid-job leaves it to the next one after this).
+    pub job_lease: std::time::Duration,
+}
+
+impl Config {
+    /// Whether this database is the embedded SQLite file.
+    pub fn is_embedded(&self) -> bool {
+        self.database_url.expose().starts_with("sqlite:")
+    }
+
+    /// Whether the web process runs the jobs and the clock itself.
+    pub fn runs_jobs_in_process(&self) -> bool {
+        self.inprocess_jobs.unwrap_or_else(|| self.is_embedded())
+    }
+}
+
+fn on_off(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_lowercase().as_str() {
+        "on" | "true" | "1" => Ok(true),
+        "off" | "false" | "0" => Ok(false),
+        other => Err(ConfigError::new(
+            variable,
+            format!("« {other} » : attendu on ou off"),
+        )),
+    }
+}
+
+/// Whole seconds, optionally followed by `s`.
+fn seconds(variable: &'static str, value: &str) -> Result<std::time::Duration, ConfigError> {
+    value
+        .trim()
+        .trim_end_matches('s')
+        .parse::<u64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| {
+            ConfigError::new(
+                variable,
+                format!("« {value} » n'est pas un nombre de secondes positif (exemple : 30)"),
+            )
+        })
 }
 
 impl Config {
@@ -295,15 +441,20 @@ impl Config {
         };
         let assets_dir = get(ASSETS_DIR)?.map_or_else(|| "node_modules".into(), Into::into);
         let outbox_dir = get(OUTBOX_DIR)?.map_or_else(|| "var/outbox".into(), Into::into);
-        let email_2fa = match get(EMAIL_2FA)?.map(|v| v.trim().to_lowercase()).as_deref() {
-            None | Some("on") => true,
-            Some("off") => false,
-            Some(other) => {
-                return Err(ConfigError::new(
-                    EMAIL_2FA,
-                    format!("« {other} » : attendu on ou off"),
-                ));
-            }
+        let email_2fa = match get(EMAIL_2FA)? {
+            Some(value) => on_off(EMAIL_2FA, &value)?,
+            None => true,
+        };
+        let inprocess_jobs = get(INPROCESS_JOBS)?
+            .map(|v| on_off(INPROCESS_JOBS, &v))
+            .transpose()?;
+        let shutdown_grace = match get(SHUTDOWN_GRACE)? {
+            Some(value) => seconds(SHUTDOWN_GRACE, &value)?,
+            None => std::time::Duration::from_secs(30),
+        };
+        let job_lease = match get(JOB_LEASE)? {
+            Some(value) => seconds(JOB_LEASE, &value)?,
+            None => histologe_application::jobs::LEASE,
         };
         let digest_schedule = match get(DIGEST_AT)? {
             Some(value) => DigestSchedule::parse(&value)
@@ -324,6 +475,9 @@ impl Config {
             email_2fa,
             digest_schedule,
             redis_url,
+            inprocess_jobs,
+            shutdown_grace,
+            job_lease,
         })
     }
 }
@@ -441,6 +595,38 @@ mod tests {
             let e = config(&[(REDIS_URL, bad)]).unwrap_err();
             assert_eq!(e.variable, REDIS_URL, "{bad}");
             assert!(!e.to_string().contains("s3cret"), "{e}");
+        }
+    }
+
+    #[test]
+    fn jobs_run_in_the_web_process_on_sqlite_only_unless_told() {
+        let embedded = config(&[]).unwrap();
+        assert!(embedded.runs_jobs_in_process());
+        let mysql = config(&[(DATABASE_URL, "mysql://root@127.0.0.1/h")]).unwrap();
+        assert!(!mysql.runs_jobs_in_process());
+        let forced = config(&[
+            (DATABASE_URL, "mysql://root@127.0.0.1/h"),
+            (INPROCESS_JOBS, "on"),
+        ])
+        .unwrap();
+        assert!(forced.runs_jobs_in_process());
+        let err = config(&[(INPROCESS_JOBS, "peut-être")]).unwrap_err();
+        assert_eq!(err.variable, INPROCESS_JOBS);
+    }
+
+    #[test]
+    fn the_grace_and_the_lease_are_positive_seconds() {
+        let c = config(&[(SHUTDOWN_GRACE, "5s"), (JOB_LEASE, "2")]).unwrap();
+        assert_eq!(c.shutdown_grace, std::time::Duration::from_secs(5));
+        assert_eq!(c.job_lease, std::time::Duration::from_secs(2));
+        let d = config(&[]).unwrap();
+        assert_eq!(d.shutdown_grace, std::time::Duration::from_secs(30));
+        assert_eq!(d.job_lease, std::time::Duration::from_secs(300));
+        for bad in ["0", "-3", "trente"] {
+            assert_eq!(
+                config(&[(SHUTDOWN_GRACE, bad)]).unwrap_err().variable,
+                SHUTDOWN_GRACE
+            );
         }
     }
 

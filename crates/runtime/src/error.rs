@@ -23,8 +23,14 @@ pub enum StartError {
     Outside(String),
     #[error("données de référence : {0}")]
     ReferenceData(#[from] crate::reference_data::ReferenceDataError),
-    #[error("données de démonstration : {0}")]
-    Demo(#[from] crate::demo::DemoError),
+    /// A loading step of another crate failed (demo data, generated
+    /// data); the message says which.
+    #[error("{step} : {message}")]
+    Step { step: &'static str, message: String },
+    /// The schema is older than the binary and this command does not
+    /// migrate: the message names the command that does.
+    #[error("{0}")]
+    PendingMigrations(String),
     /// A file given on the command line cannot be read or written.
     #[error("fichier {path} : {source}")]
     File {

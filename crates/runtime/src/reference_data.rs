@@ -4,8 +4,8 @@
 //!
 //! Both files are embedded at build time, so a binary always carries the
 //! data its code was tested with and needs no file beside it. Loading is
-//! idempotent and cheap when nothing changed, which lets every subcommand
-//! run it at start.
+//! idempotent and cheap when nothing changed: `migrate` (and `serve` on the
+//! embedded file) runs it after the migrations, `reference-data` forces it.
 
 use histologe_core::model::{Commune, Territory};
 use histologe_core::territory_code::TerritoryCode;
@@ -13,7 +13,7 @@ use histologe_ports::RepoError;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::wiring::Stores;
+use histologe_ports::Repositories;
 
 const TERRITORIES_JSON: &str = include_str!("../../../data/territories.json");
 const COMMUNES_CSV: &str = include_str!("../../../data/communes.csv");
@@ -113,7 +113,10 @@ pub struct ReferenceSummary {
 /// territories and set their communes in the back-office, so a start only
 /// adds the territories that are missing and never undoes their changes;
 /// `Reload::Force` (the `reference-data` command) puts the file back.
-pub async fn load(stores: &Stores, reload: Reload) -> Result<ReferenceSummary, ReferenceDataError> {
+pub async fn load(
+    stores: &Repositories,
+    reload: Reload,
+) -> Result<ReferenceSummary, ReferenceDataError> {
     let territories = territories()?;
     let stored = stores.territories.all().await?;
     let mut territories_written = 0;
@@ -168,7 +171,7 @@ mod tests {
 
     #[tokio::test]
     async fn loads_into_a_store_once() {
-        let stores = Stores::of(Arc::new(MemoryStore::new()));
+        let stores = Repositories::of(Arc::new(MemoryStore::new()));
 
         let first = load(&stores, Reload::IfChanged).await.unwrap();
         assert_eq!(first.territories_written, first.territories);
@@ -192,7 +195,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_loaded_data_is_the_reference() {
-        let stores = Stores::of(Arc::new(MemoryStore::new()));
+        let stores = Repositories::of(Arc::new(MemoryStore::new()));
         load(&stores, Reload::IfChanged).await.unwrap();
 
         let marseille_2e = stores.communes.by_postal_code("13002").await.unwrap();
@@ -218,7 +221,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_territory_changed_in_the_back_office_survives_a_start() {
-        let stores = Stores::of(Arc::new(MemoryStore::new()));
+        let stores = Repositories::of(Arc::new(MemoryStore::new()));
         load(&stores, Reload::IfChanged).await.unwrap();
         let mut ain = stores.territories.get(&code("01")).await.unwrap().unwrap();
         ain.is_active = !ain.is_active;

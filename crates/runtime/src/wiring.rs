@@ -1,119 +1,50 @@
 //! Wires the adapters into the application: the only place that knows
 //! which adapter serves which port (design.md, "Crates").
 //!
-//! Everything the binary does starts here: open the database, run the
-//! pending migrations, load the reference data, then build the [`App`]
-//! whose settings depend on that data (the communes of the Métropole de
-//! Lyon).
+//! Every process starts here: open the database, apply the migrations or
+//! check that none is pending ([`Schema`]), then build the [`App`] whose
+//! settings depend on the reference data (the communes of the Métropole
+//! de Lyon) and whose ports come from the environment.
 
 use std::sync::Arc;
 
-use histologe_adapters_memory::{MemorySharedState, RandomIds, SystemClock};
+use histologe_adapters_brevo::OutboxMailer;
 use histologe_adapters_redis::{Redis, RedisSessions, RedisSharedState};
 use histologe_adapters_sql::SqlStore;
-use histologe_application::{App, Ports, Settings};
+use histologe_adapters_system::{ProcessSharedState, SystemClock, TimeOrderedIds};
+use histologe_application::{App, Ports, Repositories, Services, Settings};
 use histologe_core::territory_code::{LYON_METROPOLE, TerritoryCode};
 use histologe_ports::{
-    AutoAffectationRuleRepository, CommuneRepository, CredentialRepository, DraftRepository,
-    FileRepository, HistoryRepository, JobQueue, NotificationRepository, PartnerRepository,
-    RepoError, SessionRepository, SignalementRepository, TerritoryRepository, UnitOfWork,
-    UserRepository,
+    Mailer, RepoError, SessionRepository, SharedState, Store, TerritoryRepository,
 };
 
 use crate::config::Config;
 use crate::error::StartError;
 use crate::reference_data::{self, Reload};
 
-/// A database adapter serving every repository port at once (the SQL store
-/// in the binary, the memory store in tests).
-pub trait Store:
-    UnitOfWork
-    + SignalementRepository
-    + UserRepository
-    + PartnerRepository
-    + TerritoryRepository
-    + CommuneRepository
-    + AutoAffectationRuleRepository
-    + FileRepository
-    + HistoryRepository
-    + NotificationRepository
-    + DraftRepository
-    + CredentialRepository
-    + SessionRepository
-    + histologe_ports::AccountTokenRepository
-    + histologe_ports::TagRepository
-    + histologe_ports::SettingRepository
-    + histologe_ports::StatisticsRepository
-    + histologe_ports::SavedSearchRepository
-    + JobQueue
-    + 'static
-{
-}
-
-impl<S> Store for S where
-    S: UnitOfWork
-        + SignalementRepository
-        + UserRepository
-        + PartnerRepository
-        + TerritoryRepository
-        + CommuneRepository
-        + AutoAffectationRuleRepository
-        + FileRepository
-        + HistoryRepository
-        + NotificationRepository
-        + DraftRepository
-        + CredentialRepository
-        + SessionRepository
-        + histologe_ports::AccountTokenRepository
-        + histologe_ports::TagRepository
-        + histologe_ports::SettingRepository
-        + histologe_ports::StatisticsRepository
-        + histologe_ports::SavedSearchRepository
-        + JobQueue
-        + 'static
-{
-}
-
-/// The repositories that reference and demo data write directly, in bulk
-/// and without the history the administration's use cases record.
-#[derive(Clone)]
-pub struct Stores {
-    pub territories: Arc<dyn TerritoryRepository>,
-    pub communes: Arc<dyn CommuneRepository>,
-    pub partners: Arc<dyn PartnerRepository>,
-    pub users: Arc<dyn UserRepository>,
-    pub rules: Arc<dyn AutoAffectationRuleRepository>,
-    pub signalements: Arc<dyn SignalementRepository>,
-}
-
-impl std::fmt::Debug for Stores {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Stores")
-    }
-}
-
-impl Stores {
-    pub fn of<S: Store>(store: Arc<S>) -> Stores {
-        Stores {
-            territories: store.clone(),
-            communes: store.clone(),
-            partners: store.clone(),
-            users: store.clone(),
-            rules: store.clone(),
-            signalements: store,
-        }
-    }
+/// What a process does with the schema when it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    /// Apply the pending migrations and load the reference data: `migrate`,
+    /// and `serve` on the embedded SQLite file, which no other process
+    /// shares.
+    Migrate,
+    /// Refuse to start on a database with pending migrations, naming the
+    /// command that applies them: every other process, so that two
+    /// processes started together never race on the schema.
+    Require,
 }
 
 /// The outside systems configured from the environment: object storage
-/// (`STORAGE_URL`, default `./var/files`) and the optional antivirus
-/// (`CLAMAV_HOST`).
+/// (`STORAGE_URL`, default `./var/files`), the optional antivirus
+/// (`CLAMAV_HOST`), Redis (`REDIS_URL`) and the mail transport.
 pub struct Outside {
     pub file_store: Arc<dyn histologe_ports::FileStore>,
     pub scanner: Option<Arc<dyn histologe_ports::VirusScanner>>,
     /// `REDIS_URL`: sessions and shared state there instead of the
     /// database and the process.
     pub redis: Option<Redis>,
+    pub mailer: Arc<dyn Mailer>,
 }
 
 impl std::fmt::Debug for Outside {
@@ -126,7 +57,7 @@ impl std::fmt::Debug for Outside {
 }
 
 impl Outside {
-    pub fn from_env() -> Result<Outside, StartError> {
+    pub fn from_env(config: &Config) -> Result<Outside, StartError> {
         let file_store = histologe_adapters_storage::ObjectFileStore::from_env()
             .map_err(|e| StartError::Outside(e.to_string()))?;
         let scanner =
@@ -134,73 +65,65 @@ impl Outside {
         Ok(Outside {
             file_store: Arc::new(file_store),
             scanner: scanner.map(|s| Arc::new(s) as Arc<dyn histologe_ports::VirusScanner>),
-            redis: None,
+            redis: redis(config)?,
+            mailer: mailer(config),
         })
     }
+}
 
-    /// Redis when `REDIS_URL` is set. Not connected yet: a Redis that is
-    /// down fails the logins (an error page) until it is back, and nothing
-    /// falls back to another store.
-    pub fn with_redis(mut self, config: &Config) -> Result<Outside, StartError> {
-        self.redis = match &config.redis_url {
-            Some(url) => Some(
-                Redis::open(url.expose(), histologe_adapters_redis::DEFAULT_PREFIX).map_err(
-                    |e| StartError::Outside(format!("{} — {e}", crate::config::REDIS_URL)),
-                )?,
-            ),
-            None => None,
-        };
-        Ok(self)
-    }
+/// Redis when `REDIS_URL` is set. Not connected yet: a Redis that is down
+/// fails the logins (an error page) until it is back, and nothing falls
+/// back to another store.
+pub fn redis(config: &Config) -> Result<Option<Redis>, StartError> {
+    config
+        .redis_url
+        .as_ref()
+        .map(|url| {
+            Redis::open(url.expose(), histologe_adapters_redis::DEFAULT_PREFIX)
+                .map_err(|e| StartError::Outside(format!("{} — {e}", crate::config::REDIS_URL)))
+        })
+        .transpose()
+}
+
+/// The one mail transport of the deployment. Only the local outbox exists
+/// today: every e-mail lands as a JSON file in `HISTOLOGE_OUTBOX_DIR`.
+fn mailer(config: &Config) -> Arc<dyn Mailer> {
+    tracing::info!(
+        transport = "outbox",
+        dir = %config.outbox_dir.display(),
+        "e-mails are written to the local outbox"
+    );
+    Arc::new(OutboxMailer::new(&config.outbox_dir))
 }
 
 /// Every port of the application on one store. Sessions are the store's
 /// and shared state the process's, unless Redis is configured: then both
-/// are in Redis, which every web process sees. Clock and ids are the
-/// process's.
+/// are in Redis, which every process sees.
 pub fn ports<S: Store>(store: Arc<S>, outside: Outside) -> Ports {
     let clock: Arc<dyn histologe_ports::Clock> = Arc::new(SystemClock);
-    let (sessions, shared): (
-        Arc<dyn SessionRepository>,
-        Arc<dyn histologe_ports::SharedState>,
-    ) = match outside.redis {
-        Some(redis) => (
-            Arc::new(RedisSessions::new(
-                redis.clone(),
-                store.clone(),
-                clock.clone(),
-            )),
-            Arc::new(RedisSharedState::new(redis)),
-        ),
-        None => (store.clone(), Arc::new(MemorySharedState::new())),
+    let mut repositories = Repositories::of(store.clone());
+    let shared: Arc<dyn SharedState> = match outside.redis {
+        Some(redis) => {
+            let sessions: Arc<dyn SessionRepository> =
+                Arc::new(RedisSessions::new(redis.clone(), store, clock.clone()));
+            repositories.sessions = sessions;
+            Arc::new(RedisSharedState::new(redis))
+        }
+        None => Arc::new(ProcessSharedState::new()),
     };
-    Ports {
-        uow: store.clone(),
-        signalements: store.clone(),
-        users: store.clone(),
-        partners: store.clone(),
-        territories: store.clone(),
-        rules: store.clone(),
-        files: store.clone(),
-        history: store.clone(),
-        notifications: store.clone(),
-        tags: store.clone(),
-        drafts: store.clone(),
-        credentials: store.clone(),
-        sessions,
-        account_tokens: store.clone(),
-        saved_searches: store.clone(),
-        passwords: Arc::new(histologe_adapters_argon2::Argon2Hasher::owasp()),
-        platform_settings: store.clone(),
-        statistics: store.clone(),
-        jobs: store,
-        shared,
-        clock,
-        ids: Arc::new(RandomIds),
-        file_store: outside.file_store,
-        images: Arc::new(histologe_adapters_images::Images),
-        scanner: outside.scanner,
-    }
+    Ports::new(
+        repositories,
+        Services {
+            passwords: Arc::new(histologe_adapters_argon2::Argon2Hasher::owasp()),
+            shared,
+            clock,
+            ids: Arc::new(TimeOrderedIds),
+            file_store: outside.file_store,
+            images: Arc::new(histologe_adapters_images::Images),
+            scanner: outside.scanner,
+            mailer: outside.mailer,
+        },
+    )
 }
 
 /// The rules' settings: the configuration, and the communes of the
@@ -227,20 +150,37 @@ pub async fn settings(
     })
 }
 
-/// The application on `store`, with its settings read from it and the
-/// outside systems from the environment.
-pub async fn app<S: Store>(config: &Config, store: Arc<S>) -> Result<App, StartError> {
-    let settings = settings(config, store.as_ref())
+/// The application on `ports`, with its settings read from the store and
+/// the configuration.
+pub async fn app(config: &Config, ports: Ports) -> Result<App, StartError> {
+    let settings = settings(config, ports.territories.as_ref())
         .await
         .map_err(database_error(config))?;
-    let outside = Outside::from_env()?.with_redis(config)?;
-    log_where_sessions_live(&outside).await;
-    Ok(App::new(ports(store, outside), settings)
+    Ok(App::new(ports, settings)
         .with_upload_rules(histologe_core::upload::UploadRules {
             max_bytes: config.upload_max_bytes,
         })
         .with_email_2fa(config.email_2fa)
         .with_digest_schedule(config.digest_schedule))
+}
+
+/// The application on `store` with the outside systems of the environment
+/// (the memory store in tests, the SQL store in the binaries).
+pub async fn app_on<S: Store>(config: &Config, store: Arc<S>) -> Result<Wired, StartError> {
+    let outside = Outside::from_env(config)?;
+    log_where_sessions_live(&outside).await;
+    let ports = ports(store, outside);
+    let app = app(config, ports.clone()).await?;
+    Ok(Wired { app, ports })
+}
+
+/// A process's application and the ports it was built on. The ports are
+/// for the loaders of this crate's kin (demo data, generated data) and the
+/// operations commands; request handlers only ever see the [`App`].
+#[derive(Debug, Clone)]
+pub struct Wired {
+    pub app: App,
+    pub ports: Ports,
 }
 
 /// Says at start where sessions and counters live, and whether Redis
@@ -282,14 +222,43 @@ pub async fn open(config: &Config) -> Result<SqlStore, StartError> {
         .map_err(database_error(config))
 }
 
-/// What every subcommand starts with: the database opened and migrated,
-/// the reference data loaded, the application built on them.
-pub async fn connect(config: &Config) -> Result<(SqlStore, App), StartError> {
+/// Applies the migrations and loads the reference data, or checks that
+/// nothing is pending, as `schema` says.
+pub async fn prepare(config: &Config, store: &SqlStore, schema: Schema) -> Result<(), StartError> {
+    match schema {
+        Schema::Migrate => {
+            store.migrate().await.map_err(database_error(config))?;
+            tracing::info!("migrations up to date");
+            reference_data::load(
+                &Repositories::of(Arc::new(store.clone())),
+                Reload::IfChanged,
+            )
+            .await?;
+        }
+        Schema::Require => {
+            let pending = store
+                .pending_migrations()
+                .await
+                .map_err(database_error(config))?;
+            if !pending.is_empty() {
+                return Err(StartError::PendingMigrations(format!(
+                    "la base de données a {} migration(s) en attente (la plus ancienne : {}) : \
+                     lancez d'abord « histologe-worker migrate » (ou « histologe-web migrate »), \
+                     une seule fois par déploiement",
+                    pending.len(),
+                    pending[0]
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What every process starts with: the database opened and prepared as
+/// `schema` says, the application built on it.
+pub async fn connect(config: &Config, schema: Schema) -> Result<(SqlStore, Wired), StartError> {
     let store = open(config).await?;
-    store.migrate().await.map_err(database_error(config))?;
-    tracing::info!("migrations up to date");
-    let shared = Arc::new(store.clone());
-    reference_data::load(&Stores::of(shared.clone()), Reload::IfChanged).await?;
-    let app = app(config, shared).await?;
-    Ok((store, app))
+    prepare(config, &store, schema).await?;
+    let wired = app_on(config, Arc::new(store.clone())).await?;
+    Ok((store, wired))
 }

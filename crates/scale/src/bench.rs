@@ -9,13 +9,14 @@
 //! so that caches do not measure the same rows over and over; a warm-up
 //! round comes first, as on a server that has been running.
 //!
-//! The samples are drawn with plain SQL (no repository port says which
-//! partners have affectations); the measured calls go through the ports.
+//! The samples are drawn by the SQL adapter's sampling reads (no
+//! repository port says which partners have affectations); the measured
+//! calls go through the ports.
 
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use histologe_adapters_sql::{Engine, SqlStore};
+use histologe_adapters_sql::SqlStore;
 use histologe_core::enums::SignalementStatus;
 use histologe_core::ids::{PartnerId, SignalementId};
 use histologe_core::policy::ListScope;
@@ -23,124 +24,15 @@ use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{
     FileRepository, HistoryRepository, RepoError, SignalementFilter, SignalementRepository,
 };
+use histologe_runtime::config::Config;
+use histologe_runtime::error::StartError;
+use histologe_runtime::wiring::{self, Schema, database_error};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Row};
-
-use crate::config::Config;
-use crate::error::StartError;
-use crate::wiring::{self, database_error};
 
 /// Rows per page of the back-office lists.
 const PAGE: u32 = 50;
-
-fn sql_error(e: sqlx::Error) -> RepoError {
-    RepoError::Unavailable(format!("bench: {e}"))
-}
-
-/// Text of a column, whether the driver gives it as text or bytes.
-fn text(row: &AnyRow, index: usize) -> Result<String, RepoError> {
-    if let Ok(s) = row.try_get::<String, _>(index) {
-        return Ok(s);
-    }
-    let bytes: Vec<u8> = row.try_get(index).map_err(sql_error)?;
-    String::from_utf8(bytes).map_err(|e| RepoError::Unavailable(format!("bench: {e}")))
-}
-
-fn parse_uuid(s: &str) -> Result<uuid::Uuid, RepoError> {
-    s.parse()
-        .map_err(|e| RepoError::Unavailable(format!("bench: id {s}: {e}")))
-}
-
-/// What the samples are drawn from.
-#[derive(Debug)]
-struct Population {
-    /// Territories with signalements, and how many.
-    territories: Vec<(TerritoryCode, i64)>,
-    /// Partners with at least one affectation, per territory.
-    partners: Vec<(TerritoryCode, PartnerId)>,
-    /// Bounds of `created_at` (µs), to draw cases uniformly in time.
-    created: (i64, i64),
-}
-
-async fn population(pool: &AnyPool, only: Option<&TerritoryCode>) -> Result<Population, RepoError> {
-    let mut territories = Vec::new();
-    for row in sqlx::query(
-        "SELECT CAST(territory AS CHAR) AS t, COUNT(*) AS n FROM signalements GROUP BY territory",
-    )
-    .fetch_all(pool)
-    .await
-    .map_err(sql_error)?
-    {
-        let code =
-            TerritoryCode::parse(&text(&row, 0)?).map_err(|e| RepoError::Unavailable(e.message))?;
-        if only.is_none_or(|o| *o == code) {
-            territories.push((code, row.try_get::<i64, _>(1).map_err(sql_error)?));
-        }
-    }
-    let mut partners = Vec::new();
-    for row in sqlx::query(
-        "SELECT CAST(p.territory AS CHAR) AS t, CAST(p.id AS CHAR) AS id FROM partners p \
-         WHERE EXISTS (SELECT 1 FROM affectations a WHERE a.partner_id = p.id)",
-    )
-    .fetch_all(pool)
-    .await
-    .map_err(sql_error)?
-    {
-        let code =
-            TerritoryCode::parse(&text(&row, 0)?).map_err(|e| RepoError::Unavailable(e.message))?;
-        if territories.iter().any(|(t, _)| *t == code) {
-            partners.push((code, PartnerId(parse_uuid(&text(&row, 1)?)?)));
-        }
-    }
-    let row = sqlx::query("SELECT MIN(created_at) AS a, MAX(created_at) AS b FROM signalements")
-        .fetch_one(pool)
-        .await
-        .map_err(sql_error)?;
-    let created = (
-        row.try_get::<Option<i64>, _>(0)
-            .map_err(sql_error)?
-            .unwrap_or(0),
-        row.try_get::<Option<i64>, _>(1)
-            .map_err(sql_error)?
-            .unwrap_or(0),
-    );
-    Ok(Population {
-        territories,
-        partners,
-        created,
-    })
-}
-
-/// A case drawn uniformly in time (of the territory when one is given).
-async fn random_case(
-    pool: &AnyPool,
-    rng: &mut StdRng,
-    created: (i64, i64),
-    only: Option<&TerritoryCode>,
-) -> Result<Option<SignalementId>, RepoError> {
-    let at = rng.random_range(created.0..=created.1.max(created.0));
-    let row = match only {
-        None => sqlx::query(
-            "SELECT CAST(id AS CHAR) AS id FROM signalements WHERE created_at >= ? ORDER BY created_at LIMIT 1",
-        )
-        .bind(at)
-        .fetch_optional(pool)
-        .await,
-        Some(t) => sqlx::query(
-            "SELECT CAST(id AS CHAR) AS id FROM signalements WHERE territory = ? AND created_at >= ? ORDER BY created_at LIMIT 1",
-        )
-        .bind(t.as_str().to_string())
-        .bind(at)
-        .fetch_optional(pool)
-        .await,
-    }
-    .map_err(sql_error)?;
-    row.map(|r| text(&r, 0).and_then(|s| parse_uuid(&s)).map(SignalementId))
-        .transpose()
-}
 
 /// Percentiles of one query, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -242,7 +134,7 @@ async fn measure(
 }
 
 /// The machine and the database, for the figures to mean something.
-async fn describe_machine(pool: &AnyPool, engine: Engine) -> Result<String, RepoError> {
+async fn describe_machine(store: &SqlStore) -> Result<String, RepoError> {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let memory = std::fs::read_to_string("/proc/meminfo")
         .ok()
@@ -256,27 +148,7 @@ async fn describe_machine(pool: &AnyPool, engine: Engine) -> Result<String, Repo
             || "mémoire inconnue".to_string(),
             |kb| format!("{:.1} Gio de mémoire", kb / 1024.0 / 1024.0),
         );
-    let (version_sql, size_sql) = match engine {
-        Engine::MySql => (
-            "SELECT CAST(VERSION() AS CHAR) AS v",
-            "SELECT CAST(COALESCE(SUM(data_length + index_length), 0) AS SIGNED) AS n \
-             FROM information_schema.tables WHERE table_schema = DATABASE()",
-        ),
-        Engine::Sqlite => (
-            "SELECT 'SQLite ' || sqlite_version() AS v",
-            "SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()",
-        ),
-    };
-    let version = sqlx::query(version_sql)
-        .fetch_one(pool)
-        .await
-        .map_err(sql_error)
-        .and_then(|r| text(&r, 0))?;
-    let size: i64 = sqlx::query(size_sql)
-        .fetch_one(pool)
-        .await
-        .and_then(|r| r.try_get(0))
-        .map_err(sql_error)?;
+    let (version, size) = store.server_and_size().await?;
     Ok(format!(
         "Machine : {cores} cœurs, {memory} ; base : {version}, {:.2} Gio (données + index).",
         size as f64 / 1024.0 / 1024.0 / 1024.0
@@ -288,19 +160,14 @@ pub async fn run(
     samples: usize,
     territory: Option<&str>,
 ) -> Result<(), StartError> {
-    let (store, _) = wiring::connect(config).await?;
+    let (store, _) = wiring::connect(config, Schema::Migrate).await?;
     let db = database_error(config);
     let only = territory
         .map(TerritoryCode::parse)
         .transpose()
         .map_err(|e| StartError::Refused(format!("--territory : {}", e.message)))?;
-    let pool = AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(config.database_url.expose())
-        .await
-        .map_err(|e| db(sql_error(e)))?;
-    let machine = describe_machine(&pool, store.engine()).await.map_err(&db)?;
-    let population = population(&pool, only.as_ref()).await.map_err(&db)?;
+    let machine = describe_machine(&store).await.map_err(&db)?;
+    let population = store.sample_population(only.as_ref()).await.map_err(&db)?;
     if population.territories.is_empty() {
         return Err(StartError::Refused(match &only {
             Some(t) => format!("le territoire {t} n'a aucun signalement : rien à mesurer."),
@@ -321,14 +188,16 @@ pub async fn run(
         .collect();
     let mut cases = Vec::with_capacity(samples + warm_up);
     for _ in 0..samples + warm_up {
-        if let Some(id) = random_case(&pool, &mut rng, population.created, only.as_ref())
+        let (from, to) = population.created;
+        let at = rng.random_range(from..=to.max(from));
+        if let Some(id) = store
+            .case_created_from(at, only.as_ref())
             .await
             .map_err(&db)?
         {
             cases.push(Query::Case(id));
         }
     }
-    pool.close().await;
 
     let total: i64 = population.territories.iter().map(|(_, n)| n).sum();
     println!("{machine}");

@@ -24,10 +24,11 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
-use crate::config::Config;
-use crate::error::StartError;
-use crate::reference_data;
-use crate::wiring::{self, Stores, database_error};
+use histologe_ports::Repositories;
+use histologe_runtime::config::Config;
+use histologe_runtime::error::StartError;
+use histologe_runtime::reference_data;
+use histologe_runtime::wiring::{self, Schema, database_error};
 
 /// Cases per `bulk_insert` (one transaction): big enough for multi-row
 /// statements to pay, small enough to keep each transaction short.
@@ -71,7 +72,7 @@ fn count(counts: &[(String, i64)], table: &str) -> i64 {
 }
 
 pub async fn run(config: &Config, options: Options) -> Result<(), StartError> {
-    let (store, _) = wiring::connect(config).await?;
+    let (store, _) = wiring::connect(config, Schema::Migrate).await?;
     let db = database_error(config);
     let before = store.counts().await.map_err(&db)?;
     let existing = count(&before, "signalements");
@@ -81,7 +82,7 @@ pub async fn run(config: &Config, options: Options) -> Result<(), StartError> {
              ou générez dans une base vide."
         )));
     }
-    let stores = Stores::of(Arc::new(store.clone()));
+    let stores = Repositories::of(Arc::new(store.clone()));
     // Appending with the same seed must not draw the same ids again.
     let mut rng =
         StdRng::seed_from_u64(options.seed ^ (existing as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));

@@ -4,8 +4,8 @@
 
 use std::process::{Command, Output};
 
-fn histologe_web(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_histologe-web"))
+fn histologe_scale(url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_histologe-scale"))
         .args(args)
         .env("DATABASE_URL", url)
         .env("RUST_LOG", "warn")
@@ -43,7 +43,7 @@ fn generate_then_bench_queries() {
     let url = format!("sqlite://{}", dir.path().join("g.db").display());
 
     let report = stdout_of(
-        &histologe_web(&url, &["generate", "--signalements", "300", "--seed", "7"]),
+        &histologe_scale(&url, &["generate", "--signalements", "300", "--seed", "7"]),
         "generate",
     );
     assert!(report.contains("signalements/s"), "{report}");
@@ -63,7 +63,7 @@ fn generate_then_bench_queries() {
     assert!(count(&report, "files") > 0, "{report}");
     assert!(count(&report, "interventions") > 0, "{report}");
 
-    let refused = histologe_web(&url, &["generate", "--signalements", "10"]);
+    let refused = histologe_scale(&url, &["generate", "--signalements", "10"]);
     assert!(!refused.status.success());
     assert!(
         String::from_utf8_lossy(&refused.stderr).contains("--append"),
@@ -71,13 +71,13 @@ fn generate_then_bench_queries() {
         String::from_utf8_lossy(&refused.stderr)
     );
     let appended = stdout_of(
-        &histologe_web(&url, &["generate", "--signalements", "20", "--append"]),
+        &histologe_scale(&url, &["generate", "--signalements", "20", "--append"]),
         "generate --append",
     );
     assert_eq!(count(&appended, "signalements"), 320, "{appended}");
 
     let bench = stdout_of(
-        &histologe_web(&url, &["bench-queries", "--samples", "5"]),
+        &histologe_scale(&url, &["bench-queries", "--samples", "5"]),
         "bench-queries",
     );
     for expected in [

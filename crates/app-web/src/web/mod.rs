@@ -21,13 +21,11 @@ use axum::extract::FromRef;
 use axum_extra::extract::cookie::Key;
 use histologe_application::App;
 use histologe_core::form::Form;
-use histologe_ports::CommuneRepository;
 
 /// What every handler may reach.
 #[derive(Clone)]
 pub struct WebState {
     pub app: App,
-    pub communes: Arc<dyn CommuneRepository>,
     pub form: &'static Form,
     /// Signs and encrypts the usager's session cookie.
     pub cookie_key: Key,

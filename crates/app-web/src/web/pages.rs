@@ -214,7 +214,7 @@ async fn healthz() -> &'static str {
 
 /// The database answers: the process can take traffic.
 async fn readyz(State(state): State<WebState>) -> Response {
-    match state.communes.count().await {
+    match state.app.database_answers().await {
         Ok(_) => "ok".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness: database unreachable");

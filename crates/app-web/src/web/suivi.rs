@@ -115,7 +115,7 @@ fn platform(state: &WebState) -> &str {
 }
 
 fn session(state: &WebState, jar: &PrivateCookieJar, code: &str) -> Option<Actor> {
-    usager_session::actor_for(jar, code, state.app.ports().clock.now())
+    usager_session::actor_for(jar, code, state.app.now())
 }
 
 /// What a post did, said by the page it redirects to (so that reloading
@@ -208,7 +208,7 @@ async fn show_dossier(
         .app
         .visible_files(actor, session.signalement_id)
         .await?;
-    let now = state.app.ports().clock.now();
+    let now = state.app.now();
     let s = &case.signalement;
     let (status_title, status_text) = status_card(s.status);
     let may_post = can(
@@ -383,7 +383,7 @@ async fn identity_check(
     };
     match state.app.usager_login(check).await {
         Ok(Actor::Usager(session)) => {
-            let now = state.app.ports().clock.now();
+            let now = state.app.now();
             let jar =
                 usager_session::open(jar, &code, &session, now, state.settings.secure_cookies);
             Ok((

@@ -22,9 +22,9 @@ use histologe_application::{App, Ports, Settings};
 use histologe_core::form::{Answers, Form, QuestionKind};
 use histologe_core::ids::DraftId;
 use histologe_core::territory_code::{LYON_METROPOLE, TerritoryCode};
-use histologe_web::reference_data::{self, Reload};
+use histologe_ports::Repositories;
+use histologe_runtime::reference_data::{self, Reload};
 use histologe_web::web::{self, WebSettings, WebState};
-use histologe_web::wiring::Stores;
 use tower::ServiceExt;
 
 pub const BASE_URL: &str = "https://signal-logement.test";
@@ -38,6 +38,8 @@ pub struct Site {
     pub router: Router,
     pub state: WebState,
     pub adapters: MemoryAdapters,
+    /// The ports the application runs on, to look behind it.
+    pub ports: Ports,
     pub runner: Runner,
     _assets: tempfile::TempDir,
 }
@@ -53,7 +55,7 @@ impl Site {
         let adapters = MemoryAdapters::new();
         let store = Arc::new(adapters.store.clone());
         // `MemoryStore` serves every repository port: wiring's `Store` bound.
-        let stores = Stores::of(store.clone());
+        let stores = Repositories::of(store.clone());
         reference_data::load(&stores, Reload::IfChanged)
             .await
             .expect("reference data loads into the memory store");
@@ -65,36 +67,9 @@ impl Site {
             .expect("territories")
             .map(|t| t.authorized_insee)
             .unwrap_or_default();
-        let p = adapters.ports();
-        let ports = Ports {
-            uow: p.uow,
-            signalements: p.signalements,
-            users: p.users,
-            partners: p.partners,
-            territories: p.territories,
-            rules: p.rules,
-            files: p.files,
-            history: p.history,
-            notifications: p.notifications,
-            tags: p.tags,
-            drafts: p.drafts,
-            credentials: p.credentials,
-            sessions: p.sessions,
-            account_tokens: p.account_tokens,
-            saved_searches: p.saved_searches,
-            passwords: p.passwords,
-            jobs: p.jobs,
-            shared: p.shared,
-            clock: p.clock,
-            ids: p.ids,
-            file_store: p.file_store,
-            images: Arc::new(histologe_adapters_images::Images),
-            scanner: None,
-            platform_settings: p.platform_settings,
-            statistics: p.statistics,
-        };
+        let ports = adapters.ports_with_images(Arc::new(histologe_adapters_images::Images));
         let app = App::new(
-            ports,
+            ports.clone(),
             Settings {
                 injonction_territories: Vec::new(),
                 lyon_metropole_insee,
@@ -103,7 +78,6 @@ impl Site {
         let assets = tempfile::tempdir().expect("assets dir");
         let state = WebState {
             app: app.clone(),
-            communes: store,
             form: Form::reference(),
             cookie_key: Key::generate(),
             settings: Arc::new(WebSettings {
@@ -114,15 +88,12 @@ impl Site {
                 upload_max_bytes: 10 * 1024 * 1024,
             }),
         };
-        let runner = Runner {
-            app,
-            mailer: adapters.mailer.clone(),
-            base_url: BASE_URL.into(),
-        };
+        let runner = Runner::new(app, BASE_URL);
         Site {
             router: web::router(state.clone()),
             state,
             adapters,
+            ports,
             runner,
             _assets: assets,
         }
@@ -226,7 +197,7 @@ impl Site {
 
     /// The form's "today": the adapters' stopped clock.
     pub fn today(&self) -> chrono::NaiveDate {
-        self.app().ports().clock.now().date_naive()
+        self.app().now().date_naive()
     }
 
     /// The tenant's answers of the reference payload, completed for today.
@@ -695,7 +666,7 @@ impl Site {
         &self,
         answers: &Answers,
     ) -> (DraftId, histologe_core::model::Case) {
-        let today = self.app().ports().clock.now().date_naive();
+        let today = self.app().now().date_naive();
         let draft = self
             .app()
             .save_draft(

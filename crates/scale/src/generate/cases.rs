@@ -37,7 +37,7 @@ use rand::seq::IndexedRandom;
 
 use super::people::{Staffed, TerritoryPeople};
 use super::{case_uuid, random_uuid};
-use crate::demo::catalogue::{
+use histologe_demo::catalogue::{
     CLOSING_COMMENTS, NOMS, PARTNER_MESSAGES, PRENOMS, PROPRIETAIRES, SITUATIONS, USAGER_MESSAGES,
     VISIT_CONCLUSIONS,
 };
@@ -634,6 +634,8 @@ fn build(
                     .then(|| rng.random_bool(0.5)),
                 notify_usager: true,
                 external_operator: None,
+                reminder_before_sent_at: None,
+                reminder_conclusion_sent_at: None,
             };
             let author = staff_author(rng, partner);
             suivis.push(suivi(

@@ -19,8 +19,8 @@ use rand::seq::IndexedRandom;
 use tokio::task::JoinSet;
 
 use super::random_uuid;
-use crate::demo::catalogue::{NOMS, PRENOMS};
-use crate::wiring::Stores;
+use histologe_demo::catalogue::{NOMS, PRENOMS};
+use histologe_ports::Repositories;
 
 /// Partners per territory, and accounts per partner.
 pub const PARTNERS_PER_TERRITORY: usize = 30;
@@ -286,7 +286,7 @@ const IN_FLIGHT: usize = 8;
 
 /// Writes the partners, then the users (their memberships point to them).
 pub async fn write(
-    stores: &Stores,
+    stores: &Repositories,
     people: &[TerritoryPeople],
     users: Vec<User>,
 ) -> Result<(), RepoError> {

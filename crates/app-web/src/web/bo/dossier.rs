@@ -280,12 +280,16 @@ pub(super) async fn page(
 }
 
 async fn affectations(actor: &Actor, case: &Case, state: &WebState) -> Vec<AffectationView> {
+    let partners = state
+        .app
+        .affected_partners(actor, case)
+        .await
+        .unwrap_or_default();
     let mut views = Vec::new();
     for a in &case.affectations {
-        let partner = match state.app.ports().partners.get(a.partner_id).await {
-            Ok(Some(p)) => p.nom,
-            _ => String::from("Partenaire"),
-        };
+        let partner = partners
+            .get(&a.partner_id)
+            .map_or_else(|| String::from("Partenaire"), |p| p.nom.clone());
         let allowed = |action| can(actor, action, Resource::Affectation(case, a)).is_ok();
         views.push(AffectationView {
             id: a.id.to_string(),

@@ -220,7 +220,7 @@ impl Actions {
 
 /// The actions `actor` may do on `case`, at `now`.
 pub async fn build(state: &WebState, actor: &Actor, case: &Case) -> Result<Actions, WebError> {
-    let now = state.app.ports().clock.now();
+    let now = state.app.now();
     let on_case = |action| can(actor, action, Resource::Signalement(case)).is_ok();
     let may_toggle = on_case(Action::ToggleAffectation);
     let mut affectations = Vec::new();
@@ -228,7 +228,7 @@ pub async fn build(state: &WebState, actor: &Actor, case: &Case) -> Result<Actio
         let on = |action| can(actor, action, Resource::Affectation(case, a)).is_ok();
         affectations.push(AffectationActions {
             id: a.id.to_string(),
-            partner: partner_name(state, a.partner_id).await,
+            partner: partner_name(state, actor, case, a.partner_id).await,
             may_reopen: on(Action::ReopenAffectation),
             may_unaffect: may_toggle,
             may_reinit: on(Action::ReinitAffectation),
@@ -258,14 +258,20 @@ pub async fn build(state: &WebState, actor: &Actor, case: &Case) -> Result<Actio
     })
 }
 
+/// The name of one of the case's partners, as the reader may see it.
 pub(super) async fn partner_name(
     state: &WebState,
+    actor: &Actor,
+    case: &Case,
     partner: histologe_core::ids::PartnerId,
 ) -> String {
-    match state.app.ports().partners.get(partner).await {
-        Ok(Some(p)) => p.nom,
-        _ => String::from("Partenaire"),
-    }
+    state
+        .app
+        .affected_partners(actor, case)
+        .await
+        .ok()
+        .and_then(|partners| partners.get(&partner).map(|p| p.nom.clone()))
+        .unwrap_or_else(|| String::from("Partenaire"))
 }
 
 pub(super) fn unprocessable<T: Template>(page: &T) -> Response {

@@ -240,11 +240,9 @@ async fn rename(
             // The tag is one the actor manages (the use case got that far).
             let territory = state
                 .app
-                .ports()
-                .tags
-                .get(id)
+                .tag_territory(&actor, id)
                 .await?
-                .map(|t| t.territory.as_str().to_string());
+                .map(|t| t.as_str().to_string());
             render_page(
                 &state,
                 &actor,

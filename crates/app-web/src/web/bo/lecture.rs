@@ -4,8 +4,6 @@
 //! him read it. Built once per page; the templates `_dossier_lecture.html`
 //! and `_historique.html` lay it out.
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -106,7 +104,10 @@ pub async fn panel(state: &WebState, actor: &Actor, case: &Case) -> Result<Panel
         }
         ids.sort();
         ids.dedup();
-        Some(timeline(&lines, &names(state, &ids).await?))
+        Some(timeline(
+            &lines,
+            &app.history_names(actor, case, &ids).await?,
+        ))
     } else {
         None
     };
@@ -121,33 +122,6 @@ pub async fn panel(state: &WebState, actor: &Actor, case: &Case) -> Result<Panel
         same_address,
         history,
     })
-}
-
-/// Tags, partners and users by id, as their label, name or full name.
-async fn names(state: &WebState, ids: &[uuid::Uuid]) -> Result<HashMap<String, String>, WebError> {
-    let ports = state.app.ports();
-    let mut names = HashMap::new();
-    for id in ids {
-        let name = if let Some(tag) = ports.tags.get(histologe_core::ids::TagId(*id)).await? {
-            Some(tag.label)
-        } else if let Some(p) = ports
-            .partners
-            .get(histologe_core::ids::PartnerId(*id))
-            .await?
-        {
-            Some(p.nom)
-        } else {
-            ports
-                .users
-                .get(histologe_core::ids::UserId(*id))
-                .await?
-                .map(|u| format!("{} {}", u.prenom, u.nom))
-        };
-        if let Some(name) = name {
-            names.insert(id.to_string(), name);
-        }
-    }
-    Ok(names)
 }
 
 /// What the view says after each action on the case of this module and of

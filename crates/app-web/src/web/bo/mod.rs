@@ -23,6 +23,7 @@ pub mod partenaires;
 pub mod regles;
 pub mod session;
 pub mod statistiques;
+pub mod taches;
 pub mod territoires;
 pub mod utilisateurs;
 pub mod visites;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<WebState> {
         .merge(notifications::routes())
         .merge(mon_compte::routes())
         .merge(maintenance::routes())
+        .merge(taches::routes())
         .merge(statistiques::routes())
         .merge(utilisateurs::routes())
         .merge(partenaires::routes())

@@ -304,12 +304,7 @@ async fn create(
     };
     let result = state
         .app
-        .create_partner(
-            &actor,
-            &territory,
-            &input_of(&pairs),
-            state.communes.as_ref(),
-        )
+        .create_partner(&actor, &territory, &input_of(&pairs))
         .await;
     match saved_or_rejected(result)? {
         Ok(partner) => {
@@ -442,7 +437,7 @@ async fn update(
     let pairs = Pairs(pairs);
     let result = state
         .app
-        .update_partner(&actor, id, &input_of(&pairs), state.communes.as_ref())
+        .update_partner(&actor, id, &input_of(&pairs))
         .await;
     match saved_or_rejected(result)? {
         Ok(partner) => Ok(

@@ -290,7 +290,7 @@ async fn render_form(
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let partners = match &context.territory {
-        Some(t) => state.app.ports().partners.of_territory(t).await?,
+        Some(t) => state.app.rule_partner_choices(actor, t).await?,
         None => Vec::new(),
     };
     let territories = if context.territory.is_none() {

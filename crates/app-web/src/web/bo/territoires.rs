@@ -156,10 +156,7 @@ async fn update(
         is_active: pairs.one("ouvert") == "oui",
         authorized_insee: pairs.one("authorized_insee"),
     };
-    let result = state
-        .app
-        .update_territory(&actor, &code, &input, state.communes.as_ref())
-        .await;
+    let result = state.app.update_territory(&actor, &code, &input).await;
     match saved_or_rejected(result)? {
         Ok(_) => Ok(Redirect::to("/bo/territoires?fait=modifie").into_response()),
         Err(errors) => {

@@ -110,7 +110,7 @@ pub async fn section(state: &WebState, actor: &Actor, case: &Case, now: DateTime
     let mut list = Vec::new();
     for v in &case.interventions {
         let operator = match (&v.partner_id, &v.external_operator) {
-            (Some(p), _) => partner_name(state, *p).await,
+            (Some(p), _) => partner_name(state, actor, case, *p).await,
             (None, Some(name)) => format!("{name} (opérateur externe)"),
             (None, None) => String::from("Non précisé"),
         };
@@ -152,12 +152,17 @@ pub async fn section(state: &WebState, actor: &Actor, case: &Case, now: DateTime
                 && v.scheduled_at <= now,
         });
     }
+    let partners = state
+        .app
+        .affected_partners(actor, case)
+        .await
+        .unwrap_or_default();
     let mut operators = Vec::new();
     for a in &case.affectations {
-        if let Ok(Some(p)) = state.app.ports().partners.get(a.partner_id).await
+        if let Some(p) = partners.get(&a.partner_id)
             && p.has_competence(Qualification::Visites)
         {
-            operators.push((p.id.to_string(), p.nom));
+            operators.push((p.id.to_string(), p.nom.clone()));
         }
     }
     Section {
@@ -237,7 +242,7 @@ async fn rejected(
         )
     };
     allowed.map_err(|refusal| WebError(DomainError::Refused(refusal).into()))?;
-    let now = state.app.ports().clock.now();
+    let now = state.app.now();
     let mut visites = section(state, actor, &case, now).await;
     if !posted.target.is_empty() {
         visites.list.retain(|v| v.id == posted.target);
@@ -368,7 +373,7 @@ async fn plan(
         };
         // A past date records a visit that took place: its conclusion
         // comes with it.
-        let now = state.app.ports().clock.now();
+        let now = state.app.now();
         let concluded = (scheduled_at <= now).then(|| conclusion(&pairs));
         state
             .app

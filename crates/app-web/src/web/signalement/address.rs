@@ -31,7 +31,7 @@ pub enum Located {
 pub async fn locate(state: &WebState, answers: &mut Answers) -> Result<Located, WebError> {
     let postal_code = answers.get(POSTAL_CODE).unwrap_or_default().to_string();
     let commune = answers.get(COMMUNE).unwrap_or_default().to_string();
-    let communes = state.communes.by_postal_code(&postal_code).await?;
+    let communes = state.app.communes_of_postal_code(&postal_code).await?;
     if communes.is_empty() {
         return Ok(Located::Invalid(
             POSTAL_CODE,

@@ -112,7 +112,7 @@ async fn start(
 
 /// Today for the "not in the future" checks: core has no clock.
 pub(crate) fn today(state: &WebState) -> Option<chrono::NaiveDate> {
-    Some(state.app.ports().clock.now().date_naive())
+    Some(state.app.now().date_naive())
 }
 
 fn step_url(draft: DraftId, slug: &str) -> String {
