@@ -816,6 +816,26 @@ impl HistoryRepository for MemoryStore {
         entries.sort_by_key(|e| e.created_at);
         Ok(entries)
     }
+    async fn names_of(&self, ids: &[uuid::Uuid]) -> Result<Vec<(uuid::Uuid, String)>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let name = state
+                    .tags
+                    .get(&histologe_core::ids::TagId(*id))
+                    .map(|t| t.label.clone())
+                    .or_else(|| state.partners.get(&PartnerId(*id)).map(|p| p.nom.clone()))
+                    .or_else(|| {
+                        state
+                            .users
+                            .get(&UserId(*id))
+                            .map(|u| format!("{} {}", u.prenom, u.nom))
+                    });
+                name.map(|n| (*id, n))
+            })
+            .collect())
+    }
 }
 
 /// Newest first; of two created in the same instant, the later written.

@@ -1040,6 +1040,54 @@ impl HistoryRepository for SqlStore {
             .filter(|e| e.entity_id == entity_id)
             .collect())
     }
+
+    /// One query over the three tables: a user's name is in its JSON, so
+    /// its row carries `data` and is decoded here.
+    async fn names_of(&self, ids: &[uuid::Uuid]) -> Result<Vec<(uuid::Uuid, String)>, RepoError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        let sql = format!(
+            "SELECT 1 AS rank_, CAST(id AS CHAR) AS id, label AS value FROM tags WHERE id IN ({marks}) \
+             UNION ALL SELECT 2, CAST(id AS CHAR), nom FROM partners WHERE id IN ({marks}) \
+             UNION ALL SELECT 3, CAST(id AS CHAR), data FROM users WHERE id IN ({marks})"
+        );
+        let mut query = sqlx::query(&sql);
+        for _ in 0..3 {
+            for id in ids {
+                query = query.bind(id.to_string());
+            }
+        }
+        let rows = query
+            .fetch_all(&self.read)
+            .await
+            .map_err(repo_error("names"))?;
+        let mut found: Vec<(i64, uuid::Uuid, String)> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let rank: i64 = row.try_get("rank_").map_err(repo_error("names"))?;
+            let id: uuid::Uuid = crate::codec::text(row, "id")
+                .map_err(repo_error("names"))?
+                .parse()
+                .map_err(|e| RepoError::Unavailable(format!("names: id: {e}")))?;
+            let value = crate::codec::text(row, "value").map_err(repo_error("names"))?;
+            let name = if rank == 3 {
+                let user: User = from_json(&value)?;
+                format!("{} {}", user.prenom, user.nom)
+            } else {
+                value
+            };
+            found.push((rank, id, name));
+        }
+        found.sort_by_key(|(rank, _, _)| *rank);
+        let mut names: Vec<(uuid::Uuid, String)> = Vec::with_capacity(found.len());
+        for (_, id, name) in found {
+            if !names.iter().any(|(known, _)| *known == id) {
+                names.push((id, name));
+            }
+        }
+        Ok(names)
+    }
 }
 
 #[async_trait]

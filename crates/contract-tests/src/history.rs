@@ -60,3 +60,35 @@ pub async fn history_of_signalement_oldest_first(backend: &dyn Backend) {
         Ok(Vec::new())
     );
 }
+
+/// `names_of` names tags, partners and users in one read, leaves unknown
+/// ids out, and takes an empty list.
+pub async fn history_names_of_tags_partners_and_users(backend: &dyn Backend) {
+    let w = world(backend).await;
+    let s = &w.stores;
+    let tag = histologe_core::model::Tag {
+        id: histologe_core::ids::TagId(uuid()),
+        territory: w.bdr.code.clone(),
+        label: "Péril imminent".to_string(),
+        is_archive: false,
+    };
+    s.tags.insert(&tag).await.expect("tag");
+    let unknown = uuid();
+    let mut names = s
+        .history
+        .names_of(&[w.schs.id.as_uuid(), unknown, tag.id.0, w.agent.id.as_uuid()])
+        .await
+        .expect("names_of");
+    names.sort();
+    let mut expected = vec![
+        (w.schs.id.as_uuid(), w.schs.nom.clone()),
+        (tag.id.0, "Péril imminent".to_string()),
+        (
+            w.agent.id.as_uuid(),
+            format!("{} {}", w.agent.prenom, w.agent.nom),
+        ),
+    ];
+    expected.sort();
+    assert_eq!(names, expected, "each known id once, unknown ones left out");
+    assert_eq!(s.history.names_of(&[]).await, Ok(Vec::new()));
+}

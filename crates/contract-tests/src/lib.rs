@@ -217,6 +217,7 @@ macro_rules! contract_suite {
             files::files_insert_get_list_delete,
             files::files_deleted_in_a_transaction,
             history::history_of_signalement_oldest_first,
+            history::history_names_of_tags_partners_and_users,
             notifications::notifications_of_user_newest_first,
             notifications::notifications_of_signalement,
             notifications::notifications_page_count_mark_and_delete_are_per_user,

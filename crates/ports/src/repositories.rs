@@ -370,6 +370,10 @@ pub trait HistoryRepository: Send + Sync {
     /// Audit entries of an entity outside any case (a partner, a
     /// territory, a rule), oldest first.
     async fn of_entity(&self, entity_id: uuid::Uuid) -> Result<Vec<HistoryEntry>, RepoError>;
+    /// What the ids named in history entries are called, in one read: a
+    /// tag's label, a partner's name, a user's "prénom nom" (in that order
+    /// of precedence should two kinds share an id). Unknown ids are absent.
+    async fn names_of(&self, ids: &[uuid::Uuid]) -> Result<Vec<(uuid::Uuid, String)>, RepoError>;
 }
 
 #[cfg_attr(feature = "mock", mockall::automock)]

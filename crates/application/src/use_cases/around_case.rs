@@ -81,8 +81,8 @@ impl App {
 
 impl App {
     /// Tags, partners and users named in the case's history, by id, as
-    /// their label, name or full name, for whoever may read the history.
-    /// Up to three reads per id: the entries do not say what an id is.
+    /// their label, name or full name, for whoever may read the history:
+    /// one read, whatever the number of ids.
     pub async fn history_names(
         &self,
         actor: &Actor,
@@ -90,24 +90,13 @@ impl App {
         ids: &[uuid::Uuid],
     ) -> Result<HashMap<String, String>, AppError> {
         can(actor, Action::ViewHistory, Resource::Signalement(case))?;
-        let ports = &self.ports;
-        let mut names = HashMap::new();
-        for id in ids {
-            let name = if let Some(tag) = ports.tags.get(TagId(*id)).await? {
-                Some(tag.label)
-            } else if let Some(p) = ports.partners.get(PartnerId(*id)).await? {
-                Some(p.nom)
-            } else {
-                ports
-                    .users
-                    .get(histologe_core::ids::UserId(*id))
-                    .await?
-                    .map(|u| format!("{} {}", u.prenom, u.nom))
-            };
-            if let Some(name) = name {
-                names.insert(id.to_string(), name);
-            }
-        }
-        Ok(names)
+        Ok(self
+            .ports
+            .history
+            .names_of(ids)
+            .await?
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect())
     }
 }
