@@ -405,6 +405,39 @@ async fn a_super_admin_logs_in_with_the_e_mailed_code() {
     );
 }
 
+/// The code's job run again after its e-mail left (a worker killed before
+/// marking it done): nothing is sent twice, and the code the super admin
+/// received still opens the session.
+#[tokio::test]
+async fn a_login_code_job_run_again_keeps_the_code_that_was_sent() {
+    let w = world().await;
+    let app = w.app.clone().with_email_2fa(true);
+    let admin = &w.people.super_admin;
+    let SignIn::CodeSent { pending } = app
+        .sign_in(&admin.email, PASSWORD, "local")
+        .await
+        .expect("password accepted")
+    else {
+        panic!("a super admin needs the e-mailed code");
+    };
+    let job = w
+        .runner
+        .claim()
+        .await
+        .expect("queue")
+        .expect("the code's job");
+    w.runner.run(job.clone()).await.expect("first run");
+    // The same claim again, as a second worker would after a lost lease.
+    w.runner.run(job).await.expect("second run");
+    let sent = w.mailer.sent();
+    assert_eq!(sent.len(), 1, "one e-mail, not two");
+    let code = code_of(&sent[0]);
+    assert!(
+        app.verify_login_code(&pending, &code).await.is_ok(),
+        "the e-mailed code was not replaced by one never sent"
+    );
+}
+
 #[tokio::test]
 async fn other_roles_and_a_disabled_second_factor_log_in_with_the_password() {
     let w = world().await;

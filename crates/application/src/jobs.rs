@@ -1,8 +1,10 @@
 //! Queued jobs: their kinds and payloads (ids only, never personal data),
 //! and the runner the worker loops on. A job re-reads the state it needs
 //! when it runs. Idempotency keys stop the same job being enqueued twice;
-//! a job run twice (a worker killed after sending, before completing)
-//! sends its e-mail twice, which is preferred to losing it.
+//! a job run again (a worker killed after sending, before completing)
+//! finds the e-mails it sent recorded and does not send them again
+//! ([`Runner::send`]); only a kill between a send and its record, a few
+//! milliseconds, can still send one twice, which is preferred to losing it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -405,7 +407,9 @@ impl Runner {
     async fn handle(&self, job: &Job) -> Result<(), Failure> {
         fn payload<P: JobPayload>(job: &Job) -> Result<P, Failure> {
             serde_json::from_value(job.payload.clone())
-                .map_err(|e| Failure::Permanent(format!("unreadable payload: {e}")))
+                // serde's message quotes the offending value, which may be an
+                // address: the log and the queue page get the kind of error only.
+                .map_err(|e| Failure::Permanent(format!("unreadable payload ({:?})", e.classify())))
         }
         match job.kind.as_str() {
             EmailToUser::KIND => self.email_user(payload(job)?).await,
@@ -445,6 +449,35 @@ impl Runner {
         }
     }
 
+    /// The record of an e-mail of the running job: its id, and a hash of
+    /// the template and the recipients (addresses are personal data).
+    fn effect_key(&self, template: &str, to: &[String]) -> Option<String> {
+        self.current.map(|job| {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(
+                format!("{template}\n{}", to.join(",").to_lowercase()).as_bytes(),
+            );
+            let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+            format!("mail:{job}:{hex}")
+        })
+    }
+
+    /// Whether the running job already sent this e-mail: a handler whose
+    /// e-mail carries what it creates (a login code) asks first, so that a
+    /// re-run does not replace what was sent by something never sent.
+    pub async fn already_sent(&self, template: &str, to: &[String]) -> Result<bool, Failure> {
+        match self.effect_key(template, to) {
+            Some(key) => self
+                .app
+                .ports
+                .jobs
+                .effect_recorded(&key)
+                .await
+                .map_err(|e| Failure::Transient(e.to_string())),
+            None => Ok(false),
+        }
+    }
+
     /// Sends `email` unless this job already sent it: a job run again
     /// (its worker killed after the send, before the job was marked done)
     /// finds the send recorded under the job's id and the recipients, and
@@ -455,21 +488,8 @@ impl Runner {
             return Ok(());
         }
         let jobs = &self.app.ports.jobs;
-        let key = self.current.map(|job| {
-            use sha2::Digest;
-            // Hashed: the key is stored, addresses are personal data.
-            let digest = sha2::Sha256::digest(
-                format!("{}\n{}", email.template, email.to.join(",").to_lowercase()).as_bytes(),
-            );
-            let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-            format!("mail:{job}:{hex}")
-        });
-        if let Some(key) = &key
-            && jobs
-                .effect_recorded(key)
-                .await
-                .map_err(|e| Failure::Transient(e.to_string()))?
-        {
+        let key = self.effect_key(&email.template, &email.to);
+        if self.already_sent(&email.template, &email.to).await? {
             return Ok(());
         }
         self.app

@@ -43,9 +43,23 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ),
     (
         STORAGE_URL_NAME,
-        "stockage des fichiers : dossier local (défaut var/files) ou s3://…",
+        "stockage des fichiers : file://dossier (défaut file://./var/files), memory:// ou s3://seau",
     ),
-    (CLAMAV_HOST_NAME, "antivirus clamd (hôte:port), facultatif"),
+    (
+        "STORAGE_ENDPOINT",
+        "avec s3:// : adresse du service compatible S3 (par exemple OVH)",
+    ),
+    ("STORAGE_REGION", "avec s3:// : région du service"),
+    ("STORAGE_ACCESS_KEY", "avec s3:// : identifiant d'accès"),
+    (
+        "STORAGE_SECRET_KEY",
+        "avec s3:// : clé secrète (jamais affichée)",
+    ),
+    (
+        CLAMAV_HOST_NAME,
+        "antivirus clamd : hôte, facultatif (sans lui, pas d'analyse des fichiers)",
+    ),
+    ("CLAMAV_PORT", "antivirus clamd : port (défaut 3310)"),
     (
         BASE_URL,
         "adresse publique du site, pour les liens des e-mails",
@@ -81,7 +95,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ),
     (
         JOB_LEASE,
-        "secondes de réservation d'une tâche avant qu'un autre worker la reprenne (défaut 300)",
+        "secondes de réservation d'une tâche avant qu'un autre worker la reprenne (défaut 300, plus long que HISTOLOGE_SHUTDOWN_GRACE)",
     ),
     (
         "HISTOLOGE_SCHEDULE_<TÂCHE>",
@@ -456,6 +470,18 @@ impl Config {
             Some(value) => seconds(JOB_LEASE, &value)?,
             None => histologe_application::jobs::LEASE,
         };
+        // A job still finishing in its grace period past its lease would be
+        // claimed by a second worker meanwhile and run twice at once.
+        if shutdown_grace >= job_lease {
+            return Err(ConfigError::new(
+                SHUTDOWN_GRACE,
+                format!(
+                    "{} s : le délai d'arrêt doit être plus court que la réservation d'une tâche ({JOB_LEASE} = {} s)",
+                    shutdown_grace.as_secs(),
+                    job_lease.as_secs()
+                ),
+            ));
+        }
         let digest_schedule = match get(DIGEST_AT)? {
             Some(value) => DigestSchedule::parse(&value)
                 .map_err(|message| ConfigError::new(DIGEST_AT, message))?,
@@ -615,10 +641,18 @@ mod tests {
     }
 
     #[test]
+    fn the_grace_must_be_shorter_than_the_lease() {
+        let err = config(&[(SHUTDOWN_GRACE, "60"), (JOB_LEASE, "60")]).unwrap_err();
+        assert_eq!(err.variable, SHUTDOWN_GRACE);
+        assert!(err.message.contains(JOB_LEASE), "{}", err.message);
+        assert!(config(&[(SHUTDOWN_GRACE, "59"), (JOB_LEASE, "60")]).is_ok());
+    }
+
+    #[test]
     fn the_grace_and_the_lease_are_positive_seconds() {
-        let c = config(&[(SHUTDOWN_GRACE, "5s"), (JOB_LEASE, "2")]).unwrap();
+        let c = config(&[(SHUTDOWN_GRACE, "5s"), (JOB_LEASE, "20")]).unwrap();
         assert_eq!(c.shutdown_grace, std::time::Duration::from_secs(5));
-        assert_eq!(c.job_lease, std::time::Duration::from_secs(2));
+        assert_eq!(c.job_lease, std::time::Duration::from_secs(20));
         let d = config(&[]).unwrap();
         assert_eq!(d.shutdown_grace, std::time::Duration::from_secs(30));
         assert_eq!(d.job_lease, std::time::Duration::from_secs(300));

@@ -4,10 +4,10 @@
 //!
 //! - `scheduled.run`: one tick of one scheduled task, queued by the clock
 //!   ([`crate::clock`]) and run by whichever worker claims it;
-//! - `ops.probe`: an e-mail an operator (or a fault test) queues to check
-//!   that the worker and the mail transport work, end to end. It may wait
-//!   for a file to appear first, which is how the fault tests hold a job
-//!   in the middle of its run.
+//! - `ops.probe`: an e-mail that checks, end to end, that a worker claims
+//!   jobs and the mail transport delivers. The fault tests queue it (no
+//!   command does yet); it can wait for a file before or after its send,
+//!   which is how they hold a job in the middle of its run.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -42,6 +42,10 @@ pub struct Probe {
     /// Wait until this file exists before sending.
     #[serde(default)]
     pub wait_for: Option<PathBuf>,
+    /// Wait until this file exists after sending (the job is then killed
+    /// with its e-mail sent but the job not done).
+    #[serde(default)]
+    pub hold_after_send: Option<PathBuf>,
 }
 
 impl JobPayload for Probe {
@@ -74,7 +78,9 @@ impl ProcessJobs for OperationsJobs {
 
 fn payload<P: JobPayload>(job: &Job) -> Result<P, Failure> {
     serde_json::from_value(job.payload.clone())
-        .map_err(|e| Failure::Permanent(format!("unreadable payload: {e}")))
+        // serde's message quotes the offending value, which may be an
+        // address: the log and the queue page get the kind of error only.
+        .map_err(|e| Failure::Permanent(format!("unreadable payload ({:?})", e.classify())))
 }
 
 async fn scheduled(runner: &Runner, run: ScheduledRun) -> Result<(), Failure> {
@@ -99,12 +105,17 @@ async fn scheduled(runner: &Runner, run: ScheduledRun) -> Result<(), Failure> {
     Ok(())
 }
 
+async fn wait_for_file(path: &std::path::Path) {
+    while !tokio::fs::try_exists(path).await.unwrap_or(false) {
+        tokio::time::sleep(POLL).await;
+    }
+}
+
 async fn probe(runner: &Runner, probe: Probe) -> Result<(), Failure> {
     if let Some(path) = &probe.wait_for {
-        while !tokio::fs::try_exists(path).await.unwrap_or(false) {
-            tokio::time::sleep(POLL).await;
-        }
+        wait_for_file(path).await;
     }
+    let hold = probe.hold_after_send.clone();
     runner
         .send(OutgoingEmail {
             to: vec![probe.to],
@@ -116,5 +127,9 @@ async fn probe(runner: &Runner, probe: Probe) -> Result<(), Failure> {
             html: None,
             template: "ops_probe".to_string(),
         })
-        .await
+        .await?;
+    if let Some(path) = &hold {
+        wait_for_file(path).await;
+    }
+    Ok(())
 }

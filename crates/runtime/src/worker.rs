@@ -166,6 +166,9 @@ async fn run_slot(
             }
             None => {
                 handle.abort();
+                // Gone for sure before the job is given back: the next
+                // claim reuses the attempt number `complete` checks.
+                let _ = (&mut handle).await;
                 tracing::warn!(slot, job.kind = claimed.kind.as_str(), job.id = %claimed.id, "grace period over: the job goes back to the queue");
                 release(&runner, &claimed, &mut report).await;
             }

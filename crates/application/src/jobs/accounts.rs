@@ -45,6 +45,9 @@ fn transient(e: impl std::fmt::Display) -> Failure {
     Failure::Transient(e.to_string())
 }
 
+/// The login code e-mail's template name (and effect record).
+const LOGIN_CODE_TEMPLATE: &str = "login_code";
+
 impl Runner {
     /// A new link of `purpose` for the account: its secret is drawn now and
     /// only its hash stored.
@@ -134,6 +137,14 @@ impl Runner {
         let Some(user) = user.filter(|u| u.is_active()) else {
             return Ok(());
         };
+        // Run again after its e-mail left: the code e-mailed must stay the
+        // valid one, so nothing is revoked nor drawn again.
+        if self
+            .already_sent(LOGIN_CODE_TEMPLATE, std::slice::from_ref(&user.email))
+            .await?
+        {
+            return Ok(());
+        }
         let code = login_code(ports.ids.random_bytes());
         let tokens = &ports.account_tokens;
         tokens
@@ -162,7 +173,7 @@ impl Runner {
                 user.prenom
             ),
             html: None,
-            template: "login_code".to_string(),
+            template: LOGIN_CODE_TEMPLATE.to_string(),
         })
         .await
     }
