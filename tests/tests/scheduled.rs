@@ -271,6 +271,119 @@ async fn usagers_without_news_are_asked_three_times_then_every_ninety_days() {
 }
 
 #[tokio::test]
+async fn internal_notes_do_not_count_as_news_for_the_usager() {
+    let world = World::new().await;
+    let case = world.active_case().await;
+    let id = case.signalement.id;
+    world.runner.drain().await.expect("runner");
+    world.advance(Duration::days(40));
+    let rt = world.actor(&world.people.rt);
+    world
+        .app
+        .add_suivi(
+            &rt,
+            id,
+            "Note interne : relancer le bailleur.",
+            false,
+            false,
+        )
+        .await
+        .expect("internal note");
+    world.advance(Duration::days(4));
+    assert_eq!(run(&world, ScheduledTask::AskFeedbackUsager).await, 0);
+    world.advance(Duration::days(1));
+    world
+        .app
+        .add_suivi(&rt, id, "Note interne : toujours rien.", false, false)
+        .await
+        .expect("internal note");
+    world.advance(Duration::days(1));
+    assert_eq!(
+        run(&world, ScheduledTask::AskFeedbackUsager).await,
+        1,
+        "46 days without a public suivi, whatever the internal notes"
+    );
+    assert_eq!(
+        suivis_of(&world.case(id).await, SuiviCategory::AskFeedbackSent).len(),
+        1
+    );
+}
+
+/// A copy of `template` under new ids, created `created` ago, whose last
+/// public suivi is `public` ago and asked for news at each of `asked` ago
+/// (days), all before `now`.
+fn looping_copy(template: &Case, n: u32, now: DateTime<Utc>, asked: &[i64]) -> Case {
+    let mut case = template.clone();
+    let id = histologe_core::ids::SignalementId(uuid::Uuid::new_v4());
+    let s = &mut case.signalement;
+    s.id = id;
+    s.reference = format!("2019-{n}");
+    s.code_suivi = id.0.simple().to_string();
+    s.created_at = now - Duration::days(500);
+    s.validated_at = Some(now - Duration::days(500));
+    case.affectations.clear();
+    case.interventions.clear();
+    case.subscribers.clear();
+    let suivi = |days: i64, public: bool, category: SuiviCategory| Suivi {
+        id: histologe_core::ids::SuiviId(uuid::Uuid::new_v4()),
+        signalement_id: id,
+        created_at: now - Duration::days(days),
+        category,
+        is_visible_for_usager: public,
+        waiting_notification: false,
+        ..template.suivis[0].clone()
+    };
+    case.suivis = vec![suivi(400, true, SuiviCategory::MessagePartner)];
+    for days in asked {
+        case.suivis
+            .push(suivi(*days, false, SuiviCategory::AskFeedbackSent));
+    }
+    case
+}
+
+#[tokio::test]
+async fn cases_in_the_ninety_day_loop_never_crowd_out_a_first_request() {
+    let world = World::new().await;
+    let new_case = world.active_case().await;
+    world.runner.drain().await.expect("runner");
+    world.advance(Duration::days(45));
+    let now = world.app_now();
+    // More cases than one run asks, older than the new one, each in the
+    // loop and asked 60 days ago: quiet for a month, not due for another.
+    let looping =
+        u32::try_from(histologe_application::scheduled::FEEDBACK_BATCH).expect("batch") + 25;
+    let mut tx = histologe_ports::UnitOfWork::begin(world.store.as_ref())
+        .await
+        .expect("begin");
+    for n in 0..looping {
+        let copy = looping_copy(&new_case, n + 1, now, &[150, 120, 90, 60]);
+        tx.insert_case(&copy).await.expect("insert_case");
+    }
+    tx.commit().await.expect("commit");
+
+    assert_eq!(
+        run(&world, ScheduledTask::AskFeedbackUsager).await,
+        1,
+        "only the new case is due"
+    );
+    assert_eq!(
+        suivis_of(
+            &world.case(new_case.signalement.id).await,
+            SuiviCategory::AskFeedbackSent
+        )
+        .len(),
+        1,
+        "the new case got its first request"
+    );
+    world.advance(Duration::days(30));
+    assert_eq!(
+        run(&world, ScheduledTask::AskFeedbackUsager).await,
+        histologe_application::scheduled::FEEDBACK_BATCH,
+        "the loop's turn comes: one batch a run"
+    );
+}
+
+#[tokio::test]
 async fn cases_the_usager_asked_to_stop_are_not_asked_for_news() {
     let world = World::new().await;
     let case = world.active_case().await;
@@ -530,10 +643,22 @@ async fn the_purge_deletes_expired_sessions_and_abandoned_drafts_once() {
         "a job's e-mail of yesterday is still remembered"
     );
     world.advance(Duration::days(183));
+    let finished = world
+        .store
+        .all()
+        .await
+        .expect("jobs")
+        .iter()
+        .filter(|j| matches!(j.status, histologe_ports::JobStatus::Done))
+        .count();
     assert_eq!(
         run(&world, ScheduledTask::Purge).await,
-        2,
-        "the draft, and the record of an e-mail sent six months ago"
+        2 + u64::try_from(finished).expect("count"),
+        "the draft, the record of an e-mail sent six months ago, the jobs done since"
+    );
+    assert!(
+        world.store.all().await.expect("jobs").is_empty(),
+        "done jobs older than a month are gone"
     );
     assert_eq!(run(&world, ScheduledTask::Purge).await, 0);
     assert!(

@@ -202,11 +202,36 @@ impl JobQueue for MemoryStore {
         Ok(state.job_effects.contains_key(key))
     }
 
-    async fn purge_effects(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
+    async fn purge_effects(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, RepoError> {
         let mut state = self.shared.state().await?;
-        let n = state.job_effects.len();
-        state.job_effects.retain(|_, at| *at >= before);
-        Ok((n - state.job_effects.len()) as u64)
+        let mut old: Vec<(DateTime<Utc>, String)> = state
+            .job_effects
+            .iter()
+            .filter(|(_, at)| **at < before)
+            .map(|(key, at)| (*at, key.clone()))
+            .collect();
+        old.sort();
+        old.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        for (_, key) in &old {
+            state.job_effects.remove(key);
+        }
+        Ok(u64::try_from(old.len()).unwrap_or(u64::MAX))
+    }
+
+    async fn purge_finished(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, RepoError> {
+        let mut state = self.shared.state().await?;
+        let mut left = usize::try_from(limit).unwrap_or(usize::MAX);
+        let n = state.jobs.len();
+        state.jobs.retain(|stored| {
+            let purged = left > 0
+                && matches!(stored.job.status, JobStatus::Done | JobStatus::Abandoned)
+                && stored.job.run_at < before;
+            if purged {
+                left -= 1;
+            }
+            !purged
+        });
+        Ok(u64::try_from(n - state.jobs.len()).unwrap_or(u64::MAX))
     }
 }
 

@@ -308,6 +308,29 @@ impl SignalementRepository for MemoryStore {
             .collect())
     }
 
+    async fn feedback_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<SignalementId>, RepoError> {
+        let state = self.shared.state().await?;
+        let mut found: Vec<_> = state
+            .cases
+            .values()
+            .filter_map(|c| {
+                histologe_core::feedback::next_request(c)
+                    .filter(|(due, _)| *due <= now)
+                    .map(|(due, _)| (due, c.signalement.id))
+            })
+            .collect();
+        found.sort();
+        Ok(found
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|(_, id)| id)
+            .collect())
+    }
+
     async fn accepted_affectations_answered_between(
         &self,
         from: DateTime<Utc>,
@@ -963,7 +986,7 @@ impl NotificationRepository for MemoryStore {
         Ok(cleared)
     }
 
-    async fn purge_seen(
+    async fn purge_older_than(
         &self,
         created_before: DateTime<Utc>,
         limit: u32,
@@ -972,8 +995,10 @@ impl NotificationRepository for MemoryStore {
         let mut left = first(limit);
         let before = state.notifications.len();
         state.notifications.retain(|n| {
-            let purged =
-                left > 0 && n.is_seen && !n.wait_mailing_summary && n.created_at < created_before;
+            let purged = left > 0
+                && n.notification_type != histologe_core::enums::NotificationType::SuiviUsager
+                && !n.wait_mailing_summary
+                && n.created_at < created_before;
             if purged {
                 left -= 1;
             }

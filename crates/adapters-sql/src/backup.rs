@@ -102,6 +102,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("geo_lng", Int),
             // Migration 13: the étiquettes.
             ("tags", Text),
+            // Migration 51: when the usager is next asked for news.
+            ("feedback_due_at", Int),
         ],
     ),
     (

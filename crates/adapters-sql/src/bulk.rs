@@ -101,6 +101,7 @@ impl SqlStore {
                     Cell::OptInt(list.geo_lat),
                     Cell::OptInt(list.geo_lng),
                     Cell::Text(list.tags),
+                    Cell::OptInt(list.feedback_due_at),
                 ]);
             }
             for a in &case.affectations {
@@ -193,6 +194,7 @@ impl SqlStore {
                 crate::list_columns::NAMES[7],
                 crate::list_columns::NAMES[8],
                 crate::list_columns::NAMES[9],
+                crate::list_columns::NAMES[10],
             ],
             signalements,
         )

@@ -250,6 +250,26 @@ pub(crate) async fn save_case(conn: &mut AnyConnection, case: &Case) -> Result<(
     raise_counters(conn, s).await
 }
 
+/// Writes the date of the case's next request for news again
+/// (`list_columns`), after a suivi changed without the case being saved.
+pub(crate) async fn refresh_feedback_due(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    id: SignalementId,
+) -> Result<(), RepoError> {
+    let Some(case) = load_case(conn, engine, id, false).await? else {
+        return Ok(());
+    };
+    let due = histologe_core::feedback::next_request(&case).map(|(at, _)| micros(at));
+    sqlx::query("UPDATE signalements SET feedback_due_at = ? WHERE id = ?")
+        .bind(due)
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(repo_error("signalement"))?;
+    Ok(())
+}
+
 /// The whole case; with `for_update` its row stays locked until the
 /// transaction ends (MySQL; SQLite serialises writers anyway).
 pub(crate) async fn load_case(

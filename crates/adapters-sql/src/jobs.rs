@@ -311,12 +311,11 @@ impl JobQueue for SqlStore {
         Ok(found.is_some())
     }
 
-    async fn purge_effects(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
-        let done = sqlx::query("DELETE FROM job_effects WHERE created_at < ?")
-            .bind(micros(before))
-            .execute(&self.write)
-            .await
-            .map_err(repo_error("job effect"))?;
-        Ok(done.rows_affected())
+    async fn purge_effects(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, RepoError> {
+        self.purge_job_effects(before, limit).await
+    }
+
+    async fn purge_finished(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, RepoError> {
+        self.purge_finished_jobs(before, limit).await
     }
 }

@@ -1,6 +1,7 @@
 //! The columns of `signalements` the back-office list filters and sorts on
 //! (migration 6, the map's geolocation of migration 9, the étiquettes of
-//! migration 13), computed by `histologe_ports::list_keys` as the memory
+//! migration 13) and the date of the next request for news (migration 51),
+//! computed by `histologe_ports::list_keys` as the memory
 //! store computes them, and written with every insert and save of a case.
 
 use histologe_core::model::Case;
@@ -10,7 +11,7 @@ use sqlx::AnyConnection;
 use crate::codec::{flag, micros, repo_error};
 
 /// The column names, in the order of `ListColumns::cells`.
-pub(crate) const NAMES: [&str; 10] = [
+pub(crate) const NAMES: [&str; 11] = [
     "code_postal",
     "commune",
     "occupant",
@@ -21,6 +22,7 @@ pub(crate) const NAMES: [&str; 10] = [
     "geo_lat",
     "geo_lng",
     "tags",
+    "feedback_due_at",
 ];
 
 pub(crate) struct ListColumns {
@@ -36,6 +38,10 @@ pub(crate) struct ListColumns {
     pub geo_lng: Option<i64>,
     /// `|id|id|`.
     pub tags: String,
+    /// From when the next request for news is due
+    /// (`histologe_core::feedback::next_request`); NULL when the case is
+    /// not to be asked.
+    pub feedback_due_at: Option<i64>,
 }
 
 impl ListColumns {
@@ -52,6 +58,7 @@ impl ListColumns {
             geo_lat: list_keys::geo_keys(s).map(|(lat, _)| lat),
             geo_lng: list_keys::geo_keys(s).map(|(_, lng)| lng),
             tags: list_keys::tags_key(s),
+            feedback_due_at: histologe_core::feedback::next_request(case).map(|(at, _)| micros(at)),
         }
     }
 }
@@ -62,7 +69,7 @@ pub(crate) async fn write(conn: &mut AnyConnection, case: &Case) -> Result<(), R
     sqlx::query(
         "UPDATE signalements SET code_postal = ?, commune = ?, occupant = ?, score_centi = ?, \
          procedures = ?, last_suivi_at = ?, abandon_requested = ?, geo_lat = ?, geo_lng = ?, \
-         tags = ? WHERE id = ?",
+         tags = ?, feedback_due_at = ? WHERE id = ?",
     )
     .bind(c.code_postal)
     .bind(c.commune)
@@ -74,6 +81,7 @@ pub(crate) async fn write(conn: &mut AnyConnection, case: &Case) -> Result<(), R
     .bind(c.geo_lat)
     .bind(c.geo_lng)
     .bind(c.tags)
+    .bind(c.feedback_due_at)
     .bind(case.signalement.id.to_string())
     .execute(&mut *conn)
     .await

@@ -479,6 +479,14 @@ impl SignalementRepository for SqlStore {
             .await
     }
 
+    async fn feedback_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<SignalementId>, RepoError> {
+        self.feedback_due_sql(now, limit).await
+    }
+
     async fn planned_visits_between(
         &self,
         from: DateTime<Utc>,
@@ -1267,12 +1275,12 @@ impl NotificationRepository for SqlStore {
         Ok(cleared)
     }
 
-    async fn purge_seen(
+    async fn purge_older_than(
         &self,
         created_before: DateTime<Utc>,
         limit: u32,
     ) -> Result<u64, RepoError> {
-        self.purge_seen_notifications(created_before, limit).await
+        self.purge_old_notifications(created_before, limit).await
     }
 }
 

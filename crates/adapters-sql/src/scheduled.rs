@@ -9,11 +9,12 @@
 
 use chrono::{DateTime, Utc};
 use histologe_core::enums::{
-    AffectationStatus, DraftStatus, InterventionStatus, Role, SignalementStatus, UserStatus,
+    AffectationStatus, DraftStatus, InterventionStatus, NotificationType, Role, SignalementStatus,
+    UserStatus,
 };
 use histologe_core::ids::{AffectationId, InterventionId, SignalementId, UserId};
 use histologe_core::model::User;
-use histologe_ports::RepoError;
+use histologe_ports::{JobStatus, RepoError};
 use sqlx::Row;
 
 use crate::codec::{from_json, instant, micros, repo_error, text};
@@ -43,6 +44,16 @@ fn uuid_of(row: &sqlx::any::AnyRow, column: &str) -> Result<uuid::Uuid, RepoErro
         .map_err(|e| RepoError::Unavailable(format!("stored id: {e}")))
 }
 
+/// Accounts whose copies of `data` (migration 14) were written. During a
+/// rolling deploy a binary older than migration 14 still inserts accounts
+/// without them: their `status` stays `''` and their `created_at` 0 (the
+/// columns' defaults) until the account is written again by a new binary.
+/// Such an account is never taken as unused for a year, nor as never
+/// activated: read as 1970, it would be told of its archiving the day it
+/// was created. The next write of the account (its first login, any edit)
+/// fills the columns, and it is then judged on its real dates.
+const KNOWN: &str = "status <> '' AND created_at > 0";
+
 /// Columns of `users` that copy values of `data` (migration 14), to bind
 /// after the others of an insert or update.
 pub(crate) fn user_columns(user: &User) -> (&'static str, i64, Option<i64>) {
@@ -66,6 +77,33 @@ impl SqlStore {
         )
         .bind(status.as_str())
         .bind(micros(created_before))
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+        .map_err(repo_error("signalements"))?;
+        rows.iter()
+            .map(|r| uuid_of(r, "id").map(SignalementId))
+            .collect()
+    }
+
+    /// The due date is a column written with the case
+    /// (`list_columns`, migration 51) rather than derived here from the
+    /// suivis: the rule (the last public suivi, the requests since it,
+    /// Paris calendar days) is `histologe_core::feedback` once for every
+    /// adapter, eligibility included, and the read is a range of one
+    /// index, most overdue first, however many cases loop every 90 days.
+    /// Aggregating the suivis instead would read every suivi of every
+    /// active case each morning and repeat the rule in SQL.
+    pub(crate) async fn feedback_due_sql(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<SignalementId>, RepoError> {
+        let rows = sqlx::query(
+            "SELECT id FROM signalements WHERE feedback_due_at <= ? \
+             ORDER BY feedback_due_at, id LIMIT ?",
+        )
+        .bind(micros(now))
         .bind(i64::from(limit))
         .fetch_all(&self.read)
         .await
@@ -178,7 +216,7 @@ impl SqlStore {
         limit: u32,
     ) -> Result<Vec<User>, RepoError> {
         let condition = format!(
-            "status = '{}' AND created_at < ? \
+            "status = '{}' AND created_at > 0 AND created_at < ? \
              AND (activation_reminded_at IS NULL OR activation_reminded_at < ?)",
             UserStatus::Inactive.as_str()
         );
@@ -200,8 +238,9 @@ impl SqlStore {
         seen_before: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<User>, RepoError> {
+        // `KNOWN`: never an account whose columns were not written.
         let condition = format!(
-            "status <> '{}' AND archiving_scheduled_at IS NULL \
+            "{KNOWN} AND status <> '{}' AND archiving_scheduled_at IS NULL \
              AND COALESCE(last_login_at, created_at) < ?",
             UserStatus::Archive.as_str()
         );
@@ -349,28 +388,70 @@ impl SqlStore {
         self.delete_keys("drafts", "id", keys).await
     }
 
-    pub(crate) async fn purge_seen_notifications(
+    /// Not SUIVI_USAGER (§7.1): the type is only in `data`. The kept ones
+    /// are read again by each batch's range on `created_at`.
+    pub(crate) async fn purge_old_notifications(
         &self,
         created_before: DateTime<Utc>,
         limit: u32,
     ) -> Result<u64, RepoError> {
-        // Whether it was seen is only in `data`.
-        let seen = match self.engine {
-            Engine::MySql => "JSON_UNQUOTE(JSON_EXTRACT(data, '$.is_seen')) = 'true'",
-            Engine::Sqlite => "json_extract(data, '$.is_seen') = 1",
+        let kind = match self.engine {
+            Engine::MySql => "JSON_UNQUOTE(JSON_EXTRACT(data, '$.notification_type'))",
+            Engine::Sqlite => "json_extract(data, '$.notification_type')",
         };
         let sql = format!(
             "SELECT seq FROM notifications WHERE created_at < ? AND wait_mailing_summary = 0 \
-             AND {seen} ORDER BY seq LIMIT ?"
+             AND {kind} <> '{}' ORDER BY created_at, seq LIMIT ?",
+            NotificationType::SuiviUsager.as_str()
         );
         let keys = self
             .select_keys(&sql, "seq", &[micros(created_before)], limit)
             .await?;
+        self.delete_seqs("notifications", keys).await
+    }
+
+    pub(crate) async fn purge_job_effects(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<u64, RepoError> {
+        let keys = self
+            .select_keys(
+                "SELECT effect_key FROM job_effects WHERE created_at < ? \
+                 ORDER BY created_at LIMIT ?",
+                "effect_key",
+                &[micros(before)],
+                limit,
+            )
+            .await?;
+        self.delete_keys("job_effects", "effect_key", keys).await
+    }
+
+    /// Done and abandoned jobs, by the `(status, run_at)` index, in no
+    /// particular order: all of them go.
+    pub(crate) async fn purge_finished_jobs(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<u64, RepoError> {
+        let sql = format!(
+            "SELECT seq FROM jobs WHERE status IN ('{}', '{}') AND run_at < ? LIMIT ?",
+            JobStatus::Done.as_str(),
+            JobStatus::Abandoned.as_str()
+        );
+        let keys = self
+            .select_keys(&sql, "seq", &[micros(before)], limit)
+            .await?;
+        self.delete_seqs("jobs", keys).await
+    }
+
+    /// Deletes the rows of `table` whose integer `seq` is among `keys`.
+    async fn delete_seqs(&self, table: &'static str, keys: Vec<String>) -> Result<u64, RepoError> {
         if keys.is_empty() {
             return Ok(0);
         }
         let sql = format!(
-            "DELETE FROM notifications WHERE seq IN ({})",
+            "DELETE FROM {table} WHERE seq IN ({})",
             placeholders(keys.len())
         );
         let mut query = sqlx::query(&sql);
@@ -383,7 +464,7 @@ impl SqlStore {
         let done = query
             .execute(&self.write)
             .await
-            .map_err(repo_error("notifications"))?;
+            .map_err(repo_error(table))?;
         Ok(done.rows_affected())
     }
 }

@@ -138,11 +138,28 @@ impl Transaction for SqlTransaction {
         cases::insert_suivi(&mut self.tx, suivi).await
     }
 
+    /// An edit or a deletion may change which suivi is the last public
+    /// one: the case's date of the next request for news follows.
     async fn update_suivi(&mut self, suivi: &Suivi) -> Result<(), RepoError> {
-        cases::update_suivi(&mut self.tx, suivi).await
+        cases::update_suivi(&mut self.tx, suivi).await?;
+        cases::refresh_feedback_due(&mut self.tx, self.engine, suivi.signalement_id).await
     }
 
     async fn delete_suivi(&mut self, id: SuiviId) -> Result<(), RepoError> {
+        let owner = sqlx::query("SELECT signalement_id FROM suivis WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(repo_error("suivi"))?;
+        let owner: Option<SignalementId> = match owner {
+            Some(row) => Some(SignalementId(
+                crate::codec::text(&row, "signalement_id")
+                    .map_err(repo_error("suivi"))?
+                    .parse()
+                    .map_err(|e| RepoError::Unavailable(format!("stored id: {e}")))?,
+            )),
+            None => None,
+        };
         let done = sqlx::query("DELETE FROM suivis WHERE id = ?")
             .bind(id.to_string())
             .execute(&mut *self.tx)
@@ -151,7 +168,10 @@ impl Transaction for SqlTransaction {
         if done.rows_affected() == 0 {
             return Err(RepoError::NotFound(format!("suivi {id}")));
         }
-        Ok(())
+        match owner {
+            Some(case) => cases::refresh_feedback_due(&mut self.tx, self.engine, case).await,
+            None => Ok(()),
+        }
     }
 
     async fn subscribe(

@@ -444,3 +444,144 @@ async fn mariadb_migration_14_fills_the_account_columns() {
     }
     accounts_survive_migration_14(support::mysql_store().await).await;
 }
+
+/// During a rolling deploy a binary older than migration 14 still inserts
+/// accounts without its columns (`status` '', `created_at` 0): such an
+/// account, created today, is never taken as unused for a year nor as
+/// never activated; once written by a new binary it is judged on its dates.
+async fn accounts_inserted_by_an_older_binary_are_not_inactive(store: SqlStore, url: &str) {
+    use histologe_contract_tests::fixtures::{NOW, days, user};
+    use histologe_core::enums::{Role, UserStatus};
+    use histologe_core::model::User;
+    use histologe_ports::UserRepository;
+
+    let fresh = User {
+        status: UserStatus::Inactive,
+        last_login_at: None,
+        created_at: NOW,
+        ..user("nouveau@marseille.fr", Role::Agent, &[])
+    };
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.expect("plain connection");
+    sqlx::query("INSERT INTO users (id, email, role, data) VALUES (?, ?, ?, ?)")
+        .bind(fresh.id.to_string())
+        .bind(fresh.email.clone())
+        .bind(fresh.role.as_str())
+        .bind(serde_json::to_string(&fresh).expect("json"))
+        .execute(&pool)
+        .await
+        .expect("insert as before migration 14");
+    pool.close().await;
+
+    assert!(
+        store
+            .inactive_to_notify(days(-365), 10)
+            .await
+            .expect("inactive_to_notify")
+            .is_empty(),
+        "an account created today is not unused for a year"
+    );
+    assert!(
+        store
+            .unactivated_to_remind(days(-10), days(-10), 10)
+            .await
+            .expect("unactivated_to_remind")
+            .is_empty()
+    );
+    // Written again by a new binary: its real dates count.
+    let old = User {
+        created_at: days(-20),
+        ..fresh.clone()
+    };
+    store.update(&old).await.expect("update");
+    assert_eq!(
+        store
+            .unactivated_to_remind(days(-10), days(-10), 10)
+            .await
+            .expect("unactivated_to_remind")
+            .iter()
+            .map(|u| u.id)
+            .collect::<Vec<_>>(),
+        vec![fresh.id]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_accounts_inserted_by_an_older_binary_are_not_inactive() {
+    let (store, url) = support::sqlite_store_and_url().await;
+    accounts_inserted_by_an_older_binary_are_not_inactive(store, &url).await;
+}
+
+#[tokio::test]
+async fn mariadb_accounts_inserted_by_an_older_binary_are_not_inactive() {
+    if !support::mysql_available().await {
+        return;
+    }
+    let (store, url) = support::mysql_store_and_url().await;
+    accounts_inserted_by_an_older_binary_are_not_inactive(store, &url).await;
+}
+
+/// Migration 51 computes the date of each case's next request for news
+/// from its suivis: the last public one (internal notes do not count),
+/// the requests since it. Never later than the rule (at most a day early).
+async fn feedback_due_survives_migration_51(store: SqlStore) {
+    use histologe_contract_tests::fixtures::{NOW, bouches_du_rhone, case, days, suivi};
+    use histologe_core::enums::{SignalementStatus, SuiviCategory};
+    use histologe_core::model::{Case, Suivi};
+    use histologe_ports::{SignalementRepository, TerritoryRepository, UnitOfWork};
+
+    let territory = bouches_du_rhone();
+    store.upsert(&territory).await.expect("territory");
+    let at = |c: &Case, d: i64, public: bool, category| Suivi {
+        is_visible_for_usager: public,
+        category,
+        ..suivi(c, days(d))
+    };
+    let active = |reference: &str, public: i64, asked: &[i64]| {
+        let mut c = case(&territory.code, reference, days(-800));
+        c.signalement.status = SignalementStatus::Active;
+        c.suivis
+            .push(at(&c, public, true, SuiviCategory::MessagePartner));
+        for d in asked {
+            c.suivis
+                .push(at(&c, *d, false, SuiviCategory::AskFeedbackSent));
+        }
+        c
+    };
+    let mut quiet = active("2025-1", -46, &[]);
+    quiet
+        .suivis
+        .push(at(&quiet, -1, false, SuiviCategory::MessagePartner));
+    let overdue = active("2025-2", -400, &[-300, -270, -240, -100]);
+    let looping = active("2025-3", -400, &[-300, -270, -240, -10]);
+    let mut imported = active("2025-4", -100, &[]);
+    imported.signalement.is_imported = true;
+    let mut tx = store.begin().await.expect("begin");
+    for c in [&quiet, &overdue, &looping, &imported] {
+        tx.insert_case(c).await.expect("case");
+    }
+    tx.commit().await.expect("commit");
+
+    let applied = store.applied_migrations().await.expect("applied");
+    let since_51 = applied.iter().filter(|v| **v >= 20261207000051).count();
+    store.migrate_down(since_51).await.expect("down to 50");
+    store.migrate().await.expect("up again");
+
+    assert_eq!(
+        store.feedback_due(NOW, 10).await.expect("feedback_due"),
+        vec![overdue.signalement.id, quiet.signalement.id]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_migration_51_fills_the_feedback_column() {
+    feedback_due_survives_migration_51(support::sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn mariadb_migration_51_fills_the_feedback_column() {
+    if !support::mysql_available().await {
+        return;
+    }
+    feedback_due_survives_migration_51(support::mysql_store().await).await;
+}

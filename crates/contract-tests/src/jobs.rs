@@ -436,7 +436,59 @@ pub async fn jobs_effects_are_recorded_once(backend: &dyn Backend) {
     assert_eq!(s.jobs.effect_recorded(key).await, Ok(true));
     let recent = "mail:0190a1b2-0000-7000-8000-000000000002:3f2a";
     assert_eq!(s.jobs.record_effect(recent, NOW).await, Ok(true));
-    assert_eq!(s.jobs.purge_effects(minutes(-1)).await, Ok(1));
+    let older = "mail:0190a1b2-0000-7000-8000-000000000003:3f2a";
+    assert_eq!(s.jobs.record_effect(older, minutes(-90)).await, Ok(true));
+    assert_eq!(s.jobs.purge_effects(minutes(-1), 1).await, Ok(1), "bounded");
+    assert_eq!(
+        s.jobs.effect_recorded(older).await,
+        Ok(false),
+        "oldest first"
+    );
+    assert_eq!(s.jobs.effect_recorded(key).await, Ok(true));
+    assert_eq!(s.jobs.purge_effects(minutes(-1), 10).await, Ok(1));
+    assert_eq!(s.jobs.purge_effects(minutes(-1), 10).await, Ok(0));
     assert_eq!(s.jobs.effect_recorded(key).await, Ok(false));
     assert_eq!(s.jobs.effect_recorded(recent).await, Ok(true));
+}
+
+/// The purge deletes done and abandoned jobs due before the date, within
+/// the limit; pending, dead and recent ones stay.
+pub async fn jobs_finished_are_purged(backend: &dyn Backend) {
+    let s = fresh(backend).await;
+    let done_older = new_job(days(-46), None);
+    let done_old = new_job(days(-45), None);
+    let abandoned = new_job(days(-44), None);
+    let dead = new_job(days(-43), None);
+    let done_recent = new_job(days(-5), None);
+    enqueue(
+        &s,
+        &[&done_older, &done_old, &abandoned, &dead, &done_recent],
+    )
+    .await;
+    for expected in [done_older.id, done_old.id] {
+        let job = claim(&s, NOW).await;
+        assert_eq!(job.id, expected);
+        s.jobs.complete(&job).await.expect("complete");
+    }
+    for expected in [abandoned.id, dead.id] {
+        let job = claim(&s, NOW).await;
+        assert_eq!(job.id, expected);
+        s.jobs.fail(&job, "refusé", None).await.expect("dead");
+    }
+    s.jobs.abandon(abandoned.id).await.expect("abandon");
+    let job = claim(&s, NOW).await;
+    assert_eq!(job.id, done_recent.id);
+    s.jobs.complete(&job).await.expect("complete");
+    let pending = new_job(days(-42), None);
+    enqueue(&s, &[&pending]).await;
+
+    assert_eq!(s.jobs.purge_finished(days(-30), 1).await, Ok(1), "bounded");
+    assert_eq!(s.jobs.purge_finished(days(-30), 10).await, Ok(2));
+    assert_eq!(s.jobs.purge_finished(days(-30), 10).await, Ok(0));
+    let left = s.jobs.all().await.expect("all");
+    assert_eq!(
+        sorted(&left, |job| job.id),
+        sorted(&[dead.id, done_recent.id, pending.id], |id| *id),
+        "dead, recent and pending jobs stay"
+    );
 }

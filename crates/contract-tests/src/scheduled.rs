@@ -5,16 +5,19 @@
 
 use chrono::TimeDelta;
 use histologe_core::enums::{
-    AffectationStatus, DraftStatus, InterventionStatus, Role, SignalementStatus, UserStatus,
+    AffectationStatus, DraftStatus, InterventionStatus, NotificationType, Role, SignalementStatus,
+    SuiviCategory, UserStatus,
 };
 use histologe_core::form::Answers;
 use histologe_core::ids::{DraftId, UserId};
-use histologe_core::model::{Affectation, Case, Partner, SignalementDraft, StaffSession, User};
+use histologe_core::model::{
+    Affectation, Case, Partner, SignalementDraft, StaffSession, Suivi, User,
+};
 use histologe_ports::RepoError;
 
 use crate::Backend;
 use crate::fixtures::{
-    NOW, affectation, case, days, intervention, minutes, notification, user, uuid,
+    NOW, affectation, case, days, intervention, minutes, notification, suivi, user, uuid,
 };
 use crate::support::{begin, commit, commit_cases, world};
 
@@ -106,6 +109,109 @@ pub async fn scheduled_cases_and_visits_due(backend: &dyn Backend) {
         .expect("visit");
     assert_eq!(v.reminder_before_sent_at, Some(at));
     assert_eq!(v.reminder_conclusion_sent_at, Some(minutes(-1)));
+}
+
+/// A suivi of `case` at `days` from now: public or internal, of `category`.
+fn suivi_at(case: &Case, days_from_now: i64, public: bool, category: SuiviCategory) -> Suivi {
+    Suivi {
+        is_visible_for_usager: public,
+        category,
+        ..suivi(case, days(days_from_now))
+    }
+}
+
+/// An active case validated long ago whose last public suivi is `public`
+/// days from now, asked for news at each of `asked`.
+fn active_with(reference: &str, w: &crate::support::World, public: i64, asked: &[i64]) -> Case {
+    let mut c = case(&w.bdr.code, reference, days(-800));
+    c.signalement.status = SignalementStatus::Active;
+    c.signalement.validated_at = Some(days(-800));
+    c.suivis
+        .push(suivi_at(&c, public, true, SuiviCategory::MessagePartner));
+    for at in asked {
+        c.suivis
+            .push(suivi_at(&c, *at, false, SuiviCategory::AskFeedbackSent));
+    }
+    c
+}
+
+/// The cases whose next request for news is due, and only them, most
+/// overdue first: counted from the last *public* suivi (internal notes do
+/// not count), only active cases of an occupied dwelling, not imported,
+/// without an abandon request. Cases in the 90-day loop are out between
+/// two requests, so they never crowd out a first request; bounded; a
+/// request written on the case (or a new public suivi) takes it out.
+pub async fn scheduled_feedback_due_counts_from_the_last_public_suivi(backend: &dyn Backend) {
+    let w = world(backend).await;
+    let s = &w.stores;
+    // No public suivi for 46 days, internal notes yesterday: due (first).
+    let mut quiet = active_with("2025-21", &w, -46, &[]);
+    quiet
+        .suivis
+        .push(suivi_at(&quiet, -1, false, SuiviCategory::MessagePartner));
+    // In the loop, asked 10 days ago: not due (many of them).
+    let looping: Vec<Case> = (0..6)
+        .map(|i| active_with(&format!("2025-3{i}"), &w, -400, &[-300, -270, -240, -10]))
+        .collect();
+    // In the loop, asked 100 days ago: due, and more overdue than `quiet`.
+    let overdue = active_with("2025-22", &w, -400, &[-300, -270, -240, -100]);
+    // Asked 29 days ago: the second request is due tomorrow.
+    let second = active_with("2025-23", &w, -100, &[-29]);
+    // Public message 10 days ago; asked once but a public suivi since.
+    let recent = active_with("2025-24", &w, -10, &[]);
+    let answered = active_with("2025-25", &w, -20, &[-60]);
+    let mut imported = active_with("2025-26", &w, -100, &[]);
+    imported.signalement.is_imported = true;
+    let mut vacant = active_with("2025-27", &w, -100, &[]);
+    vacant.signalement.logement.is_logement_vacant = true;
+    let mut stopping = active_with("2025-28", &w, -100, &[]);
+    stopping.signalement.is_usager_abandon_procedure = true;
+    let mut waiting = active_with("2025-29", &w, -100, &[]);
+    waiting.signalement.status = SignalementStatus::NeedValidation;
+    let mut all: Vec<&Case> = vec![
+        &quiet, &overdue, &second, &recent, &answered, &imported, &vacant, &stopping, &waiting,
+    ];
+    all.extend(looping.iter());
+    commit_cases(s, &all).await;
+
+    let due = s
+        .signalements
+        .feedback_due(NOW, 10)
+        .await
+        .expect("feedback_due");
+    assert_eq!(
+        due,
+        vec![overdue.signalement.id, quiet.signalement.id],
+        "due cases only, most overdue first; `second` is due from tomorrow"
+    );
+    let first = s.signalements.feedback_due(NOW, 1).await.expect("bounded");
+    assert_eq!(first, vec![overdue.signalement.id], "bounded");
+    let tomorrow = s
+        .signalements
+        .feedback_due(days(1), 10)
+        .await
+        .expect("feedback_due");
+    assert!(tomorrow.contains(&second.signalement.id), "{tomorrow:?}");
+
+    // A request written on the case: no longer due.
+    let mut tx = begin(s).await;
+    let mut asked = tx
+        .lock_case(quiet.signalement.id)
+        .await
+        .expect("lock")
+        .expect("case");
+    let request = suivi_at(&asked, 0, false, SuiviCategory::AskFeedbackSent);
+    tx.insert_suivi(&request).await.expect("insert_suivi");
+    asked.suivis.push(request);
+    tx.save_case(&asked).await.expect("save_case");
+    commit(tx).await;
+    assert_eq!(
+        s.signalements
+            .feedback_due(NOW, 10)
+            .await
+            .expect("feedback_due"),
+        vec![overdue.signalement.id]
+    );
 }
 
 /// Accepted affectations by the date of their answer, in a window, by
@@ -319,7 +425,8 @@ fn draft(status: DraftStatus, updated_days_ago: i64) -> SignalementDraft {
 }
 
 /// Expired sessions, drafts never sent and left alone, and notifications
-/// seen long ago go, within the limit; the others stay.
+/// older than 30 days (seen or not, but neither a usager's message nor one
+/// waiting for the digest) go, within the limit; the others stay.
 pub async fn scheduled_purges_are_bounded(backend: &dyn Backend) {
     let w = world(backend).await;
     let s = &w.stores;
@@ -370,19 +477,32 @@ pub async fn scheduled_purges_are_bounded(backend: &dyn Backend) {
     let mut seen_older = notification(&c, &w.agent, days(-60));
     seen_older.is_seen = true;
     let unseen_old = notification(&c, &w.agent, days(-50));
+    let mut of_usager = notification(&c, &w.agent, days(-55));
+    of_usager.notification_type = NotificationType::SuiviUsager;
     let mut seen_recent = notification(&c, &w.agent, days(-5));
     seen_recent.is_seen = true;
     let mut waiting = notification(&c, &w.rt, days(-45));
     waiting.is_seen = true;
     waiting.wait_mailing_summary = true;
     let mut tx = begin(s).await;
-    for n in [&seen_old, &seen_older, &unseen_old, &seen_recent, &waiting] {
+    for n in [
+        &seen_old,
+        &seen_older,
+        &unseen_old,
+        &of_usager,
+        &seen_recent,
+        &waiting,
+    ] {
         tx.insert_notification(n).await.expect("notification");
     }
     commit(tx).await;
-    assert_eq!(s.notifications.purge_seen(days(-30), 1).await, Ok(1));
-    assert_eq!(s.notifications.purge_seen(days(-30), 10).await, Ok(1));
-    assert_eq!(s.notifications.purge_seen(days(-30), 10).await, Ok(0));
+    assert_eq!(s.notifications.purge_older_than(days(-30), 1).await, Ok(1));
+    assert_eq!(
+        s.notifications.purge_older_than(days(-30), 10).await,
+        Ok(2),
+        "seen or not"
+    );
+    assert_eq!(s.notifications.purge_older_than(days(-30), 10).await, Ok(0));
     let mut left: Vec<_> = s
         .notifications
         .of_user(w.agent.id)
@@ -392,7 +512,7 @@ pub async fn scheduled_purges_are_bounded(backend: &dyn Backend) {
         .map(|n| n.id)
         .collect();
     left.sort();
-    let mut expected = vec![unseen_old.id, seen_recent.id];
+    let mut expected = vec![of_usager.id, seen_recent.id];
     expected.sort();
     assert_eq!(left, expected);
     assert_eq!(

@@ -15,6 +15,7 @@ pub mod desordres;
 pub mod enums;
 pub mod error;
 pub mod events;
+pub mod feedback;
 pub mod form;
 pub mod history;
 pub mod ids;

@@ -166,6 +166,13 @@ pub trait JobQueue: Send + Sync {
     /// Whether the effect named `key` was recorded.
     async fn effect_recorded(&self, key: &str) -> Result<bool, RepoError>;
 
-    /// Forgets the effects recorded before `before` (the purge); how many.
-    async fn purge_effects(&self, before: DateTime<Utc>) -> Result<u64, RepoError>;
+    /// Forgets at most `limit` of the effects recorded before `before`
+    /// (the purge), oldest first; how many.
+    async fn purge_effects(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, RepoError>;
+
+    /// Deletes at most `limit` done or abandoned jobs due before `before`
+    /// (the purge: their payloads may hold personal data, an e-mail
+    /// address); pending, running and dead jobs stay. A deleted job's
+    /// idempotency key no longer stops a new enqueue. How many.
+    async fn purge_finished(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, RepoError>;
 }

@@ -171,6 +171,16 @@ pub trait SignalementRepository: Send + Sync {
         limit: u32,
     ) -> Result<Vec<(SignalementId, histologe_core::ids::AffectationId)>, RepoError>;
 
+    /// The cases whose next request for news is due at `now`
+    /// (`histologe_core::feedback::next_request` at or before `now`: only
+    /// eligible cases, counted from the last *public* suivi), most
+    /// overdue first, then by id, at most `limit`.
+    async fn feedback_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<SignalementId>, RepoError>;
+
     /// The other signalements the scope may see (never the excluded
     /// statuses of `list`) in the commune `insee` whose street address has
     /// the same `histologe_core::search::address_key` as `adresse`, newest
@@ -411,11 +421,15 @@ pub trait NotificationRepository: Send + Sync {
         ids: &[NotificationId],
     ) -> Result<u64, RepoError>;
 
-    /// Deletes at most `limit` notifications seen by their user, not
-    /// waiting for a digest, created strictly before `created_before`;
-    /// how many.
-    async fn purge_seen(&self, created_before: DateTime<Utc>, limit: u32)
-    -> Result<u64, RepoError>;
+    /// Deletes at most `limit` notifications created strictly before
+    /// `created_before`, seen or not (§7.1 `clear-entities`), except the
+    /// ones of a usager's message (`NotificationType::SuiviUsager`, kept)
+    /// and the ones still waiting for a digest; how many.
+    async fn purge_older_than(
+        &self,
+        created_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<u64, RepoError>;
 }
 
 /// The communes and their postal codes: where the public form turns a

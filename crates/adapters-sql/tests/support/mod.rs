@@ -32,14 +32,18 @@ fn unique(prefix: &str) -> String {
 
 /// A new SQLite database in the system's temporary directory.
 pub async fn sqlite_store() -> SqlStore {
+    sqlite_store_and_url().await.0
+}
+
+/// A new SQLite database and its URL, for tests that write plain SQL.
+pub async fn sqlite_store_and_url() -> (SqlStore, String) {
     let dir = std::env::temp_dir().join("histologe-tests");
     std::fs::create_dir_all(&dir).expect("temporary directory");
     let file = dir.join(format!("{}.db", unique("t")));
-    let store = SqlStore::connect(&format!("sqlite://{}", file.display()))
-        .await
-        .expect("SQLite opens");
+    let url = format!("sqlite://{}", file.display());
+    let store = SqlStore::connect(&url).await.expect("SQLite opens");
     store.migrate().await.expect("migrations run");
-    store
+    (store, url)
 }
 
 pub struct Sqlite;
@@ -134,6 +138,11 @@ async fn admin(url: &str) -> Result<sqlx::AnyPool, sqlx::Error> {
 /// A new, migrated schema on the MariaDB server. Schemas of earlier runs
 /// of this binary's previous processes are dropped first.
 pub async fn mysql_store() -> SqlStore {
+    mysql_store_and_url().await.0
+}
+
+/// A new, migrated MariaDB schema and its URL.
+pub async fn mysql_store_and_url() -> (SqlStore, String) {
     let url = server().await.expect("MariaDB is available").url.clone();
     let pool = admin(&url).await.expect("MariaDB answers");
     static CLEANED: OnceLock<()> = OnceLock::new();
@@ -162,11 +171,12 @@ pub async fn mysql_store() -> SqlStore {
     .await
     .expect("create schema");
     pool.close().await;
-    let store = SqlStore::connect(&format!("{}/{name}", url.trim_end_matches('/')))
+    let url = format!("{}/{name}", url.trim_end_matches('/'));
+    let store = SqlStore::connect(&url)
         .await
         .expect("connect to the new schema");
     store.migrate().await.expect("migrations run");
-    store
+    (store, url)
 }
 
 pub struct MariaDb;

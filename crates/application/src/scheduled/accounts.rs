@@ -28,6 +28,16 @@ pub const ARCHIVING_NOTICE: TimeDelta = TimeDelta::days(15);
 /// Accounts handled per step and per run.
 const ACCOUNTS_PER_RUN: u32 = 500;
 
+/// Whether the account, as stored in full, was unused since `seen_before`.
+/// The storage looks accounts up by copies of these dates; during a
+/// rolling deploy an older binary may write an account without updating
+/// them (a login), so the account itself has the last word before anyone
+/// is told his account will be archived.
+fn still_unused(user: &User, seen_before: DateTime<Utc>) -> bool {
+    user.status != UserStatus::Archive
+        && user.last_login_at.unwrap_or(user.created_at) < seen_before
+}
+
 impl App {
     pub(crate) async fn remind_unactivated_accounts(&self) -> Result<u64, AppError> {
         let now = self.now();
@@ -41,7 +51,11 @@ impl App {
             .unactivated_to_remind(ten_days_ago, ten_days_ago, ACCOUNTS_PER_RUN)
             .await?;
         let mut reminded = 0;
-        for user in due {
+        // The account itself decides (see `still_unused`).
+        for user in due
+            .into_iter()
+            .filter(|u| u.status == UserStatus::Inactive && u.created_at < ten_days_ago)
+        {
             let mut tx = self.ports.uow.begin().await?;
             jobs::enqueue(
                 tx.as_mut(),
@@ -93,7 +107,10 @@ impl App {
             .users
             .inactive_to_notify(now - INACTIVITY, ACCOUNTS_PER_RUN)
             .await?;
-        for user in inactive {
+        for user in inactive
+            .into_iter()
+            .filter(|u| still_unused(u, now - INACTIVITY))
+        {
             let archiving_at = now + ARCHIVING_NOTICE;
             let mut tx = self.ports.uow.begin().await?;
             jobs::enqueue(

@@ -1,0 +1,3 @@
+ALTER TABLE signalements
+    DROP KEY idx_signalements_feedback,
+    DROP COLUMN feedback_due_at;
