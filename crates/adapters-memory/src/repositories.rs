@@ -267,19 +267,14 @@ impl SignalementRepository for MemoryStore {
         limit: u32,
     ) -> Result<Vec<SignalementId>, RepoError> {
         let state = self.shared.state().await?;
-        let mut found: Vec<_> = state
+        let found: Vec<_> = state
             .cases
             .values()
             .map(|c| &c.signalement)
             .filter(|s| s.status == status && s.created_at < created_before)
             .map(|s| (s.created_at, s.id))
             .collect();
-        found.sort();
-        Ok(found
-            .into_iter()
-            .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .map(|(_, id)| id)
-            .collect())
+        Ok(first_by_key(found, limit))
     }
 
     async fn planned_visits_between(
@@ -289,7 +284,7 @@ impl SignalementRepository for MemoryStore {
         limit: u32,
     ) -> Result<Vec<(SignalementId, histologe_core::ids::InterventionId)>, RepoError> {
         let state = self.shared.state().await?;
-        let mut found: Vec<_> = state
+        let found: Vec<_> = state
             .cases
             .values()
             .flat_map(|c| c.interventions.iter())
@@ -298,14 +293,9 @@ impl SignalementRepository for MemoryStore {
                     && i.scheduled_at >= from
                     && i.scheduled_at < to
             })
-            .map(|i| (i.scheduled_at, i.signalement_id, i.id))
+            .map(|i| (i.scheduled_at, (i.signalement_id, i.id)))
             .collect();
-        found.sort();
-        Ok(found
-            .into_iter()
-            .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .map(|(_, case, visit)| (case, visit))
-            .collect())
+        Ok(first_by_key(found, limit))
     }
 
     async fn feedback_due(
@@ -314,7 +304,7 @@ impl SignalementRepository for MemoryStore {
         limit: u32,
     ) -> Result<Vec<SignalementId>, RepoError> {
         let state = self.shared.state().await?;
-        let mut found: Vec<_> = state
+        let found: Vec<_> = state
             .cases
             .values()
             .filter_map(|c| {
@@ -323,12 +313,7 @@ impl SignalementRepository for MemoryStore {
                     .map(|(due, _)| (due, c.signalement.id))
             })
             .collect();
-        found.sort();
-        Ok(found
-            .into_iter()
-            .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .map(|(_, id)| id)
-            .collect())
+        Ok(first_by_key(found, limit))
     }
 
     async fn accepted_affectations_answered_between(
@@ -338,7 +323,7 @@ impl SignalementRepository for MemoryStore {
         limit: u32,
     ) -> Result<Vec<(SignalementId, histologe_core::ids::AffectationId)>, RepoError> {
         let state = self.shared.state().await?;
-        let mut found: Vec<_> = state
+        let found: Vec<_> = state
             .cases
             .values()
             .flat_map(|c| c.affectations.iter())
@@ -346,15 +331,10 @@ impl SignalementRepository for MemoryStore {
             .filter_map(|a| {
                 a.answered_at
                     .filter(|at| *at >= from && *at < to)
-                    .map(|at| (at, a.signalement_id, a.id))
+                    .map(|at| (at, (a.signalement_id, a.id)))
             })
             .collect();
-        found.sort();
-        Ok(found
-            .into_iter()
-            .take(first(limit))
-            .map(|(_, case, affectation)| (case, affectation))
-            .collect())
+        Ok(first_by_key(found, limit))
     }
 }
 
@@ -368,6 +348,14 @@ fn is_staff(user: &User) -> bool {
 
 fn first(limit: u32) -> usize {
     usize::try_from(limit).unwrap_or(usize::MAX)
+}
+
+/// The values of the `limit` smallest keys (ties by value), the order the
+/// scheduled tasks' reads promise: the longest overdue first.
+fn first_by_key<K: Ord, V: Ord>(mut found: Vec<(K, V)>, limit: u32) -> Vec<V> {
+    found.sort();
+    found.truncate(first(limit));
+    found.into_iter().map(|(_, value)| value).collect()
 }
 
 pub(crate) fn same_email(a: &str, b: &str) -> bool {

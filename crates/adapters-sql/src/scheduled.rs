@@ -65,25 +65,36 @@ pub(crate) fn user_columns(user: &User) -> (&'static str, i64, Option<i64>) {
 }
 
 impl SqlStore {
+    /// The `id` column of every row `query` returns, as case ids.
+    async fn signalement_ids<'q>(
+        &self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<Vec<SignalementId>, RepoError> {
+        query
+            .fetch_all(&self.read)
+            .await
+            .map_err(repo_error("signalements"))?
+            .iter()
+            .map(|r| uuid_of(r, "id").map(SignalementId))
+            .collect()
+    }
+
     pub(crate) async fn in_status_created_before_sql(
         &self,
         status: SignalementStatus,
         created_before: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<SignalementId>, RepoError> {
-        let rows = sqlx::query(
-            "SELECT id FROM signalements WHERE status = ? AND created_at < ? \
-             ORDER BY created_at, id LIMIT ?",
+        self.signalement_ids(
+            sqlx::query(
+                "SELECT id FROM signalements WHERE status = ? AND created_at < ? \
+                 ORDER BY created_at, id LIMIT ?",
+            )
+            .bind(status.as_str())
+            .bind(micros(created_before))
+            .bind(i64::from(limit)),
         )
-        .bind(status.as_str())
-        .bind(micros(created_before))
-        .bind(i64::from(limit))
-        .fetch_all(&self.read)
         .await
-        .map_err(repo_error("signalements"))?;
-        rows.iter()
-            .map(|r| uuid_of(r, "id").map(SignalementId))
-            .collect()
     }
 
     /// The due date is a column written with the case
@@ -99,18 +110,15 @@ impl SqlStore {
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<SignalementId>, RepoError> {
-        let rows = sqlx::query(
-            "SELECT id FROM signalements WHERE feedback_due_at <= ? \
-             ORDER BY feedback_due_at, id LIMIT ?",
+        self.signalement_ids(
+            sqlx::query(
+                "SELECT id FROM signalements WHERE feedback_due_at <= ? \
+                 ORDER BY feedback_due_at, id LIMIT ?",
+            )
+            .bind(micros(now))
+            .bind(i64::from(limit)),
         )
-        .bind(micros(now))
-        .bind(i64::from(limit))
-        .fetch_all(&self.read)
         .await
-        .map_err(repo_error("signalements"))?;
-        rows.iter()
-            .map(|r| uuid_of(r, "id").map(SignalementId))
-            .collect()
     }
 
     pub(crate) async fn planned_visits_between_sql(
