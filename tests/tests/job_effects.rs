@@ -39,6 +39,7 @@ fn mail(to: &str, token: &str) -> OutgoingEmail {
         text: token.to_string(),
         html: None,
         template: "test".to_string(),
+        ..OutgoingEmail::default()
     }
 }
 

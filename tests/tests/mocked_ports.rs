@@ -49,7 +49,7 @@ async fn a_provider_outage_is_retried_with_backoff_then_sent() {
     world.submit(form()).await;
     let mut down = MockMailer::new();
     down.expect_send()
-        .returning(|_| Err(MailError::Unavailable("503".into())));
+        .returning(|_| Err(MailError::unavailable("503")));
     let outcomes = runner(&world, down).drain().await.expect("runner");
     assert!(outcomes.iter().any(|o| matches!(o, RunOutcome::Retry(_))));
     let waiting: Vec<_> = world

@@ -77,7 +77,7 @@ impl Mailer for OutboxMailer {
             html: email.html.clone(),
             template: email.template.clone(),
         };
-        let unavailable = |e: std::io::Error| MailError::Unavailable(format!("outbox: {e}"));
+        let unavailable = |e: std::io::Error| MailError::unavailable(format!("outbox: {e}"));
         tokio::fs::create_dir_all(&self.dir)
             .await
             .map_err(unavailable)?;
@@ -103,6 +103,7 @@ mod tests {
             text: "Votre signalement a bien été enregistré.".into(),
             html: None,
             template: "accuse_reception".into(),
+            ..OutgoingEmail::default()
         }
     }
 
@@ -131,7 +132,7 @@ mod tests {
         let outbox = OutboxMailer::new(&file);
         assert!(matches!(
             outbox.send(&email("x")).await,
-            Err(MailError::Unavailable(_))
+            Err(MailError::Unavailable { .. })
         ));
     }
 }

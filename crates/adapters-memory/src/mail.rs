@@ -65,14 +65,16 @@ impl Mailer for MemoryMailer {
         let mut outbox = lock(&self.outbox);
         if outbox.failures_left > 0 {
             outbox.failures_left -= 1;
-            return Err(MailError::Unavailable("memory mailer told to fail".into()));
+            return Err(MailError::unavailable("memory mailer told to fail"));
         }
         if let Some(address) = email
             .to
             .iter()
             .find(|to| outbox.rejected.contains(&to.trim().to_lowercase()))
         {
-            return Err(MailError::Rejected(format!("address refused: {address}")));
+            return Err(MailError::InvalidRecipient(format!(
+                "address refused: {address}"
+            )));
         }
         outbox.sent.push(email.clone());
         outbox.accepted += 1;

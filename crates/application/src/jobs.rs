@@ -499,8 +499,12 @@ impl Runner {
             .await
             .map(|_| ())
             .map_err(|e| match e {
-                MailError::Rejected(m) => Failure::Permanent(m),
-                MailError::Unavailable(m) => Failure::Transient(m),
+                MailError::InvalidRecipient(m) | MailError::Rejected(m) => Failure::Permanent(m),
+                MailError::Misconfigured(m) => {
+                    tracing::error!(error = %m, "the mail transport refuses our credentials: no e-mail leaves until it is fixed");
+                    Failure::Transient(m)
+                }
+                MailError::Unavailable { message, .. } => Failure::Transient(message),
             })?;
         if let Some(key) = &key {
             let now = self.app.ports.clock.now();
@@ -546,6 +550,7 @@ impl Runner {
             ),
             html: None,
             template: p.kind.as_str().to_lowercase(),
+            ..OutgoingEmail::default()
         })
         .await
     }
@@ -577,6 +582,7 @@ impl Runner {
             ),
             html: None,
             template: format!("partner_{}", p.kind.as_str().to_lowercase()),
+            ..OutgoingEmail::default()
         })
         .await
     }
@@ -652,6 +658,7 @@ impl Runner {
             ),
             html: None,
             template: "draft_link".to_string(),
+            ..OutgoingEmail::default()
         })
         .await
     }
@@ -698,6 +705,7 @@ impl Runner {
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default()
             ),
+            ..OutgoingEmail::default()
         })
         .await
     }

@@ -39,7 +39,7 @@ pub use lookups::{
     AddressCandidate, AddressLookup, DpeInfo, EnergyLookup, EsaboraDossier, EsaboraGateway,
     EsaboraState, LookupError, OilhiNotifier,
 };
-pub use mail::{MailError, Mailer, OutgoingEmail};
+pub use mail::{Attachment, MailError, Mailer, OutgoingEmail};
 pub use repositories::{
     AutoAffectationRuleRepository, CommuneRepository, DraftRepository, FileRepository, GeoBounds,
     HistoryRepository, ListOrder, NotificationRepository, Page, PartnerFilter, PartnerRepository,

@@ -126,6 +126,7 @@ async fn probe(runner: &Runner, probe: Probe) -> Result<(), Failure> {
             ),
             html: None,
             template: "ops_probe".to_string(),
+            ..OutgoingEmail::default()
         })
         .await?;
     if let Some(path) = &hold {

@@ -31,6 +31,7 @@ fn email(to: &str) -> OutgoingEmail {
         text: "Bonjour".into(),
         html: None,
         template: "nouveau_signalement".into(),
+        ..OutgoingEmail::default()
     }
 }
 
@@ -41,14 +42,14 @@ async fn the_mailer_records_and_fails_on_demand() {
     for _ in 0..2 {
         assert!(matches!(
             mailer.send(&email("a@b.fr")).await,
-            Err(MailError::Unavailable(_))
+            Err(MailError::Unavailable { .. })
         ));
     }
     assert_eq!(mailer.send(&email("a@b.fr")).await, Ok("memory-1".into()));
     mailer.reject_address("Bounce@b.fr");
     assert!(matches!(
         mailer.send(&email("bounce@B.fr")).await,
-        Err(MailError::Rejected(_))
+        Err(MailError::InvalidRecipient(_))
     ));
     assert_eq!(mailer.sent(), vec![email("a@b.fr")]);
     mailer.clear();

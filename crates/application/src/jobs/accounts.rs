@@ -116,6 +116,7 @@ impl Runner {
             text,
             html: None,
             template: template.to_string(),
+            ..OutgoingEmail::default()
         })
         .await
     }
@@ -174,6 +175,7 @@ impl Runner {
             ),
             html: None,
             template: LOGIN_CODE_TEMPLATE.to_string(),
+            ..OutgoingEmail::default()
         })
         .await
     }

@@ -196,6 +196,7 @@ impl Runner {
                 ),
                 html: None,
                 template: "notifications_summary".to_string(),
+                ..OutgoingEmail::default()
             })
             .await?;
         }

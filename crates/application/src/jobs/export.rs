@@ -47,6 +47,7 @@ impl Runner {
             ),
             html: None,
             template: "export_ready".to_string(),
+            ..OutgoingEmail::default()
         })
         .await
     }

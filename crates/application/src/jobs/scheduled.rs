@@ -167,6 +167,7 @@ impl Runner {
             ),
             html: None,
             template: "visite_a_programmer".to_string(),
+            ..OutgoingEmail::default()
         })
         .await
     }
@@ -202,6 +203,7 @@ impl Runner {
             ),
             html: None,
             template: "account_activation_reminder".to_string(),
+            ..OutgoingEmail::default()
         })
         .await
     }
@@ -240,6 +242,7 @@ impl Runner {
             ),
             html: None,
             template: "account_inactive_notice".to_string(),
+            ..OutgoingEmail::default()
         })
         .await
     }
@@ -284,6 +287,7 @@ impl Runner {
             ),
             html: None,
             template: format!("usager_demande_feedback_{}", p.rank.min(4)),
+            ..OutgoingEmail::default()
         })
         .await
     }
@@ -328,6 +332,7 @@ impl Runner {
             ),
             html: None,
             template: "usager_rappel_visite".to_string(),
+            ..OutgoingEmail::default()
         })
         .await
     }
@@ -373,6 +378,7 @@ impl Runner {
             ),
             html: None,
             template: "visite_conclusion_a_renseigner".to_string(),
+            ..OutgoingEmail::default()
         })
         .await
     }
