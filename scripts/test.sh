@@ -53,6 +53,11 @@ if [ -z "${TEST_S3_ENDPOINT:-}" ]; then
   fi
 fi
 
+# A real SMTP server for the SMTP mail transport's tests: aiosmtpd from
+# PyPI, installed when missing. Each test starts its own on a free port;
+# without it they say loudly that they skipped (in CI they fail).
+python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd || true
+
 echo "== cargo fmt"
 cargo fmt --all -- --check
 

@@ -2,9 +2,11 @@
 //! file then rename) so a reader never sees half an e-mail.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use histologe_ports::{MailError, Mailer, OutgoingEmail};
+use chrono::{DateTime, Utc};
+use histologe_ports::{MailError, MailOutbox, Mailer, OutboxEntry, OutgoingEmail};
 use serde::{Deserialize, Serialize};
 
 /// An e-mail as the outbox keeps it.
@@ -16,6 +18,36 @@ pub struct StoredEmail {
     pub text: String,
     pub html: Option<String>,
     pub template: String,
+    /// Absent from the files of older versions.
+    #[serde(default)]
+    pub tag: String,
+}
+
+impl StoredEmail {
+    /// When it was written: the id starts with the nanoseconds since the
+    /// epoch (see `send`).
+    pub fn sent_at(&self) -> DateTime<Utc> {
+        let nanos = self
+            .id
+            .split('-')
+            .next()
+            .and_then(|n| n.parse::<i64>().ok())
+            .unwrap_or_default();
+        DateTime::from_timestamp_nanos(nanos)
+    }
+
+    fn entry(self) -> OutboxEntry {
+        OutboxEntry {
+            sent_at: self.sent_at(),
+            id: self.id,
+            to: self.to,
+            subject: self.subject,
+            text: self.text,
+            html: self.html,
+            template: self.template,
+            tag: self.tag,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +108,7 @@ impl Mailer for OutboxMailer {
             text: email.text.clone(),
             html: email.html.clone(),
             template: email.template.clone(),
+            tag: email.tag.clone(),
         };
         let unavailable = |e: std::io::Error| MailError::unavailable(format!("outbox: {e}"));
         tokio::fs::create_dir_all(&self.dir)
@@ -89,6 +122,42 @@ impl Mailer for OutboxMailer {
             .await
             .map_err(unavailable)?;
         Ok(id)
+    }
+
+    fn outbox(&self) -> Option<Arc<dyn MailOutbox>> {
+        Some(Arc::new(self.clone()))
+    }
+}
+
+#[async_trait]
+impl MailOutbox for OutboxMailer {
+    async fn recent(&self, limit: usize) -> Result<Vec<OutboxEntry>, MailError> {
+        let all = self
+            .list()
+            .await
+            .map_err(|e| MailError::unavailable(format!("outbox: {e}")))?;
+        Ok(all
+            .into_iter()
+            .rev()
+            .take(limit)
+            .map(StoredEmail::entry)
+            .collect())
+    }
+
+    async fn entry(&self, id: &str) -> Result<Option<OutboxEntry>, MailError> {
+        // The id names the file: anything but its own characters could
+        // climb out of the directory.
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Ok(None);
+        }
+        let bytes = match tokio::fs::read(self.dir.join(format!("{id}.json"))).await {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(MailError::unavailable(format!("outbox: {e}"))),
+        };
+        Ok(serde_json::from_slice::<StoredEmail>(&bytes)
+            .ok()
+            .map(StoredEmail::entry))
     }
 }
 
@@ -122,6 +191,30 @@ mod tests {
         assert_eq!(listed[0].subject, "Premier");
         assert_eq!(listed[1].to, ["occupant@example.test"]);
         assert_eq!(listed[1].text, "Votre signalement a bien été enregistré.");
+    }
+
+    #[tokio::test]
+    async fn the_outbox_reads_newest_first_and_refuses_paths() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let outbox = OutboxMailer::new(dir.path().join("outbox"));
+        let before = Utc::now() - chrono::Duration::seconds(1);
+        let first = outbox.send(&email("Premier")).await.expect("send");
+        let second = outbox.send(&email("Second")).await.expect("send");
+        let recent = outbox.recent(10).await.expect("recent");
+        assert_eq!(
+            recent
+                .iter()
+                .map(|e| e.subject.as_str())
+                .collect::<Vec<_>>(),
+            ["Second", "Premier"]
+        );
+        assert!(recent[0].sent_at >= before && recent[0].sent_at <= Utc::now());
+        assert_eq!(outbox.recent(1).await.expect("recent")[0].id, second);
+        let one = outbox.entry(&first).await.expect("entry").expect("found");
+        assert_eq!(one.subject, "Premier");
+        assert_eq!(outbox.entry("../../etc/passwd").await.expect("entry"), None);
+        assert_eq!(outbox.entry("absent").await.expect("entry"), None);
+        assert!(outbox.outbox().is_some());
     }
 
     #[tokio::test]
