@@ -188,13 +188,24 @@ impl JobQueue for MemoryStore {
         Ok(QueueOverview { counts, oldest_due })
     }
 
-    async fn record_effect(&self, key: &str, at: DateTime<Utc>) -> Result<bool, RepoError> {
+    async fn record_effect(
+        &self,
+        key: &str,
+        at: DateTime<Utc>,
+        detail: Option<String>,
+    ) -> Result<bool, RepoError> {
         let mut state = self.shared.state().await?;
         if state.job_effects.contains_key(key) {
             return Ok(false);
         }
-        state.job_effects.insert(key.to_string(), at);
+        let detail = detail.map(|d| d.chars().take(255).collect());
+        state.job_effects.insert(key.to_string(), (at, detail));
         Ok(true)
+    }
+
+    async fn effect_detail(&self, key: &str) -> Result<Option<String>, RepoError> {
+        let state = self.shared.state().await?;
+        Ok(state.job_effects.get(key).and_then(|(_, d)| d.clone()))
     }
 
     async fn effect_recorded(&self, key: &str) -> Result<bool, RepoError> {
@@ -207,8 +218,8 @@ impl JobQueue for MemoryStore {
         let mut old: Vec<(DateTime<Utc>, String)> = state
             .job_effects
             .iter()
-            .filter(|(_, at)| **at < before)
-            .map(|(key, at)| (*at, key.clone()))
+            .filter(|(_, (at, _))| *at < before)
+            .map(|(key, (at, _))| (*at, key.clone()))
             .collect();
         old.sort();
         old.truncate(usize::try_from(limit).unwrap_or(usize::MAX));

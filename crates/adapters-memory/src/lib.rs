@@ -71,6 +71,7 @@ mod account_tokens;
 mod accounts;
 mod bundle;
 mod clock;
+mod deliverability;
 mod errors;
 mod files;
 mod ids;

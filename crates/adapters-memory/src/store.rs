@@ -47,7 +47,7 @@ pub(crate) struct State {
     pub(crate) jobs: Vec<StoredJob>,
     pub(crate) next_job_seq: u64,
     /// Effects of jobs already done (e-mails sent), by key.
-    pub(crate) job_effects: HashMap<String, DateTime<Utc>>,
+    pub(crate) job_effects: HashMap<String, (DateTime<Utc>, Option<String>)>,
     /// Drafts of the public form.
     pub(crate) drafts: HashMap<DraftId, SignalementDraft>,
     /// Password hash and when it was set, per account.
@@ -66,6 +66,10 @@ pub(crate) struct State {
     pub(crate) activation_reminded: HashMap<UserId, chrono::DateTime<chrono::Utc>>,
     /// When each inactive account is to be archived (§7.1).
     pub(crate) archiving_scheduled: HashMap<UserId, chrono::DateTime<chrono::Utc>>,
+    /// The last failure of each undeliverable address, lower-cased.
+    pub(crate) delivery_issues: HashMap<String, histologe_ports::DeliveryIssue>,
+    /// Keys of the delivery events applied, and when they came.
+    pub(crate) delivery_events: HashMap<String, DateTime<Utc>>,
 }
 
 impl State {

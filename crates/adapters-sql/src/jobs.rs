@@ -287,13 +287,20 @@ impl JobQueue for SqlStore {
         })
     }
 
-    async fn record_effect(&self, key: &str, at: DateTime<Utc>) -> Result<bool, RepoError> {
-        let inserted =
-            sqlx::query("INSERT INTO job_effects (effect_key, created_at) VALUES (?, ?)")
-                .bind(key.to_string())
-                .bind(micros(at))
-                .execute(&self.write)
-                .await;
+    async fn record_effect(
+        &self,
+        key: &str,
+        at: DateTime<Utc>,
+        detail: Option<String>,
+    ) -> Result<bool, RepoError> {
+        let inserted = sqlx::query(
+            "INSERT INTO job_effects (effect_key, created_at, detail) VALUES (?, ?, ?)",
+        )
+        .bind(key.to_string())
+        .bind(micros(at))
+        .bind(detail.map(|d| d.chars().take(255).collect::<String>()))
+        .execute(&self.write)
+        .await;
         match inserted {
             Ok(_) => Ok(true),
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Ok(false),
@@ -309,6 +316,19 @@ impl JobQueue for SqlStore {
             .await
             .map_err(repo_error("job effect"))?;
         Ok(found.is_some())
+    }
+
+    async fn effect_detail(&self, key: &str) -> Result<Option<String>, RepoError> {
+        let row = sqlx::query("SELECT detail FROM job_effects WHERE effect_key = ?")
+            .bind(key.to_string())
+            .fetch_optional(&self.write)
+            .await
+            .map_err(repo_error("job effect"))?;
+        Ok(row
+            .map(|r| crate::codec::opt_text(&r, "detail"))
+            .transpose()
+            .map_err(repo_error("job effect"))?
+            .flatten())
     }
 
     async fn purge_effects(&self, before: DateTime<Utc>, limit: u32) -> Result<u64, RepoError> {

@@ -15,6 +15,7 @@ mod backup;
 mod bulk;
 mod cases;
 mod codec;
+mod deliverability;
 mod drafts;
 mod jobs;
 mod list_columns;

@@ -55,7 +55,7 @@ fn contains_pattern(text: &str) -> String {
 }
 
 impl SqlStore {
-    async fn fetch_data<'q, T: DeserializeOwned>(
+    pub(crate) async fn fetch_data<'q, T: DeserializeOwned>(
         &self,
         query: Query<'q, Any, AnyArguments<'q>>,
         what: &'static str,

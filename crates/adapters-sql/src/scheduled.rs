@@ -312,7 +312,7 @@ impl SqlStore {
     }
 
     /// Deletes the rows of `table` whose `key` is among the selected ones.
-    async fn delete_keys(
+    pub(crate) async fn delete_keys(
         &self,
         table: &'static str,
         key: &'static str,
@@ -336,7 +336,7 @@ impl SqlStore {
         Ok(done.rows_affected())
     }
 
-    async fn select_keys(
+    pub(crate) async fn select_keys(
         &self,
         sql: &str,
         key: &str,

@@ -431,13 +431,32 @@ pub async fn jobs_effects_are_recorded_once(backend: &dyn Backend) {
     let s = fresh(backend).await;
     let key = "mail:0190a1b2-0000-7000-8000-000000000001:3f2a";
     assert_eq!(s.jobs.effect_recorded(key).await, Ok(false));
-    assert_eq!(s.jobs.record_effect(key, minutes(-60)).await, Ok(true));
-    assert_eq!(s.jobs.record_effect(key, NOW).await, Ok(false));
+    let message = "<202612071532.55120938417@smtp-relay.mailin.fr>";
+    assert_eq!(
+        s.jobs
+            .record_effect(key, minutes(-60), Some(message.into()))
+            .await,
+        Ok(true)
+    );
+    assert_eq!(
+        s.jobs.record_effect(key, NOW, Some("other".into())).await,
+        Ok(false)
+    );
     assert_eq!(s.jobs.effect_recorded(key).await, Ok(true));
+    assert_eq!(
+        s.jobs.effect_detail(key).await,
+        Ok(Some(message.to_string())),
+        "the first record's detail is kept"
+    );
     let recent = "mail:0190a1b2-0000-7000-8000-000000000002:3f2a";
-    assert_eq!(s.jobs.record_effect(recent, NOW).await, Ok(true));
+    assert_eq!(s.jobs.record_effect(recent, NOW, None).await, Ok(true));
+    assert_eq!(s.jobs.effect_detail(recent).await, Ok(None));
+    assert_eq!(s.jobs.effect_detail("mail:absent").await, Ok(None));
     let older = "mail:0190a1b2-0000-7000-8000-000000000003:3f2a";
-    assert_eq!(s.jobs.record_effect(older, minutes(-90)).await, Ok(true));
+    assert_eq!(
+        s.jobs.record_effect(older, minutes(-90), None).await,
+        Ok(true)
+    );
     assert_eq!(s.jobs.purge_effects(minutes(-1), 1).await, Ok(1), "bounded");
     assert_eq!(
         s.jobs.effect_recorded(older).await,

@@ -78,6 +78,7 @@ pub mod account_tokens;
 pub mod accounts;
 pub mod administration;
 pub mod concurrency;
+pub mod deliverability;
 pub mod drafts;
 pub mod file_store;
 pub mod files;
@@ -196,6 +197,8 @@ macro_rules! contract_suite {
             scheduled::scheduled_accounts_to_remind_notify_and_archive,
             scheduled::scheduled_purges_are_bounded,
             settings::settings_put_replace_and_remove,
+            deliverability::deliverability_failures_mark_and_successes_clear,
+            deliverability::deliverability_lists_the_accounts_of_the_scope,
             settings::settings_keep_long_unicode_values,
             statistics::statistics_rows_follow_the_scope_and_filters,
             users::users_round_trip_and_unknown,
@@ -368,6 +371,7 @@ mod tests {
         ("transaction", include_str!("transaction.rs")),
         ("concurrency", include_str!("concurrency.rs")),
         ("jobs", include_str!("jobs.rs")),
+        ("deliverability", include_str!("deliverability.rs")),
         ("signalements", include_str!("signalements.rs")),
         ("list_filters", include_str!("list_filters.rs")),
         ("map_bounds", include_str!("map_bounds.rs")),

@@ -11,11 +11,11 @@ use std::sync::Arc;
 
 use crate::{
     AccountTokenRepository, AutoAffectationRuleRepository, Clock, CommuneRepository,
-    CredentialRepository, DraftRepository, FileRepository, FileStore, HistoryRepository,
-    IdGenerator, ImageProcessor, JobQueue, Mailer, NotificationRepository, PartnerRepository,
-    PasswordHasher, SavedSearchRepository, SessionRepository, SettingRepository, SharedState,
-    SignalementRepository, StatisticsRepository, TagRepository, TerritoryRepository, UnitOfWork,
-    UserRepository, VirusScanner,
+    CredentialRepository, DeliveryIssueRepository, DraftRepository, FileRepository, FileStore,
+    HistoryRepository, IdGenerator, ImageProcessor, JobQueue, Mailer, NotificationRepository,
+    PartnerRepository, PasswordHasher, SavedSearchRepository, SessionRepository, SettingRepository,
+    SharedState, SignalementRepository, StatisticsRepository, TagRepository, TerritoryRepository,
+    UnitOfWork, UserRepository, VirusScanner,
 };
 
 /// A database adapter serving every repository port at once (the SQL
@@ -40,6 +40,7 @@ pub trait Store:
     + SettingRepository
     + StatisticsRepository
     + JobQueue
+    + DeliveryIssueRepository
     + 'static
 {
 }
@@ -64,6 +65,7 @@ impl<S> Store for S where
         + SettingRepository
         + StatisticsRepository
         + JobQueue
+        + DeliveryIssueRepository
         + 'static
 {
 }
@@ -102,6 +104,8 @@ pub struct Repositories {
     pub statistics: Arc<dyn StatisticsRepository>,
     /// The job outbox.
     pub jobs: Arc<dyn JobQueue>,
+    /// Addresses e-mail does not reach.
+    pub delivery_issues: Arc<dyn DeliveryIssueRepository>,
 }
 
 impl Repositories {
@@ -126,7 +130,8 @@ impl Repositories {
             saved_searches: store.clone(),
             platform_settings: store.clone(),
             statistics: store.clone(),
-            jobs: store,
+            jobs: store.clone(),
+            delivery_issues: store,
         }
     }
 

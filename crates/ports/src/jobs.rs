@@ -159,12 +159,22 @@ pub trait JobQueue: Send + Sync {
     async fn overview(&self, now: DateTime<Utc>) -> Result<QueueOverview, RepoError>;
 
     /// Records that the effect named `key` happened (an e-mail of a job
-    /// sent), so that a job run again does not repeat it. `false` when it
-    /// was already recorded.
-    async fn record_effect(&self, key: &str, at: DateTime<Utc>) -> Result<bool, RepoError>;
+    /// sent), so that a job run again does not repeat it, with what the
+    /// outside system said of it (the mail provider's message id, at most
+    /// 255 characters kept). `false` when it was already recorded.
+    async fn record_effect(
+        &self,
+        key: &str,
+        at: DateTime<Utc>,
+        detail: Option<String>,
+    ) -> Result<bool, RepoError>;
 
     /// Whether the effect named `key` was recorded.
     async fn effect_recorded(&self, key: &str) -> Result<bool, RepoError>;
+
+    /// The detail recorded with the effect named `key`, `None` when there
+    /// is no such effect or it has none.
+    async fn effect_detail(&self, key: &str) -> Result<Option<String>, RepoError>;
 
     /// Forgets at most `limit` of the effects recorded before `before`
     /// (the purge), oldest first; how many.

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod antivirus;
 pub mod bundle;
 pub mod clock;
+pub mod deliverability;
 pub mod error;
 pub mod files;
 pub mod images;
@@ -31,6 +32,10 @@ pub use accounts::{CredentialRepository, PasswordHashError, PasswordHasher, Sess
 pub use antivirus::{ScanError, ScanVerdict, VirusScanner};
 pub use bundle::{Ports, Repositories, Services, Store};
 pub use clock::{Clock, ErrorReporter, IdGenerator};
+pub use deliverability::{
+    AccountRef, DeliveryEvent, DeliveryIssue, DeliveryIssueRepository, UndeliverableAccount,
+    undeliverable_among,
+};
 pub use error::RepoError;
 pub use files::{FileStore, FileStoreError};
 pub use images::{ImageError, ImageProcessor, ImageVariants};
@@ -39,7 +44,7 @@ pub use lookups::{
     AddressCandidate, AddressLookup, DpeInfo, EnergyLookup, EsaboraDossier, EsaboraGateway,
     EsaboraState, LookupError, OilhiNotifier,
 };
-pub use mail::{Attachment, MailError, Mailer, OutgoingEmail};
+pub use mail::{Attachment, MailError, MailOutbox, Mailer, OutboxEntry, OutgoingEmail};
 pub use repositories::{
     AutoAffectationRuleRepository, CommuneRepository, DraftRepository, FileRepository, GeoBounds,
     HistoryRepository, ListOrder, NotificationRepository, Page, PartnerFilter, PartnerRepository,

@@ -1,4 +1,7 @@
+use std::sync::Arc;
 use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use async_trait::async_trait;
 use thiserror::Error;
@@ -61,6 +64,30 @@ impl MailError {
     }
 }
 
+/// An e-mail as the local outbox kept it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub id: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    pub template: String,
+    pub tag: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// The e-mails a local outbox kept, for the page that shows them (the
+/// embedded default's stand-in for a mail catcher).
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait MailOutbox: Send + Sync {
+    /// The `limit` most recent e-mails, newest first.
+    async fn recent(&self, limit: usize) -> Result<Vec<OutboxEntry>, MailError>;
+    /// One e-mail by its id, `None` when there is none.
+    async fn entry(&self, id: &str) -> Result<Option<OutboxEntry>, MailError>;
+}
+
 /// Sends e-mail (Brevo or an SMTP relay in production, a local outbox
 /// otherwise). Only jobs call it, never a request handler.
 #[cfg_attr(feature = "mock", mockall::automock)]
@@ -71,4 +98,10 @@ pub trait Mailer: Send + Sync {
     /// # Errors
     /// See [`MailError`]: which failures are retried and which are not.
     async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError>;
+
+    /// The e-mails kept, when this transport is a local outbox rather than
+    /// a real delivery.
+    fn outbox(&self) -> Option<Arc<dyn MailOutbox>> {
+        None
+    }
 }

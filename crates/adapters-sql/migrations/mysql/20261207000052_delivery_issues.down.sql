@@ -1,0 +1,2 @@
+DROP TABLE email_delivery_events;
+DROP TABLE email_delivery_issues;

@@ -1,0 +1,1 @@
+ALTER TABLE job_effects DROP COLUMN detail;
