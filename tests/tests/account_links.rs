@@ -46,12 +46,18 @@ fn link_token(mail: &OutgoingEmail) -> String {
 
 /// The six digits of a login-code e-mail.
 fn code_of(mail: &OutgoingEmail) -> String {
-    let (_, code) = mail
-        .subject
-        .split_once("Votre code de connexion : ")
-        .unwrap_or_else(|| panic!("not a login code: {}", mail.subject));
-    assert!(mail.text.contains(code), "the code is in the text too");
-    code.to_string()
+    assert!(
+        !mail.subject.chars().any(|c| c.is_ascii_digit()),
+        "a code never shows in a subject (lock screens show subjects): {}",
+        mail.subject
+    );
+    let (_, rest) = mail
+        .text
+        .split_once(" est : ")
+        .unwrap_or_else(|| panic!("not a login code: {}", mail.text));
+    let code: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    assert_eq!(code.len(), 6, "{}", mail.text);
+    code
 }
 
 /// A reset link e-mailed to the agent; its token.

@@ -170,6 +170,9 @@ const WIRES_ADAPTERS: &[&str] = &["histologe-runtime", "histologe-scale"];
 /// the use cases.
 const DATABASE: &[&str] = &["sqlx", "sqlx-core", "sqlx-mysql", "sqlx-sqlite", "redis"];
 
+/// The e-mail templates crate.
+const EMAILS: &str = "histologe-emails";
+
 /// Every broken rule, as a sentence.
 fn violations(graph: &Graph) -> Vec<String> {
     let mut found = Vec::new();
@@ -198,9 +201,20 @@ fn violations(graph: &Graph) -> Vec<String> {
             ));
         }
     }
+    // The e-mails' templates are pure rendering (decision 0029): the
+    // application may use them, and they depend on nothing of ours nor on
+    // any I/O crate.
     for d in workspace_deps(graph, "histologe-application") {
-        if d != "histologe-core" && d != "histologe-ports" {
+        if d != "histologe-core" && d != "histologe-ports" && d != EMAILS {
             found.push(format!("histologe-application depends on {d}"));
+        }
+    }
+    if graph.contains_key(EMAILS) {
+        for d in workspace_deps(graph, EMAILS) {
+            found.push(format!("{EMAILS} depends on workspace crate {d}"));
+        }
+        for bad in infra_in(EMAILS) {
+            found.push(format!("{EMAILS} depends on {bad} (I/O crate)"));
         }
     }
     for name in graph.keys().filter(|n| is_adapter(n)) {

@@ -110,4 +110,19 @@ async fn a_retried_job_does_not_send_again_what_it_sent_before_failing() {
         .find(|j| j.kind.as_str() == TwoMails::KIND)
         .expect("the job");
     assert_eq!((job.status, job.attempts), (JobStatus::Done, 2));
+    // Each e-mail's message id, as the provider gave it, is kept with the
+    // job: what one quotes to Brevo's support to trace it.
+    for (to, id) in [
+        ("premier@histologe.test", "memory-1"),
+        ("second@histologe.test", "memory-2"),
+    ] {
+        let key = histologe_application::jobs::sent_mail_key(job.id, "test", &[to.to_string()]);
+        assert_eq!(
+            histologe_ports::JobQueue::effect_detail(world.store.as_ref(), &key)
+                .await
+                .expect("effect"),
+            Some(id.to_string()),
+            "{to}"
+        );
+    }
 }

@@ -112,3 +112,123 @@ async fn a_database_down_at_submission_is_reported_and_stores_nothing() {
         "no job for a report that does not exist"
     );
 }
+
+/// The jobs still waiting, and when each is due.
+async fn pending(world: &World) -> Vec<histologe_ports::Job> {
+    world
+        .store
+        .all()
+        .await
+        .expect("jobs")
+        .into_iter()
+        .filter(|j| j.status == JobStatus::Pending)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_rate_limited_send_waits_for_the_providers_retry_after() {
+    let world = World::new().await;
+    world.submit(form()).await;
+    let mut limited = MockMailer::new();
+    limited.expect_send().returning(|_| {
+        Err(MailError::Unavailable {
+            message: "429 Too Many Requests".into(),
+            retry_after: Some(std::time::Duration::from_secs(30 * 60)),
+        })
+    });
+    let outcomes = runner(&world, limited).drain().await.expect("runner");
+    assert!(outcomes.iter().any(|o| matches!(o, RunOutcome::Retry(_))));
+    let waiting: Vec<_> = pending(&world)
+        .await
+        .into_iter()
+        .filter(|j| j.last_error.as_deref() == Some("429 Too Many Requests"))
+        .collect();
+    assert!(!waiting.is_empty());
+    assert!(
+        waiting
+            .iter()
+            .all(|j| j.run_at == common::start() + Duration::minutes(30)),
+        "not after the 1-minute backoff but when Brevo said: {:?}",
+        waiting.iter().map(|j| j.run_at).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn a_refused_key_is_retried_until_fixed_and_loses_nothing() {
+    let world = World::new().await;
+    world.submit(form()).await;
+    let mut refused = MockMailer::new();
+    refused
+        .expect_send()
+        .returning(|_| Err(MailError::Misconfigured("401 Key not found".into())));
+    let outcomes = runner(&world, refused).drain().await.expect("runner");
+    assert!(outcomes.iter().any(|o| matches!(o, RunOutcome::Retry(_))));
+    assert!(world.store.dead(10).await.expect("dead").is_empty());
+    let waiting = pending(&world).await;
+    assert!(!waiting.is_empty());
+    assert!(
+        waiting
+            .iter()
+            .all(|j| j.last_error.as_deref() == Some("401 Key not found")),
+        "the queue page says why"
+    );
+    world.advance(Duration::minutes(1));
+    let mut fixed = MockMailer::new();
+    fixed
+        .expect_send()
+        .returning(|_| Ok("<1@smtp-relay.mailin.fr>".into()));
+    let outcomes = runner(&world, fixed).drain().await.expect("runner");
+    assert!(!outcomes.is_empty());
+    assert!(outcomes.iter().all(|o| matches!(o, RunOutcome::Done(_))));
+    assert!(
+        pending(&world).await.is_empty(),
+        "every e-mail left once fixed"
+    );
+}
+
+#[tokio::test]
+async fn an_address_the_provider_refuses_is_marked_undeliverable() {
+    let world = World::new().await;
+    let case = world.submit(form()).await;
+    let address = case
+        .signalement
+        .occupant
+        .email
+        .clone()
+        .or(case.signalement.declarant.email.clone())
+        .expect("the form has a usager's address");
+    let refused = address.clone();
+    let mut mailer = MockMailer::new();
+    mailer.expect_send().returning(move |email| {
+        if email.to.contains(&refused) {
+            Err(MailError::InvalidRecipient(
+                "email is not valid in to".into(),
+            ))
+        } else {
+            Ok("id".into())
+        }
+    });
+    runner(&world, mailer).drain().await.expect("runner");
+    let issues = histologe_ports::DeliveryIssueRepository::delivery_issues(
+        world.store.as_ref(),
+        std::slice::from_ref(&address),
+    )
+    .await
+    .expect("issues");
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].event, "invalid_email");
+    assert_eq!(
+        issues[0].reason.as_deref(),
+        Some("email is not valid in to")
+    );
+    assert!(
+        world
+            .store
+            .dead(10)
+            .await
+            .expect("dead")
+            .iter()
+            .any(|j| j.last_error.as_deref() == Some("email is not valid in to")),
+        "not retried"
+    );
+}

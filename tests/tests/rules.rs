@@ -1243,6 +1243,7 @@ async fn rule_20_no_notification_without_send_mail_and_never_to_the_author() {
             case_status: status,
             logement_vacant: false,
             written_by_usager: true,
+            released_after_hold: false,
         });
         assert_eq!(n, histologe_core::notification::SuiviNotice::NOTHING);
     }

@@ -618,7 +618,7 @@ async fn the_purge_deletes_expired_sessions_and_abandoned_drafts_once() {
         .await
         .expect("draft");
     let sent = "mail:0190a1b2-0000-7000-8000-000000000001:3f2a";
-    histologe_ports::JobQueue::record_effect(world.store.as_ref(), sent, now)
+    histologe_ports::JobQueue::record_effect(world.store.as_ref(), sent, now, None)
         .await
         .expect("effect");
     world.advance(Duration::days(1));

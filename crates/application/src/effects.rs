@@ -182,7 +182,7 @@ impl App {
         {
             subscribe(tx, case, user).await?;
         }
-        self.notify_suivi(tx, case, &suivi, new.send_mail, now)
+        self.notify_suivi(tx, case, &suivi, new.send_mail, false, now)
             .await
     }
 
@@ -193,6 +193,7 @@ impl App {
         case: &Case,
         suivi: &Suivi,
         send_mail: bool,
+        released_after_hold: bool,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let notice = on_new_suivi(SuiviFacts {
@@ -203,6 +204,7 @@ impl App {
             case_status: case.signalement.status,
             logement_vacant: case.signalement.is_logement_vacant(),
             written_by_usager: suivi.category.is_submitted_by_usager(),
+            released_after_hold,
         });
         if let Some(kind) = notice.agents {
             let mut people = self.ports.users.many(&case.subscribers).await?;

@@ -79,6 +79,21 @@ impl JobPayload for EmailToUser {
     }
 }
 
+/// Brevo's tag of the agents' e-mail of each notification (§10).
+fn agent_tag(kind: NotificationType) -> &'static str {
+    match kind {
+        NotificationType::NouveauSignalement => "Pro Nouveau Signalement",
+        NotificationType::NouvelleAffectation => "Pro Nouvelle affectation",
+        NotificationType::NouveauSuivi | NotificationType::SuiviUsager => {
+            "Pro Nouveau Suivi Signalement"
+        }
+        NotificationType::ClotureSignalement => "Pro Cloture Signalement",
+        NotificationType::CloturePartenaire => "Pro Cloture Partenaire",
+        NotificationType::NouvelAbonnement => "Pro Nouvel Abonnement",
+        NotificationType::DemandeAbandonProcedure => "Pro Demande Abandon Procedure",
+    }
+}
+
 /// E-mail to a partner's generic mailbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmailToPartner {
@@ -111,6 +126,46 @@ impl UsagerTemplate {
             SuiviCategory::SignalementIsRefused => Self::Refus,
             SuiviCategory::SignalementIsClosed => Self::Cloture,
             _ => Self::NouveauSuivi,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::AccuseReception => "accuse_reception",
+            Self::Validation => "validation",
+            Self::Refus => "refus",
+            Self::Cloture => "cloture",
+            Self::NouveauSuivi => "nouveau_suivi",
+        }
+    }
+
+    /// Brevo's tag of each usager e-mail (integrations.md §10).
+    fn tag(self) -> &'static str {
+        match self {
+            Self::AccuseReception => "Usager Accusé Reception Signalement",
+            Self::Validation => "Usager Validation Signalement",
+            Self::Refus => "Usager Refus Signalement",
+            Self::Cloture => "Usager Cloture Signalement",
+            Self::NouveauSuivi => "Usager Nouveau Suivi Signalement",
+        }
+    }
+
+    /// The first sentence of the e-mail.
+    fn lead(self, reference: &str) -> String {
+        match self {
+            Self::AccuseReception => format!(
+                "Votre signalement {reference} a bien été reçu. Il va être examiné par les services \
+                 de votre territoire ; vous serez prévenu par e-mail de chaque étape."
+            ),
+            Self::Validation => format!(
+                "Votre signalement {reference} a été validé : il est transmis aux partenaires \
+                 qui vont le traiter."
+            ),
+            Self::Refus => format!("Votre signalement {reference} n'a pas pu être pris en charge."),
+            Self::Cloture => format!("Votre signalement {reference} a été clôturé."),
+            Self::NouveauSuivi => {
+                format!("Un nouveau message a été publié sur votre signalement {reference}.")
+            }
         }
     }
 
@@ -235,6 +290,17 @@ pub fn backoff(attempts: u32) -> chrono::Duration {
     chrono::Duration::minutes(minutes.min(360))
 }
 
+/// The key under which a job records an e-mail it sent (and the mail
+/// provider's message id): the job, and a hash of the template and the
+/// recipients (addresses are personal data).
+pub fn sent_mail_key(job: JobId, template: &str, to: &[String]) -> String {
+    use sha2::Digest;
+    let digest =
+        sha2::Sha256::digest(format!("{template}\n{}", to.join(",").to_lowercase()).as_bytes());
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("mail:{job}:{hex}")
+}
+
 /// What happened to a claimed job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunOutcome {
@@ -251,6 +317,12 @@ pub enum RunOutcome {
 pub enum Failure {
     /// Worth retrying (network, provider down).
     Transient(String),
+    /// Worth retrying, not before `retry_after` (the provider's rate limit
+    /// said when).
+    Throttled {
+        message: String,
+        retry_after: Duration,
+    },
     /// Retrying cannot help (address rejected, payload unreadable).
     Permanent(String),
 }
@@ -274,6 +346,8 @@ pub struct Runner {
     app: App,
     /// Base of the links put in e-mails, e.g. `https://signal-logement.fr`.
     base_url: String,
+    /// The name and site the e-mails give.
+    platform: histologe_emails::Platform,
     lease: Duration,
     process_jobs: Option<Arc<dyn ProcessJobs>>,
     /// The job being run by this clone (see [`Runner::run`]): the key of
@@ -294,13 +368,50 @@ impl Runner {
     /// A runner of `app`'s jobs, its e-mails linking to `base_url`, each
     /// claim reserved for [`LEASE`].
     pub fn new(app: App, base_url: impl Into<String>) -> Self {
+        let base_url: String = base_url.into();
         Runner {
             app,
-            base_url: base_url.into(),
+            platform: histologe_emails::Platform::new(
+                histologe_emails::DEFAULT_PLATFORM_NAME,
+                base_url.clone(),
+            ),
+            base_url,
             lease: LEASE,
             process_jobs: None,
             current: None,
         }
+    }
+
+    /// The platform's name in the e-mails (`HISTOLOGE_PLATFORM_NAME`).
+    pub fn with_platform_name(mut self, name: impl Into<String>) -> Self {
+        self.platform = histologe_emails::Platform::new(name, self.base_url.clone());
+        self
+    }
+
+    /// The name and site the e-mails give.
+    pub fn platform(&self) -> &histologe_emails::Platform {
+        &self.platform
+    }
+
+    /// Renders `message` and sends it to `to` ([`Runner::send`]).
+    pub async fn send_message(
+        &self,
+        to: Vec<String>,
+        message: histologe_emails::Message,
+    ) -> Result<(), Failure> {
+        let rendered = message.render(&self.platform).map_err(|e| {
+            Failure::Permanent(format!("e-mail {} did not render: {e}", message.template))
+        })?;
+        self.send(OutgoingEmail {
+            to,
+            subject: rendered.subject,
+            text: rendered.text,
+            html: Some(rendered.html),
+            template: rendered.template,
+            tag: rendered.tag.to_string(),
+            attachments: Vec::new(),
+        })
+        .await
     }
 
     /// Another reservation time for each claim.
@@ -357,9 +468,20 @@ impl Runner {
                     .fail(job, e, Some(now + backoff(job.attempts)))
                     .await
             }
-            Err(Failure::Transient(e) | Failure::Permanent(e)) => {
-                ports.jobs.fail(job, e, None).await
+            Err(Failure::Throttled {
+                message,
+                retry_after,
+            }) if job.attempts < MAX_ATTEMPTS => {
+                let asked =
+                    chrono::Duration::from_std(*retry_after).unwrap_or(chrono::Duration::MAX);
+                let wait = backoff(job.attempts).max(asked.min(chrono::Duration::hours(6)));
+                ports.jobs.fail(job, message, Some(now + wait)).await
             }
+            Err(
+                Failure::Transient(e)
+                | Failure::Permanent(e)
+                | Failure::Throttled { message: e, .. },
+            ) => ports.jobs.fail(job, e, None).await,
         };
         match recorded {
             Err(RepoError::Conflict) => {
@@ -370,11 +492,17 @@ impl Runner {
         }
         Ok(match result {
             Ok(()) => RunOutcome::Done(job.id),
-            Err(Failure::Transient(e)) if job.attempts < MAX_ATTEMPTS => {
+            Err(Failure::Transient(e) | Failure::Throttled { message: e, .. })
+                if job.attempts < MAX_ATTEMPTS =>
+            {
                 tracing::warn!(job.kind = job.kind.as_str(), job.id = %job.id, job.attempts = job.attempts, error = %e, "job failed, retried later");
                 RunOutcome::Retry(job.id)
             }
-            Err(Failure::Transient(e) | Failure::Permanent(e)) => {
+            Err(
+                Failure::Transient(e)
+                | Failure::Permanent(e)
+                | Failure::Throttled { message: e, .. },
+            ) => {
                 tracing::error!(job.kind = job.kind.as_str(), job.id = %job.id, job.attempts = job.attempts, error = %e, "job dead: an administrator may retry it");
                 RunOutcome::Dead(job.id)
             }
@@ -452,14 +580,7 @@ impl Runner {
     /// The record of an e-mail of the running job: its id, and a hash of
     /// the template and the recipients (addresses are personal data).
     fn effect_key(&self, template: &str, to: &[String]) -> Option<String> {
-        self.current.map(|job| {
-            use sha2::Digest;
-            let digest = sha2::Sha256::digest(
-                format!("{template}\n{}", to.join(",").to_lowercase()).as_bytes(),
-            );
-            let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-            format!("mail:{job}:{hex}")
-        })
+        self.current.map(|job| sent_mail_key(job, template, to))
     }
 
     /// Whether the running job already sent this e-mail: a handler whose
@@ -492,28 +613,61 @@ impl Runner {
         if self.already_sent(&email.template, &email.to).await? {
             return Ok(());
         }
-        self.app
-            .ports
-            .mailer
-            .send(&email)
-            .await
-            .map(|_| ())
-            .map_err(|e| match e {
+        let sent = self.app.ports.mailer.send(&email).await;
+        if let Err(MailError::InvalidRecipient(reason)) = &sent {
+            self.mark_undeliverable(&email.to, reason).await;
+        }
+        let message_id = sent.map_err(|e| match e {
                 MailError::InvalidRecipient(m) | MailError::Rejected(m) => Failure::Permanent(m),
                 MailError::Misconfigured(m) => {
                     tracing::error!(error = %m, "the mail transport refuses our credentials: no e-mail leaves until it is fixed");
                     Failure::Transient(m)
                 }
+                MailError::Unavailable {
+                    message,
+                    retry_after: Some(retry_after),
+                } => Failure::Throttled {
+                    message,
+                    retry_after,
+                },
                 MailError::Unavailable { message, .. } => Failure::Transient(message),
             })?;
         if let Some(key) = &key {
             let now = self.app.ports.clock.now();
-            if let Err(e) = jobs.record_effect(key, now).await {
+            if let Err(e) = jobs.record_effect(key, now, Some(message_id)).await {
                 // Sent: failing the job now would send it again.
                 tracing::warn!(error = %e, "e-mail sent but its record failed: a re-run could send it again");
             }
         }
         Ok(())
+    }
+
+    /// The provider refused the address: the accounts that have it show
+    /// it as undeliverable, as a bounce reported by the webhook would.
+    /// With several recipients the provider does not say which one, so
+    /// nobody is marked (the job's error says what happened).
+    async fn mark_undeliverable(&self, to: &[String], reason: &str) {
+        let [address] = to else {
+            return;
+        };
+        let now = self.app.ports.clock.now();
+        let event = histologe_ports::DeliveryEvent {
+            key: None,
+            email: address.trim().to_lowercase(),
+            event: "invalid_email".to_string(),
+            reason: Some(reason.to_string()),
+            failure: true,
+            occurred_at: now,
+        };
+        if let Err(e) = self
+            .app
+            .ports
+            .delivery_issues
+            .apply_delivery_event(&event, now)
+            .await
+        {
+            tracing::warn!(error = %e, "an address refused by the mail provider could not be marked");
+        }
     }
 
     async fn case(&self, id: SignalementId) -> Result<Option<histologe_core::Case>, Failure> {
@@ -538,21 +692,25 @@ impl Runner {
             return Ok(());
         }
         let reference = case.signalement.displayed_reference();
-        self.send(OutgoingEmail {
-            to: vec![user.email.clone()],
-            subject: format!("[{reference}] {}", p.kind.label()),
-            text: format!(
-                "Bonjour {},\n\n{} sur le signalement {reference}.\nConsultez-le : {}/bo/signalements/{}\n",
-                user.prenom,
-                p.kind.label(),
-                self.base_url,
-                case.signalement.id
-            ),
-            html: None,
-            template: p.kind.as_str().to_lowercase(),
-            ..OutgoingEmail::default()
-        })
-        .await
+        let link = self
+            .platform
+            .url(&format!("/bo/signalements/{}", case.signalement.id));
+        let message = histologe_emails::Message::new(
+            p.kind.as_str().to_lowercase(),
+            agent_tag(p.kind),
+            format!("[{reference}] {}", p.kind.label()),
+        )
+        .hello(&user.prenom)
+        .text(format!(
+            "{} sur le signalement {reference}.",
+            p.kind.label()
+        ))
+        .button("Consulter le signalement", link)
+        .note(format!(
+            "Vous recevez cet e-mail parce que vous suivez ce signalement. Vos préférences : {}",
+            self.platform.url("/bo/mon-compte/notifications")
+        ));
+        self.send_message(vec![user.email.clone()], message).await
     }
 
     async fn email_partner(&self, p: EmailToPartner) -> Result<(), Failure> {
@@ -570,21 +728,22 @@ impl Runner {
             return Ok(());
         };
         let reference = case.signalement.displayed_reference();
-        self.send(OutgoingEmail {
-            to: vec![address],
-            subject: format!("[{reference}] {}", p.kind.label()),
-            text: format!(
-                "Bonjour,\n\n{} pour {} sur le signalement {reference}.\nConsultez-le : {}/bo/signalements/{}\n",
-                p.kind.label(),
-                partner.nom,
-                self.base_url,
-                case.signalement.id
-            ),
-            html: None,
-            template: format!("partner_{}", p.kind.as_str().to_lowercase()),
-            ..OutgoingEmail::default()
-        })
-        .await
+        let link = self
+            .platform
+            .url(&format!("/bo/signalements/{}", case.signalement.id));
+        let message = histologe_emails::Message::new(
+            format!("partner_{}", p.kind.as_str().to_lowercase()),
+            agent_tag(p.kind),
+            format!("[{reference}] {}", p.kind.label()),
+        )
+        .text(format!(
+            "{} pour {} sur le signalement {reference}.",
+            p.kind.label(),
+            partner.nom
+        ))
+        .button("Consulter le signalement", link)
+        .note("Cet e-mail est envoyé à l'adresse générique de votre structure.");
+        self.send_message(vec![address], message).await
     }
 
     /// A deleted file or a non-image has nothing to do; a store that is
@@ -644,23 +803,24 @@ impl Runner {
         if !draft.is_some_and(|d| d.is_editable()) {
             return Ok(());
         }
-        let link = format!("{}/signalement/brouillon/{}", self.base_url, p.draft_id);
-        self.send(OutgoingEmail {
-            to: vec![p.email],
-            subject: "Reprendre votre signalement".to_string(),
-            text: format!(
-                "Bonjour,\n\n\
-                 Vous avez commencé un signalement sur un logement. Ce que vous avez saisi est enregistré : \
-                 pour reprendre votre signalement là où vous l'avez laissé, ouvrez ce lien :\n\n\
-                 {link}\n\n\
-                 Ce lien est personnel : il donne accès à ce que vous avez saisi, ne le transmettez à personne.\n\n\
-                 Si vous n'avez pas demandé ce message, vous pouvez l'ignorer.\n"
-            ),
-            html: None,
-            template: "draft_link".to_string(),
-            ..OutgoingEmail::default()
-        })
-        .await
+        let link = self
+            .platform
+            .url(&format!("/signalement/brouillon/{}", p.draft_id));
+        let message = histologe_emails::Message::new(
+            "draft_link",
+            "Usager Reprise Brouillon",
+            "Reprendre votre signalement",
+        )
+        .text(
+            "Vous avez commencé un signalement sur un logement. Ce que vous avez saisi est enregistré : \
+             pour reprendre votre signalement là où vous l'avez laissé, ouvrez ce lien.",
+        )
+        .button("Reprendre mon signalement", link)
+        .note(
+            "Ce lien est personnel : il donne accès à ce que vous avez saisi, ne le transmettez à personne. \
+             Si vous n'avez pas demandé ce message, vous pouvez l'ignorer.",
+        );
+        self.send_message(vec![p.email], message).await
     }
 
     /// Never to a vacant dwelling's usagers (§1.1).
@@ -679,34 +839,31 @@ impl Runner {
         let Some(address) = address else {
             return Ok(());
         };
-        let to = vec![address];
         let reference = s.displayed_reference();
-        let message = p
+        let suivi = p
             .suivi_id
             .and_then(|id| case.suivis.iter().find(|x| x.id == id))
-            .map(|x| x.description.clone())
-            .filter(|d| !d.is_empty())
-            .map(|d| format!("\n\nMessage :\n{d}"))
-            .unwrap_or_default();
-        self.send(OutgoingEmail {
-            to,
-            subject: p.template.subject(&reference),
-            text: format!(
-                "Bonjour,\n\n{}.{message}\n\nSuivez votre dossier : {}/suivre-mon-signalement/{}\n",
-                p.template.subject(&reference),
-                self.base_url,
-                s.code_suivi
-            ),
-            html: None,
-            template: format!(
-                "usager_{}",
-                serde_json::to_value(p.template)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            ),
-            ..OutgoingEmail::default()
-        })
-        .await
+            .map(|x| x.description.trim().to_string())
+            .filter(|d| !d.is_empty());
+        // "Nouveau message" with no message says nothing: not sent.
+        if p.template == UsagerTemplate::NouveauSuivi && suivi.is_none() {
+            return Ok(());
+        }
+        let link = self
+            .platform
+            .url(&format!("/suivre-mon-signalement/{}", s.code_suivi));
+        let mut message = histologe_emails::Message::new(
+            format!("usager_{}", p.template.name()),
+            p.template.tag(),
+            p.template.subject(&reference),
+        )
+        .text(p.template.lead(&reference));
+        if let Some(text) = suivi {
+            message = message.quote("Message :", text);
+        }
+        let message = message
+            .button("Suivre mon dossier", link)
+            .note("Ce lien est personnel : il ouvre votre dossier, ne le transmettez à personne.");
+        self.send_message(vec![address], message).await
     }
 }

@@ -30,6 +30,7 @@ pub use use_cases::back_office::{
     DashboardCard, EXPORT_PAGE_SIZE, FilterChoices, ListedCase, MAP_POINTS_MAX, NO_SUIVI_DAYS,
     PAGE_SIZE, has_active_filter,
 };
+pub use use_cases::deliverability::{DeliveryReport, ReportOutcome};
 pub use use_cases::digest::DigestSchedule;
 pub use use_cases::export::{EXPORT_INLINE_MAX, EXPORT_KEPT_DAYS, csv_bytes, csv_record};
 pub use use_cases::files::{Download, UploadInput};

@@ -34,6 +34,10 @@ pub struct SuiviFacts {
     pub case_status: SignalementStatus,
     pub logement_vacant: bool,
     pub written_by_usager: bool,
+    /// A partner's message held for its edit window and released now: it
+    /// was written before any closure that came meanwhile, and is sent as
+    /// it would have been then.
+    pub released_after_hold: bool,
 }
 
 /// Rule 20 and §7.4.
@@ -60,7 +64,9 @@ pub fn on_new_suivi(f: SuiviFacts) -> SuiviNotice {
     // On a closed case agents are told in-app only, except of the closure
     // itself, which is the news.
     let agents_email = agents.is_some()
-        && (f.case_status != S::Closed || f.category == SuiviCategory::SignalementIsClosed);
+        && (f.released_after_hold
+            || f.case_status != S::Closed
+            || f.category == SuiviCategory::SignalementIsClosed);
     let dedicated_template = matches!(
         f.category,
         SuiviCategory::SignalementIsClosed
@@ -70,7 +76,9 @@ pub fn on_new_suivi(f: SuiviFacts) -> SuiviNotice {
     let usager = f.is_public
         && !f.logement_vacant
         && !f.written_by_usager
-        && (dedicated_template || !matches!(f.case_status, S::Closed | S::Refused));
+        && (dedicated_template
+            || f.released_after_hold
+            || !matches!(f.case_status, S::Closed | S::Refused));
     SuiviNotice {
         agents,
         agents_email,
@@ -106,7 +114,26 @@ mod tests {
             case_status: SignalementStatus::Active,
             logement_vacant: false,
             written_by_usager: false,
+            released_after_hold: false,
         }
+    }
+
+    #[test]
+    fn a_held_message_released_after_the_closure_is_still_e_mailed() {
+        let held = SuiviFacts {
+            case_status: SignalementStatus::Closed,
+            released_after_hold: true,
+            ..facts(SuiviCategory::MessagePartner)
+        };
+        let n = on_new_suivi(held);
+        assert_eq!(n.agents, Some(NotificationType::NouveauSuivi));
+        assert!(n.agents_email, "written while the case was open");
+        assert!(n.usager, "a public message reaches the usager");
+        let fresh = on_new_suivi(SuiviFacts {
+            released_after_hold: false,
+            ..held
+        });
+        assert!(!fresh.agents_email && !fresh.usager);
     }
 
     #[test]

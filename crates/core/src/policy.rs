@@ -124,6 +124,15 @@ pub enum Action {
     ManageJobQueue,
     /// Read the statistics (of the actor's list scope).
     ViewStatistics,
+    /// List the accounts whose e-mail address is undeliverable: a super
+    /// admin all of them, a territory admin those of his territories.
+    ViewDeliveryIssues,
+    /// Read the e-mails of the local outbox (the embedded default's mail
+    /// catcher): they hold every account's links, so super admins only.
+    ReadMailOutbox,
+    /// Record what the mail provider reports about an address (its
+    /// webhook, once authenticated, acts as the platform).
+    RecordDeliveryReport,
     /// Open the partners administration; what it shows each actor is
     /// `administered_scope`.
     ListPartners,
@@ -242,6 +251,7 @@ fn anonymous(action: Action, resource: Resource<'_>) -> Decision {
 fn system(action: Action, resource: Resource<'_>) -> Decision {
     match (action, resource) {
         (Action::SubmitPublicForm, _) => Ok(()),
+        (Action::RecordDeliveryReport, Resource::Platform) => Ok(()),
         (Action::ValidateSignalement, Resource::Signalement(case)) => {
             need_status(case, &[S::NeedValidation])
         }
@@ -290,9 +300,13 @@ fn staff(user: &StaffUser, action: Action, resource: Resource<'_>) -> Decision {
 /// Platform-wide switches are national: only a super admin touches them.
 fn staff_on_platform(user: &StaffUser, action: Action) -> Decision {
     match action {
-        Action::ManageMaintenance | Action::ManageJobQueue => {
+        Action::ManageMaintenance | Action::ManageJobQueue | Action::ReadMailOutbox => {
             allow_if(user.is_super_admin(), Refusal::InsufficientRole)
         }
+        Action::ViewDeliveryIssues => allow_if(
+            user.role.includes(Role::TerritoryAdmin),
+            Refusal::InsufficientRole,
+        ),
         // Every staff member, on his list scope only (`list_scope`).
         Action::ViewStatistics => Ok(()),
         Action::ListUsers => allow_if(
@@ -1051,6 +1065,50 @@ mod platform_tests {
         for actor in [Actor::Anonymous, Actor::System] {
             assert!(can(&actor, Action::ManageJobQueue, Resource::Platform).is_err());
         }
+    }
+
+    #[test]
+    fn mail_delivery_is_for_administrators_and_reports_for_the_platform() {
+        for (role, issues, outbox) in [
+            (Role::Agent, false, false),
+            (Role::PartnerAdmin, false, false),
+            (Role::TerritoryAdmin, true, false),
+            (Role::SuperAdmin, true, true),
+        ] {
+            let actor = staff(role);
+            assert_eq!(
+                can(&actor, Action::ViewDeliveryIssues, Resource::Platform).is_ok(),
+                issues,
+                "{role:?}"
+            );
+            assert_eq!(
+                can(&actor, Action::ReadMailOutbox, Resource::Platform).is_ok(),
+                outbox,
+                "{role:?}"
+            );
+            assert!(can(&actor, Action::RecordDeliveryReport, Resource::Platform).is_err());
+        }
+        assert_eq!(
+            can(
+                &Actor::System,
+                Action::RecordDeliveryReport,
+                Resource::Platform
+            ),
+            Ok(())
+        );
+        for action in [Action::ViewDeliveryIssues, Action::ReadMailOutbox] {
+            for actor in [Actor::Anonymous, Actor::System] {
+                assert!(can(&actor, action, Resource::Platform).is_err());
+            }
+        }
+        assert!(
+            can(
+                &Actor::Anonymous,
+                Action::RecordDeliveryReport,
+                Resource::Platform
+            )
+            .is_err()
+        );
     }
 
     #[test]

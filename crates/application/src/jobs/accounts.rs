@@ -3,7 +3,7 @@
 //! job's payload (kept in the jobs table) holds no secret.
 
 use histologe_core::ids::UserId;
-use histologe_ports::{AccountToken, AccountTokenKind, OutgoingEmail};
+use histologe_ports::{AccountToken, AccountTokenKind};
 use serde::{Deserialize, Serialize};
 
 use super::{Failure, JobPayload, Runner};
@@ -83,42 +83,40 @@ impl Runner {
             return Ok(());
         };
         let link = self.issue_link(user.id, p.purpose).await?;
-        let (subject, text, template) = match p.purpose {
-            LinkPurpose::Activation => (
-                "Activez votre compte Signal Logement",
-                format!(
-                    "Bonjour {},\n\n\
-                     Un compte a été créé pour vous sur Signal Logement avec l'adresse {}.\n\
-                     Pour l'activer, choisissez votre mot de passe en ouvrant ce lien \
-                     (valable 7 jours, une seule fois) :\n\n\
-                     {link}\n\n\
-                     Si le lien a expiré, demandez-en un nouveau sur {}/activation.\n",
-                    user.prenom, user.email, self.base_url
-                ),
+        let name = self.platform().name().to_string();
+        let message = match p.purpose {
+            LinkPurpose::Activation => histologe_emails::Message::new(
                 "account_activation",
-            ),
-            LinkPurpose::PasswordReset => (
-                "Nouveau mot de passe pour Signal Logement",
-                format!(
-                    "Bonjour {},\n\n\
-                     Vous avez demandé à changer le mot de passe de votre compte Signal Logement.\n\
-                     Choisissez-en un nouveau en ouvrant ce lien (valable 1 heure, une seule fois) :\n\n\
-                     {link}\n\n\
-                     Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n",
-                    user.prenom
-                ),
+                "Pro Activation de Compte",
+                format!("Activez votre compte {name}"),
+            )
+            .hello(&user.prenom)
+            .text(format!(
+                "Un compte a été créé pour vous sur {name} avec l'adresse {}. Pour l'activer, \
+                 choisissez votre mot de passe.",
+                user.email
+            ))
+            .button("Choisir mon mot de passe", link)
+            .note(format!(
+                "Ce lien est valable 7 jours, une seule fois. S'il a expiré, demandez-en un nouveau sur {}.",
+                self.platform().url("/activation")
+            )),
+            LinkPurpose::PasswordReset => histologe_emails::Message::new(
                 "account_password_reset",
+                "Pro Mot de passe perdu",
+                format!("Nouveau mot de passe pour {name}"),
+            )
+            .hello(&user.prenom)
+            .text(format!(
+                "Vous avez demandé à changer le mot de passe de votre compte {name}."
+            ))
+            .button("Choisir un nouveau mot de passe", link)
+            .note(
+                "Ce lien est valable 1 heure, une seule fois. Si vous n'avez rien demandé, ignorez \
+                 ce message : votre mot de passe ne change pas.",
             ),
         };
-        self.send(OutgoingEmail {
-            to: vec![user.email.clone()],
-            subject: subject.to_string(),
-            text,
-            html: None,
-            template: template.to_string(),
-            ..OutgoingEmail::default()
-        })
-        .await
+        self.send_message(vec![user.email.clone()], message).await
     }
 
     /// A pending login that is over (used, expired) gets no code. A new
@@ -163,20 +161,20 @@ impl Runner {
             })
             .await
             .map_err(transient)?;
-        self.send(OutgoingEmail {
-            to: vec![user.email.clone()],
-            subject: format!("Votre code de connexion : {code}"),
-            text: format!(
-                "Bonjour {},\n\n\
-                 Votre code de connexion à Signal Logement est : {code}\n\n\
-                 Il est valable 10 minutes. Si vous n'êtes pas en train de vous connecter, \
-                 changez votre mot de passe : quelqu'un le connaît.\n",
-                user.prenom
-            ),
-            html: None,
-            template: LOGIN_CODE_TEMPLATE.to_string(),
-            ..OutgoingEmail::default()
-        })
-        .await
+        let message = histologe_emails::Message::new(
+            LOGIN_CODE_TEMPLATE,
+            "Pro Code de connexion",
+            "Votre code de connexion",
+        )
+        .hello(&user.prenom)
+        .text(format!(
+            "Votre code de connexion à {} est : {code}",
+            self.platform().name()
+        ))
+        .note(
+            "Il est valable 10 minutes. Si vous n'êtes pas en train de vous connecter, changez \
+             votre mot de passe : quelqu'un le connaît.",
+        );
+        self.send_message(vec![user.email.clone()], message).await
     }
 }

@@ -14,7 +14,6 @@ use chrono::NaiveDate;
 use histologe_core::ids::{NotificationId, SignalementId, UserId};
 use histologe_core::model::{Notification, User};
 use histologe_core::{Action, Actor, Resource, can};
-use histologe_ports::OutgoingEmail;
 use serde::{Deserialize, Serialize};
 
 use super::{Failure, JobPayload, Runner, enqueue};
@@ -165,9 +164,10 @@ impl Runner {
                     }
                 }
                 None => {
-                    sections.push(format!(
-                        "Autres notifications\n{}",
-                        self.event_lines(&notes)
+                    sections.push((
+                        "Autres notifications".to_string(),
+                        self.event_lines(&notes),
+                        None,
                     ));
                     shown += notes.len();
                 }
@@ -182,30 +182,35 @@ impl Runner {
                     "Voici les {count} notifications reçues depuis votre dernier récapitulatif."
                 )
             };
-            let base = &self.base_url;
-            self.send(OutgoingEmail {
-                to: vec![user.email.clone()],
-                subject: "Récapitulatif d'activité sur Signal Logement".to_string(),
-                text: format!(
-                    "Bonjour {},\n\n{intro}\n\n{}\n\n\
-                     Retrouvez toutes vos notifications : {base}/bo/notifications\n\n\
-                     Vous recevez ce récapitulatif une fois par jour. Pour recevoir un e-mail à \
-                     chaque événement, ou aucun : {base}/bo/mon-compte/notifications\n",
-                    user.prenom,
-                    sections.join("\n\n"),
-                ),
-                html: None,
-                template: "notifications_summary".to_string(),
-                ..OutgoingEmail::default()
-            })
-            .await?;
+            let platform = self.platform();
+            let mut message = histologe_emails::Message::new(
+                "notifications_summary",
+                "Pro Récap",
+                format!("Récapitulatif d'activité sur {}", platform.name()),
+            )
+            .hello(&user.prenom)
+            .text(intro);
+            for (heading, lines, link) in sections {
+                message = message.section(heading, lines, link);
+            }
+            let message = message
+                .button(
+                    "Voir toutes mes notifications",
+                    platform.url("/bo/notifications"),
+                )
+                .note(format!(
+                    "Vous recevez ce récapitulatif une fois par jour. Pour recevoir un e-mail à \
+                     chaque événement, ou aucun : {}",
+                    platform.url("/bo/mon-compte/notifications")
+                ));
+            self.send_message(vec![user.email.clone()], message).await?;
         }
         self.clear_waiting(user.id, Some(&listed)).await
     }
 
     /// One signalement's block: its reference and address, what happened
     /// (the labels of the per-event e-mails) and the link to it.
-    fn case_section(&self, case: &histologe_core::Case, notes: &[&Notification]) -> String {
+    fn case_section(&self, case: &histologe_core::Case, notes: &[&Notification]) -> DigestSection {
         let s = &case.signalement;
         let commune = format!(
             "{} {}",
@@ -220,20 +225,19 @@ impl Runner {
         if !place.is_empty() {
             heading = format!("{heading} — {}", place.join(", "));
         }
-        format!(
-            "{heading}\n{}\nConsultez-le : {}/bo/signalements/{}",
+        let link = self.platform().url(&format!("/bo/signalements/{}", s.id));
+        (
+            heading,
             self.event_lines(notes),
-            self.base_url,
-            s.id
+            Some(("Consultez-le".to_string(), link)),
         )
     }
 
-    fn event_lines(&self, notes: &[&Notification]) -> String {
+    fn event_lines(&self, notes: &[&Notification]) -> Vec<String> {
         notes
             .iter()
-            .map(|n| format!("- {} : {}", self.when(n), n.notification_type.label()))
-            .collect::<Vec<_>>()
-            .join("\n")
+            .map(|n| format!("{} : {}", self.when(n), n.notification_type.label()))
+            .collect()
     }
 
     /// "le 10/03/2026 à 11:00", in the digest's time zone.
@@ -245,6 +249,9 @@ impl Runner {
             .to_string()
     }
 }
+
+/// One case's block of the digest: heading, events, link.
+type DigestSection = (String, Vec<String>, Option<(String, String)>);
 
 /// The notifications grouped by signalement, groups in the order of their
 /// oldest notification, each group oldest first (as `waiting` is).

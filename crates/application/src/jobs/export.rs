@@ -1,8 +1,6 @@
 //! The worker's part of a large list export: the file, the e-mail with
 //! its link, and its deletion once its days are over.
 
-use histologe_ports::OutgoingEmail;
-
 use super::{Failure, Runner};
 use crate::use_cases::export::{BuildExport, DeleteExport, EXPORT_KEPT_DAYS, export_key};
 
@@ -27,29 +25,29 @@ impl Runner {
         let Some(user) = user else {
             return Ok(());
         };
-        let link = format!("{}/bo/exports/{}", self.base_url, p.export_id);
+        let link = self.platform().url(&format!("/bo/exports/{}", p.export_id));
         let count = if rows == 1 {
             "1 signalement".to_string()
         } else {
             format!("{rows} signalements")
         };
-        self.send(OutgoingEmail {
-            to: vec![user.email.clone()],
-            subject: "Votre export de signalements est prêt".to_string(),
-            text: format!(
-                "Bonjour {},\n\n\
-                 L'export que vous avez demandé ({count}) est prêt. Téléchargez-le \
-                 depuis votre session Signal Logement :\n\n\
-                 {link}\n\n\
-                 Il contient des données personnelles : ne le transférez pas et supprimez-le \
-                 de votre poste quand vous n'en avez plus besoin. Le lien fonctionne {EXPORT_KEPT_DAYS} jours.\n",
-                user.prenom
-            ),
-            html: None,
-            template: "export_ready".to_string(),
-            ..OutgoingEmail::default()
-        })
-        .await
+        let message = histologe_emails::Message::new(
+            "export_ready",
+            "Pro Export Signalements",
+            "Votre export de signalements est prêt",
+        )
+        .hello(&user.prenom)
+        .text(format!(
+            "L'export que vous avez demandé ({count}) est prêt. Téléchargez-le depuis votre \
+             session {} :",
+            self.platform().name()
+        ))
+        .button("Télécharger l'export", link)
+        .note(format!(
+            "Il contient des données personnelles : ne le transférez pas et supprimez-le de votre \
+             poste quand vous n'en avez plus besoin. Le lien fonctionne {EXPORT_KEPT_DAYS} jours."
+        ));
+        self.send_message(vec![user.email.clone()], message).await
     }
 
     pub(super) async fn delete_export(&self, p: DeleteExport) -> Result<(), Failure> {

@@ -6,7 +6,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use histologe_core::enums::UsagerSide;
 use histologe_core::ids::{AffectationId, InterventionId, SignalementId, SuiviId, UserId};
-use histologe_ports::OutgoingEmail;
 use serde::{Deserialize, Serialize};
 
 use super::{Failure, JobPayload, Runner};
@@ -156,20 +155,22 @@ impl Runner {
             return Ok(());
         }
         let reference = case.signalement.displayed_reference();
-        self.send(OutgoingEmail {
-            to: vec![user.email.clone()],
-            subject: format!("[{reference}] Visite à programmer"),
-            text: format!(
-                "Bonjour {},\n\n\
-                 Votre partenaire a accepté le signalement {reference} il y a 15 jours et aucune \
-                 visite n'est encore programmée. Programmez-la : {}/bo/signalements/{}\n",
-                user.prenom, self.base_url, case.signalement.id
-            ),
-            html: None,
-            template: "visite_a_programmer".to_string(),
-            ..OutgoingEmail::default()
-        })
-        .await
+        let message = histologe_emails::Message::new(
+            "visite_a_programmer",
+            "Pro Date de visite à renseigner",
+            format!("[{reference}] Visite à programmer"),
+        )
+        .hello(&user.prenom)
+        .text(format!(
+            "Votre partenaire a accepté le signalement {reference} il y a 15 jours et aucune \
+             visite n'est encore programmée."
+        ))
+        .button(
+            "Programmer la visite",
+            self.platform()
+                .url(&format!("/bo/signalements/{}", case.signalement.id)),
+        );
+        self.send_message(vec![user.email.clone()], message).await
     }
 
     /// An account activated or archived since gets nothing.
@@ -188,24 +189,25 @@ impl Runner {
             return Ok(());
         };
         let link = self.issue_link(user.id, LinkPurpose::Activation).await?;
-        self.send(OutgoingEmail {
-            to: vec![user.email.clone()],
-            subject: "Rappel : activez votre compte Signal Logement".to_string(),
-            text: format!(
-                "Bonjour {},\n\n\
-                 Un compte vous attend sur Signal Logement avec l'adresse {}, mais il n'est pas \
-                 encore activé : les signalements de mal-logement qui vous sont affectés ne \
-                 peuvent pas être traités tant que vous ne vous connectez pas.\n\
-                 Choisissez votre mot de passe en ouvrant ce lien (valable 7 jours, une seule fois) :\n\n\
-                 {link}\n\n\
-                 Si le lien a expiré, demandez-en un nouveau sur {}/activation.\n",
-                user.prenom, user.email, self.base_url
-            ),
-            html: None,
-            template: "account_activation_reminder".to_string(),
-            ..OutgoingEmail::default()
-        })
-        .await
+        let name = self.platform().name().to_string();
+        let message = histologe_emails::Message::new(
+            "account_activation_reminder",
+            "Pre Reactivation de Compte",
+            format!("Rappel : activez votre compte {name}"),
+        )
+        .hello(&user.prenom)
+        .text(format!(
+            "Un compte vous attend sur {name} avec l'adresse {}, mais il n'est pas encore activé : \
+             les signalements de mal-logement qui vous sont affectés ne peuvent pas être traités \
+             tant que vous ne vous connectez pas.",
+            user.email
+        ))
+        .button("Choisir mon mot de passe", link)
+        .note(format!(
+            "Ce lien est valable 7 jours, une seule fois. S'il a expiré, demandez-en un nouveau sur {}.",
+            self.platform().url("/activation")
+        ));
+        self.send_message(vec![user.email.clone()], message).await
     }
 
     /// An account that logged in since, or was archived, gets nothing.
@@ -227,24 +229,24 @@ impl Runner {
         }) else {
             return Ok(());
         };
-        self.send(OutgoingEmail {
-            to: vec![user.email.clone()],
-            subject: "Votre compte Signal Logement va être archivé".to_string(),
-            text: format!(
-                "Bonjour {},\n\n\
-                 Vous ne vous êtes pas connecté à Signal Logement depuis plus d'un an. \
-                 Sans connexion de votre part, votre compte ({}) sera archivé le {}.\n\n\
-                 Pour le garder, connectez-vous avant cette date : {}/connexion\n",
-                user.prenom,
-                user.email,
-                histologe_core::time::date_fr(p.archiving_at),
-                self.base_url
-            ),
-            html: None,
-            template: "account_inactive_notice".to_string(),
-            ..OutgoingEmail::default()
-        })
-        .await
+        let name = self.platform().name().to_string();
+        let message = histologe_emails::Message::new(
+            "account_inactive_notice",
+            "Pro Compte Bientot Archive",
+            format!("Votre compte {name} va être archivé"),
+        )
+        .hello(&user.prenom)
+        .text(format!(
+            "Vous ne vous êtes pas connecté à {name} depuis plus d'un an. Sans connexion de votre \
+             part, votre compte ({}) sera archivé le {}.",
+            user.email,
+            histologe_emails::format::day(p.archiving_at)
+        ))
+        .button(
+            "Me connecter pour garder mon compte",
+            self.platform().url("/connexion"),
+        );
+        self.send_message(vec![user.email.clone()], message).await
     }
 
     fn usager_address(case: &histologe_core::Case, side: UsagerSide) -> Option<String> {
@@ -275,21 +277,23 @@ impl Runner {
             2 | 3 => "Nous revenons vers vous : votre dossier est toujours sans nouvelles.",
             _ => "Votre dossier est toujours ouvert et sans nouvelles depuis plusieurs mois.",
         };
-        self.send(OutgoingEmail {
-            to: vec![address],
-            subject: format!("Avez-vous des nouvelles de votre signalement {reference} ?"),
-            text: format!(
-                "Bonjour,\n\n{opening}\n\
-                 La situation de votre logement a-t-elle changé ? Dites-le aux partenaires qui \
-                 suivent votre signalement, ou demandez l'arrêt de la procédure si le problème \
-                 est réglé, depuis votre dossier :\n\n{}/suivre-mon-signalement/{}\n",
-                self.base_url, s.code_suivi
-            ),
-            html: None,
-            template: format!("usager_demande_feedback_{}", p.rank.min(4)),
-            ..OutgoingEmail::default()
-        })
-        .await
+        let message = histologe_emails::Message::new(
+            format!("usager_demande_feedback_{}", p.rank.min(4)),
+            "Usager Demande Feedback",
+            format!("Avez-vous des nouvelles de votre signalement {reference} ?"),
+        )
+        .text(opening)
+        .text(
+            "La situation de votre logement a-t-elle changé ? Dites-le aux partenaires qui suivent \
+             votre signalement, ou demandez l'arrêt de la procédure si le problème est réglé, \
+             depuis votre dossier.",
+        )
+        .button(
+            "Donner des nouvelles",
+            self.platform()
+                .url(&format!("/suivre-mon-signalement/{}", s.code_suivi)),
+        );
+        self.send_message(vec![address], message).await
     }
 
     /// A visit cancelled, moved or done since is not reminded.
@@ -308,33 +312,35 @@ impl Runner {
             return Ok(());
         };
         let s = &case.signalement;
-        self.send(OutgoingEmail {
-            to: vec![address],
-            subject: format!(
+        let when = histologe_emails::format::day_and_time(visit.scheduled_at);
+        let mut message = histologe_emails::Message::new(
+            "usager_rappel_visite",
+            "Usager Rappel Visite",
+            format!(
                 "Rappel : visite de votre logement le {}",
                 histologe_core::time::date_fr(visit.scheduled_at)
             ),
-            text: format!(
-                "Bonjour,\n\n\
-                 Une visite de votre logement est prévue le {} dans le cadre de votre \
-                 signalement {}.{}\n\n\
-                 Si vous ne pouvez pas être présent, prévenez-en les partenaires depuis votre \
-                 dossier : {}/suivre-mon-signalement/{}\n",
-                histologe_core::time::date_time_fr(visit.scheduled_at),
-                s.displayed_reference(),
-                visit
-                    .comment_before_visite
-                    .as_deref()
-                    .map(|c| format!("\nInformations : {c}"))
-                    .unwrap_or_default(),
-                self.base_url,
-                s.code_suivi
-            ),
-            html: None,
-            template: "usager_rappel_visite".to_string(),
-            ..OutgoingEmail::default()
-        })
-        .await
+        )
+        .text(format!(
+            "Une visite de votre logement est prévue le {when} (heure de Paris) dans le cadre de \
+             votre signalement {}.",
+            s.displayed_reference()
+        ));
+        if let Some(comment) = visit
+            .comment_before_visite
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            message = message.quote("Informations :", comment);
+        }
+        let message = message
+            .text("Si vous ne pouvez pas être présent, prévenez-en les partenaires depuis votre dossier.")
+            .button(
+                "Ouvrir mon dossier",
+                self.platform().url(&format!("/suivre-mon-signalement/{}", s.code_suivi)),
+            );
+        self.send_message(vec![address], message).await
     }
 
     /// A visit concluded (or moved) since needs nothing more.
@@ -364,22 +370,22 @@ impl Runner {
             return Ok(());
         }
         let reference = case.signalement.displayed_reference();
-        self.send(OutgoingEmail {
-            to: vec![user.email.clone()],
-            subject: format!("[{reference}] Conclusion de visite à renseigner"),
-            text: format!(
-                "Bonjour {},\n\n\
-                 La visite du {} sur le signalement {reference} n'a pas encore de conclusion. \
-                 Renseignez-la (ou indiquez qu'elle n'a pas eu lieu) : {}/bo/signalements/{}\n",
-                user.prenom,
-                histologe_core::time::date_fr(p.scheduled_at),
-                self.base_url,
-                case.signalement.id
-            ),
-            html: None,
-            template: "visite_conclusion_a_renseigner".to_string(),
-            ..OutgoingEmail::default()
-        })
-        .await
+        let message = histologe_emails::Message::new(
+            "visite_conclusion_a_renseigner",
+            "Pro Conclusion de visite à renseigner",
+            format!("[{reference}] Conclusion de visite à renseigner"),
+        )
+        .hello(&user.prenom)
+        .text(format!(
+            "La visite du {} sur le signalement {reference} n'a pas encore de conclusion. \
+             Renseignez-la, ou indiquez qu'elle n'a pas eu lieu.",
+            histologe_emails::format::day_and_time(p.scheduled_at)
+        ))
+        .button(
+            "Renseigner la conclusion",
+            self.platform()
+                .url(&format!("/bo/signalements/{}", case.signalement.id)),
+        );
+        self.send_message(vec![user.email.clone()], message).await
     }
 }

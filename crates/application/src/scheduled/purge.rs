@@ -57,7 +57,8 @@ impl App {
     /// Expired sessions, used or expired account links, drafts abandoned
     /// for six months, notifications older than 30 days (not of a usager's
     /// message, not waiting for a digest), records of jobs' e-mails and
-    /// done or abandoned jobs older than a month; how many rows in all.
+    /// done or abandoned jobs older than a month, keys of the mail
+    /// provider's events older than a month; how many rows in all.
     pub(crate) async fn purge_expired(&self) -> Result<u64, AppError> {
         let now = self.now();
         let ports = &self.ports;
@@ -83,6 +84,12 @@ impl App {
                 .purge_finished(now - FINISHED_JOB_KEPT, PURGE_BATCH)
         })
         .await?;
+        let delivery_events = in_batches(|| {
+            ports
+                .delivery_issues
+                .purge_delivery_events(now - JOB_EFFECT_KEPT, PURGE_BATCH)
+        })
+        .await?;
         tracing::info!(
             sessions,
             links,
@@ -90,8 +97,9 @@ impl App {
             notifications,
             job_effects,
             jobs,
+            delivery_events,
             "purge"
         );
-        Ok(sessions + links + drafts + notifications + job_effects + jobs)
+        Ok(sessions + links + drafts + notifications + job_effects + jobs + delivery_events)
     }
 }

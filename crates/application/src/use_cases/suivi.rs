@@ -90,7 +90,7 @@ impl App {
             }
             held.waiting_notification = false;
             tx.update_suivi(&held).await?;
-            self.notify_suivi(tx.as_mut(), &case, &held, true, now)
+            self.notify_suivi(tx.as_mut(), &case, &held, true, true, now)
                 .await?;
             tx.commit().await?;
             released += 1;
