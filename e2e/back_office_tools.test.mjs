@@ -5,7 +5,7 @@
 // every folded section opened so that its fields are checked too.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, checkAccessibility } from "./support.mjs";
+import { startServer, launchBrowser, checkAccessibility, waitForEmail as waitForEmailIn } from "./support.mjs";
 
 const PASSWORD = "Histologe-demo-2026";
 let server;
@@ -22,15 +22,8 @@ after(async () => {
 });
 
 /** The newest e-mail sent to `to` whose text matches `pattern`. */
-async function waitForEmail(to, pattern) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const found = server.outbox().reverse()
-      .find((m) => m.to.includes(to) && pattern.test(m.text));
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no e-mail to ${to} matching ${pattern}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+function waitForEmail(to, pattern) {
+  return waitForEmailIn(server, to, pattern);
 }
 
 async function openAllDetails(page) {

@@ -61,11 +61,12 @@ pub async fn serve(config: &Config) -> Result<(), StartError> {
         form: Form::reference(),
         cookie_key,
         settings: Arc::new(WebSettings {
-            platform_name: "Signal Logement".into(),
+            platform_name: config.mail.platform_name.clone(),
             base_url: config.base_url.clone(),
             secure_cookies: config.base_url.starts_with("https://"),
             assets_dir: config.assets_dir.clone(),
             upload_max_bytes: config.upload_max_bytes,
+            brevo_webhook: config.mail.webhook.clone(),
         }),
     };
     let listener = TcpListener::bind(config.listen).await.map_err(|e| {
@@ -161,7 +162,7 @@ async fn print_demo_accounts(
         // The demo's e-mails go to the outbox, the login code too; file
         // names sort by sending time, so the last match is the newest code.
         println!(
-            "super admin: after the password, a login code is e-mailed (HISTOLOGE_2FA=off to skip it); read it with: grep -ho 'Votre code de connexion : [0-9]*' {}/*.json | tail -1",
+            "super admin: after the password, a login code is e-mailed (HISTOLOGE_2FA=off to skip it); read it with: grep -ho 'connexion à .* est : [0-9]*' {}/*.json | tail -1",
             config.outbox_dir.display()
         );
     }

@@ -367,12 +367,7 @@ async fn a_super_admin_needs_the_e_mailed_code_to_open_a_session() {
 
     let sent = site.mails().await;
     assert_eq!(sent.len(), 1);
-    let code = sent[0]
-        .subject
-        .rsplit(' ')
-        .next()
-        .expect("the code")
-        .to_string();
+    let code = login_code_of(&sent[0]);
     let wrong = format!(
         "{:06}",
         (code.parse::<u32>().expect("digits") + 1) % 1_000_000
@@ -412,12 +407,7 @@ async fn five_wrong_codes_send_the_super_admin_back_to_the_password() {
     let site = site_with_2fa().await;
     let reply = site.post_login(EMAIL, PASSWORD).await;
     let pending = set_cookie(&reply, "histologe_connexion").expect("pending cookie");
-    let code = site.mails().await[0]
-        .subject
-        .rsplit(' ')
-        .next()
-        .expect("code")
-        .to_string();
+    let code = login_code_of(&site.mails().await[0]);
     let wrong = format!(
         "{:06}",
         (code.parse::<u32>().expect("digits") + 1) % 1_000_000
@@ -454,4 +444,13 @@ async fn the_code_page_without_a_pending_login_sends_back_to_the_password() {
     );
     let resend = site.post_form("/connexion/code/renvoyer", &[], None).await;
     assert_eq!(resend.location(), "/connexion?code=expire");
+}
+
+/// The six digits of a login-code e-mail (in its text, never its subject).
+fn login_code_of(mail: &histologe_ports::OutgoingEmail) -> String {
+    let (_, rest) = mail
+        .text
+        .split_once(" est : ")
+        .expect("a login code e-mail");
+    rest.chars().take_while(char::is_ascii_digit).collect()
 }

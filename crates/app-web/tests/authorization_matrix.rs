@@ -85,6 +85,7 @@ const LOGIN: Answer = Answer::Login;
 const IDENT: Answer = Answer::Identity;
 const NF: Answer = Answer::NotFound;
 const FORB: Answer = Answer::Forbidden;
+const OTHER: Answer = Answer::Other;
 
 /// The state of case A a line needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,6 +270,18 @@ const MATRIX: &[Line] = &[
     line(GET,  "/bo/taches",                                           ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
     line(POST, "/bo/taches/{job}/relancer",                            ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
     line(POST, "/bo/taches/{job}/abandonner",                          ACC, [LOGIN, LOGIN, FORB,  FORB,  FORB,  FORB,  OK]),
+    // The outbox page exists only while e-mails go to the local outbox;
+    // this site sends through the memory mailer, so it is not routed
+    // (its roles: mail_delivery_routes.rs).
+    line(GET,  "/bo/courriels",                                        ACC, [NF,    NF,    NF,    NF,    NF,    NF,    NF]),
+    line(GET,  "/bo/courriels/{id}",                                   ACC, [NF,    NF,    NF,    NF,    NF,    NF,    NF]),
+    line(GET,  "/bo/courriels/{id}/html",                              ACC, [NF,    NF,    NF,    NF,    NF,    NF,    NF]),
+    // Undeliverable addresses: territory admins (their territories) and
+    // super admins.
+    line(GET,  "/bo/adresses-en-erreur",                               ACC, [LOGIN, LOGIN, FORB,  FORB,  OK,    OK,    OK]),
+    // Brevo's webhook: a machine's route, its secret and nothing else
+    // opens it (401 for every visitor, session or not).
+    line(POST, "/webhook/brevo",                                       ACC, [OTHER, OTHER, OTHER, OTHER, OTHER, OTHER, OTHER]),
     // The map: every staff member, on his own list scope (the points'
     // URL carries a rectangle of the whole globe).
     line(GET,  "/bo/cartographie",                                     ACC, [LOGIN, LOGIN, OK,    OK,    OK,    OK,    OK]),

@@ -13,6 +13,7 @@ pub mod security;
 pub mod signalement;
 pub mod suivi;
 pub mod usager_session;
+pub mod webhook;
 
 use std::sync::Arc;
 
@@ -49,11 +50,23 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     pub assets_dir: std::path::PathBuf,
     pub upload_max_bytes: u64,
+    /// How Brevo's delivery webhook authenticates; `None`: not served.
+    pub brevo_webhook: Option<histologe_runtime::mail_config::WebhookConfig>,
 }
 
 impl FromRef<WebState> for Key {
     fn from_ref(state: &WebState) -> Key {
         state.cookie_key.clone()
+    }
+}
+
+/// The back-office, with the outbox page only while e-mails go to the
+/// local outbox: with a real transport there is nothing to show.
+fn bo_routes(state: &WebState) -> Router<WebState> {
+    if state.app.has_mail_outbox() {
+        bo::routes().merge(bo::courriels::routes())
+    } else {
+        bo::routes()
     }
 }
 
@@ -64,11 +77,14 @@ pub fn router(state: WebState) -> Router {
         .merge(pages::routes())
         .merge(signalement::routes())
         .merge(suivi::routes())
+        .merge(webhook::routes())
         // Back-office pages show the user's unread notifications in their header.
-        .merge(bo::routes().layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            bo::notifications::count_unseen,
-        )))
+        .merge(
+            bo_routes(&state).layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                bo::notifications::count_unseen,
+            )),
+        )
         .nest("/static", assets)
         .fallback(errors::not_found)
         // A GET on a URL that only takes a form (the address bar after a

@@ -23,11 +23,15 @@ use histologe_core::form::{Answers, Form, QuestionKind};
 use histologe_core::ids::DraftId;
 use histologe_core::territory_code::{LYON_METROPOLE, TerritoryCode};
 use histologe_ports::Repositories;
+use histologe_runtime::config::Secret;
+use histologe_runtime::mail_config::WebhookConfig;
 use histologe_runtime::reference_data::{self, Reload};
 use histologe_web::web::{self, WebSettings, WebState};
 use tower::ServiceExt;
 
 pub const BASE_URL: &str = "https://signal-logement.test";
+/// The secret Brevo's webhook must present on the test site.
+pub const WEBHOOK_SECRET: &str = "secret-du-webhook-de-test-0123456789";
 pub const HOST: &str = "signal-logement.test";
 
 /// The tenant's payload of the reference platform (as in core's form tests).
@@ -52,6 +56,16 @@ impl std::fmt::Debug for Site {
 
 impl Site {
     pub async fn new() -> Site {
+        Site::build(None).await
+    }
+
+    /// The site with e-mails sent through `mailer` instead of the memory
+    /// adapters' (the outbox of the embedded default, say).
+    pub async fn with_mailer(mailer: Arc<dyn histologe_ports::Mailer>) -> Site {
+        Site::build(Some(mailer)).await
+    }
+
+    async fn build(mailer: Option<Arc<dyn histologe_ports::Mailer>>) -> Site {
         let adapters = MemoryAdapters::new();
         let store = Arc::new(adapters.store.clone());
         // `MemoryStore` serves every repository port: wiring's `Store` bound.
@@ -67,7 +81,10 @@ impl Site {
             .expect("territories")
             .map(|t| t.authorized_insee)
             .unwrap_or_default();
-        let ports = adapters.ports_with_images(Arc::new(histologe_adapters_images::Images));
+        let mut ports = adapters.ports_with_images(Arc::new(histologe_adapters_images::Images));
+        if let Some(mailer) = mailer {
+            ports.mailer = mailer;
+        }
         let app = App::new(
             ports.clone(),
             Settings {
@@ -86,6 +103,10 @@ impl Site {
                 secure_cookies: true,
                 assets_dir: assets.path().to_path_buf(),
                 upload_max_bytes: 10 * 1024 * 1024,
+                brevo_webhook: Some(WebhookConfig {
+                    secret: Secret::new(WEBHOOK_SECRET),
+                    allowed: Vec::new(),
+                }),
             }),
         };
         let runner = Runner::new(app, BASE_URL);

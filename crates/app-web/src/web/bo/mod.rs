@@ -5,8 +5,10 @@
 
 pub mod account_links;
 mod admin_forms;
+pub mod adresses_en_erreur;
 pub mod brouillons;
 pub mod cartographie;
+pub mod courriels;
 pub mod documents;
 pub mod dossier;
 pub mod dossier_actions;
@@ -52,6 +54,7 @@ pub fn routes() -> Router<WebState> {
         .merge(mon_compte::routes())
         .merge(maintenance::routes())
         .merge(taches::routes())
+        .merge(adresses_en_erreur::routes())
         .merge(statistiques::routes())
         .merge(utilisateurs::routes())
         .merge(partenaires::routes())

@@ -45,7 +45,7 @@ async fn dashboard(
     State(state): State<WebState>,
     Staff(actor): Staff,
 ) -> Result<Response, WebError> {
-    let cards = state
+    let mut cards: Vec<(&'static str, u64, String)> = state
         .app
         .dashboard(&actor)
         .await?
@@ -55,6 +55,15 @@ async fn dashboard(
             (c.label, c.count, format!("/bo/signalements?{query}"))
         })
         .collect();
+    // Administrators also see the accounts that no longer receive e-mail.
+    if histologe_application::App::may_view_delivery_issues(&actor) {
+        let count = state.app.undeliverable_accounts(&actor).await?.len() as u64;
+        cards.push((
+            "Adresses e-mail en erreur",
+            count,
+            "/bo/adresses-en-erreur".to_string(),
+        ));
+    }
     Ok(render(&Dashboard {
         platform: &state.settings.platform_name,
         role: role_label(&actor),

@@ -349,6 +349,7 @@ struct ShowPage<'a> {
     members: Vec<Member>,
     errors: FieldErrors,
     flash: Option<&'static str>,
+    delivery: Option<super::adresses_en_erreur::Badge>,
 }
 
 const SHOW_DONE: &[(&str, &str)] = &[
@@ -399,6 +400,10 @@ async fn render_show(
         members,
         errors,
         flash,
+        delivery: match partner.email.as_deref() {
+            Some(email) => super::adresses_en_erreur::badge_of(state, email).await?,
+            None => None,
+        },
     };
     Ok(with_status(invalid, render(&page)))
 }

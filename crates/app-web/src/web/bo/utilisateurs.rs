@@ -287,6 +287,7 @@ struct EditPage<'a> {
     can_archive: bool,
     archived: bool,
     errors: FieldErrors,
+    delivery: Option<super::adresses_en_erreur::Badge>,
 }
 
 async fn render_edit(
@@ -322,6 +323,7 @@ async fn render_edit(
         can_archive: can(actor, Action::DeleteUser, Resource::User(user)).is_ok(),
         archived: user.status == UserStatus::Archive,
         errors,
+        delivery: super::adresses_en_erreur::badge_of(state, &user.email).await?,
     };
     Ok(with_status(invalid, render(&page)))
 }
