@@ -524,6 +524,15 @@ fn help_documents_every_mode_and_variable() {
         "INJONCTION_BAILLEUR_DEPTS",
         "UPLOAD_MAX_BYTES",
         "HISTOLOGE_DEMO_PASSWORD",
+        "HISTOLOGE_PLATFORM_NAME",
+        "BREVO_API_KEY",
+        "BREVO_API_URL",
+        "SMTP_URL",
+        "MAIL_FROM",
+        "MAIL_FROM_NAME",
+        "MAIL_REPLY_TO",
+        "BREVO_WEBHOOK_SECRET",
+        "BREVO_WEBHOOK_ALLOWED_IPS",
         "RUST_LOG",
     ] {
         assert!(help.contains(variable), "{variable} missing from:\n{help}");

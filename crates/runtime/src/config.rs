@@ -123,11 +123,12 @@ pub const VARIABLES: &[(&str, &str)] = &[
 pub fn variables_help() -> String {
     let width = VARIABLES
         .iter()
+        .chain(crate::mail_config::MAIL_VARIABLES)
         .map(|(n, _)| n.chars().count())
         .max()
         .unwrap_or(0);
     let mut out = String::from("Variables d'environnement :\n");
-    for (name, what) in VARIABLES {
+    for (name, what) in VARIABLES.iter().chain(crate::mail_config::MAIL_VARIABLES) {
         out.push_str(&format!("  {name:<width$}  {what}\n"));
     }
     out
@@ -154,12 +155,17 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(variable: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(variable: &'static str, message: impl Into<String>) -> Self {
         ConfigError {
             variable,
             message: message.into(),
         }
     }
+}
+
+/// `url` with its user and password replaced by `***`, for logs.
+pub fn redacted_url(url: &str) -> String {
+    redact(url)
 }
 
 /// `url` with its user and password replaced by `***`.
@@ -276,6 +282,10 @@ impl fmt::Debug for RedisUrl {
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -330,6 +340,8 @@ pub struct Config {
     /// How long a claimed job is reserved before another worker may take
     /// it (a worker killed mid-job leaves it to the next one after this).
     pub job_lease: std::time::Duration,
+    /// The platform's name, the mail transport, the sender, the webhook.
+    pub mail: crate::mail_config::MailConfig,
 }
 
 impl Config {
@@ -488,6 +500,7 @@ impl Config {
             None => DigestSchedule::default(),
         };
         let redis_url = get(REDIS_URL)?.map(|v| RedisUrl::parse(&v)).transpose()?;
+        let mail = crate::mail_config::MailConfig::from_lookup(&get, &base_url)?;
         Ok(Config {
             database_url,
             demo_password,
@@ -504,6 +517,7 @@ impl Config {
             inprocess_jobs,
             shutdown_grace,
             job_lease,
+            mail,
         })
     }
 }

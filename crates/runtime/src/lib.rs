@@ -16,6 +16,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod logging;
+pub mod mail_config;
 pub mod ops;
 pub mod probe;
 pub mod reference_data;

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use histologe_adapters_brevo::OutboxMailer;
+use histologe_adapters_brevo::{BrevoConfig, BrevoMailer, OutboxMailer, SmtpConfig, SmtpMailer};
 use histologe_adapters_redis::{Redis, RedisSessions, RedisSharedState};
 use histologe_adapters_sql::SqlStore;
 use histologe_adapters_system::{ProcessSharedState, SystemClock, TimeOrderedIds};
@@ -20,6 +20,7 @@ use histologe_ports::{
 
 use crate::config::Config;
 use crate::error::StartError;
+use crate::mail_config::{self, MailTransport};
 use crate::reference_data::{self, Reload};
 
 /// What a process does with the schema when it starts.
@@ -66,7 +67,7 @@ impl Outside {
             file_store: Arc::new(file_store),
             scanner: scanner.map(|s| Arc::new(s) as Arc<dyn histologe_ports::VirusScanner>),
             redis: redis(config)?,
-            mailer: mailer(config),
+            mailer: mailer(config)?,
         })
     }
 }
@@ -85,15 +86,38 @@ pub fn redis(config: &Config) -> Result<Option<Redis>, StartError> {
         .transpose()
 }
 
-/// The one mail transport of the deployment. Only the local outbox exists
-/// today: every e-mail lands as a JSON file in `HISTOLOGE_OUTBOX_DIR`.
-fn mailer(config: &Config) -> Arc<dyn Mailer> {
-    tracing::info!(
-        transport = "outbox",
-        dir = %config.outbox_dir.display(),
-        "e-mails are written to the local outbox"
-    );
-    Arc::new(OutboxMailer::new(&config.outbox_dir))
+/// The one mail transport of the deployment (`mail_config`): the local
+/// outbox unless `BREVO_API_KEY` or `SMTP_URL` is set. Logged at start,
+/// without the key or the relay's password.
+fn mailer(config: &Config) -> Result<Arc<dyn Mailer>, StartError> {
+    let mail = &config.mail;
+    let outside = |variable: &str, e: String| StartError::Outside(format!("{variable} : {e}"));
+    let mailer: Arc<dyn Mailer> = match &mail.transport {
+        MailTransport::Outbox => {
+            tracing::info!(
+                transport = "outbox",
+                dir = %config.outbox_dir.display(),
+                "e-mails are written to the local outbox (read them on /bo/courriels)"
+            );
+            Arc::new(OutboxMailer::new(&config.outbox_dir))
+        }
+        MailTransport::Brevo { api_key, api_url } => {
+            let mut brevo = BrevoConfig::new(api_key.expose(), &mail.from_email, &mail.from_name);
+            brevo.api_url = api_url.clone();
+            brevo.reply_to = mail.reply_to.clone();
+            tracing::info!(transport = "brevo", api_url = %api_url, from = %mail.from_email, "e-mails are sent through Brevo");
+            Arc::new(BrevoMailer::new(brevo).map_err(|e| outside(mail_config::BREVO_API_KEY, e))?)
+        }
+        MailTransport::Smtp { url } => {
+            let mut smtp = SmtpConfig::new(&mail.from_email, &mail.from_name);
+            smtp.reply_to = mail.reply_to.clone();
+            let mailer = SmtpMailer::from_url(url.expose(), smtp)
+                .map_err(|e| outside(mail_config::SMTP_URL, e))?;
+            tracing::info!(transport = "smtp", relay = %crate::config::redacted_url(url.expose()), from = %mail.from_email, "e-mails are sent through the SMTP relay");
+            Arc::new(mailer)
+        }
+    };
+    Ok(mailer)
 }
 
 /// Every port of the application on one store. Sessions are the store's

@@ -69,6 +69,7 @@ impl WorkerReport {
 /// runtime handles itself (scheduled tasks, the operations probe).
 pub fn runner(wired: &crate::Wired, config: &crate::Config) -> Runner {
     Runner::new(wired.app.clone(), config.base_url.clone())
+        .with_platform_name(config.mail.platform_name.clone())
         .with_lease(config.job_lease)
         .with_process_jobs(Arc::new(OperationsJobs))
 }
