@@ -117,6 +117,8 @@ pub enum UsagerTemplate {
     Refus,
     Cloture,
     NouveauSuivi,
+    /// A partner accepted the case: its suivi has no text of its own.
+    PriseEnCharge,
 }
 
 impl UsagerTemplate {
@@ -125,6 +127,7 @@ impl UsagerTemplate {
             SuiviCategory::SignalementIsActive => Self::Validation,
             SuiviCategory::SignalementIsRefused => Self::Refus,
             SuiviCategory::SignalementIsClosed => Self::Cloture,
+            SuiviCategory::AffectationIsAccepted => Self::PriseEnCharge,
             _ => Self::NouveauSuivi,
         }
     }
@@ -136,6 +139,7 @@ impl UsagerTemplate {
             Self::Refus => "refus",
             Self::Cloture => "cloture",
             Self::NouveauSuivi => "nouveau_suivi",
+            Self::PriseEnCharge => "prise_en_charge",
         }
     }
 
@@ -147,6 +151,7 @@ impl UsagerTemplate {
             Self::Refus => "Usager Refus Signalement",
             Self::Cloture => "Usager Cloture Signalement",
             Self::NouveauSuivi => "Usager Nouveau Suivi Signalement",
+            Self::PriseEnCharge => "Usager Prise en charge Signalement",
         }
     }
 
@@ -166,6 +171,10 @@ impl UsagerTemplate {
             Self::NouveauSuivi => {
                 format!("Un nouveau message a été publié sur votre signalement {reference}.")
             }
+            Self::PriseEnCharge => format!(
+                "Un partenaire a pris en charge votre signalement {reference} : il va étudier la \
+                 situation de votre logement et pourra vous contacter."
+            ),
         }
     }
 
@@ -176,6 +185,7 @@ impl UsagerTemplate {
             Self::Refus => format!("Votre signalement {reference} n'a pas pu être pris en charge"),
             Self::Cloture => format!("Votre signalement {reference} a été clôturé"),
             Self::NouveauSuivi => format!("Nouveau message sur votre signalement {reference}"),
+            Self::PriseEnCharge => format!("Votre signalement {reference} est pris en charge"),
         }
     }
 }

@@ -25,8 +25,10 @@ pub struct Conclusion {
     pub notify_usager: bool,
 }
 
+/// A visit's date and time, Paris time: the usager reads these suivis in
+/// his e-mail and must know when to be home, not only which day.
 fn date_fr(at: DateTime<Utc>) -> String {
-    crate::time::date_fr(at)
+    crate::time::date_time_fr(at)
 }
 
 /// Who does a visit.
