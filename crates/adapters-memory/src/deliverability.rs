@@ -5,14 +5,10 @@ use chrono::{DateTime, Utc};
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{
     DeliveryEvent, DeliveryIssue, DeliveryIssueRepository, RepoError, UndeliverableAccount,
-    undeliverable_among,
+    delivery_key, undeliverable_among,
 };
 
 use crate::store::MemoryStore;
-
-fn normalized(email: &str) -> String {
-    email.trim().to_lowercase()
-}
 
 #[async_trait]
 impl DeliveryIssueRepository for MemoryStore {
@@ -28,7 +24,7 @@ impl DeliveryIssueRepository for MemoryStore {
             }
             state.delivery_events.insert(key.clone(), received_at);
         }
-        let email = normalized(&event.email);
+        let email = delivery_key(&event.email);
         let later_known = state
             .delivery_issues
             .get(&email)
@@ -55,7 +51,7 @@ impl DeliveryIssueRepository for MemoryStore {
         let state = self.shared.state().await?;
         Ok(emails
             .iter()
-            .filter_map(|e| state.delivery_issues.get(&normalized(e)).cloned())
+            .filter_map(|e| state.delivery_issues.get(&delivery_key(e)).cloned())
             .collect())
     }
 

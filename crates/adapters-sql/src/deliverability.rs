@@ -7,7 +7,7 @@ use histologe_core::model::{Partner, User};
 use histologe_core::territory_code::TerritoryCode;
 use histologe_ports::{
     DeliveryEvent, DeliveryIssue, DeliveryIssueRepository, RepoError, UndeliverableAccount,
-    undeliverable_among,
+    delivery_key, undeliverable_among,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -16,10 +16,6 @@ use crate::codec::{instant, micros, opt_text, repo_error, text};
 use crate::store::{Engine, SqlStore};
 
 const WHAT: &str = "delivery issue";
-
-fn normalized(email: &str) -> String {
-    email.trim().to_lowercase()
-}
 
 fn issue_of(row: &AnyRow) -> Result<DeliveryIssue, RepoError> {
     Ok(DeliveryIssue {
@@ -60,7 +56,7 @@ impl DeliveryIssueRepository for SqlStore {
                 Err(e) => return Err(repo_error(WHAT)(e)),
             }
         }
-        let email = normalized(&event.email);
+        let email = delivery_key(&event.email);
         let lock = match self.engine {
             Engine::MySql => " FOR UPDATE",
             Engine::Sqlite => "",
@@ -124,7 +120,7 @@ impl DeliveryIssueRepository for SqlStore {
         );
         let mut query = sqlx::query(&sql);
         for e in emails {
-            query = query.bind(normalized(e));
+            query = query.bind(delivery_key(e));
         }
         let rows = query
             .fetch_all(&self.read)

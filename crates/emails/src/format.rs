@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 
 /// Metropolitan France.
-pub const ZONE: Tz = chrono_tz::Europe::Paris;
+const ZONE: Tz = chrono_tz::Europe::Paris;
 
 const WEEKDAYS: [&str; 7] = [
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
@@ -29,12 +29,12 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// The instant in Paris.
-pub fn in_paris(at: DateTime<Utc>) -> DateTime<Tz> {
+fn in_paris(at: DateTime<Utc>) -> DateTime<Tz> {
     at.with_timezone(&ZONE)
 }
 
 /// `mardi 8 décembre 2026`, `mardi 1er décembre 2026`.
-pub fn long_date(at: &impl Datelike) -> String {
+fn long_date(at: &impl Datelike) -> String {
     let weekday = WEEKDAYS[at.weekday().num_days_from_monday() as usize];
     let month = MONTHS[at.month0() as usize];
     let day = match at.day() {
@@ -45,7 +45,7 @@ pub fn long_date(at: &impl Datelike) -> String {
 }
 
 /// `14 h 30`, `9 h 05`, `14 h`.
-pub fn time(at: &impl Timelike) -> String {
+fn time(at: &impl Timelike) -> String {
     match at.minute() {
         0 => format!("{} h", at.hour()),
         m => format!("{} h {m:02}", at.hour()),
@@ -53,7 +53,7 @@ pub fn time(at: &impl Timelike) -> String {
 }
 
 /// `mardi 8 décembre 2026 à 14 h 30`.
-pub fn long_date_time(at: &(impl Datelike + Timelike)) -> String {
+fn long_date_time(at: &(impl Datelike + Timelike)) -> String {
     format!("{} à {}", long_date(at), time(at))
 }
 

@@ -82,6 +82,11 @@ pub trait DeliveryIssueRepository: Send + Sync {
     ) -> Result<u64, RepoError>;
 }
 
+/// An address as the issues are keyed: trimmed and lower-cased.
+pub fn delivery_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
 /// The accounts among `users` and `partners` whose address has an issue
 /// in `issues` (keyed by lower-cased address): active users attached to
 /// one of `territories` and non-archived partners of them (all for
@@ -94,7 +99,7 @@ pub fn undeliverable_among<'a>(
     territories: Option<&[TerritoryCode]>,
 ) -> Vec<UndeliverableAccount> {
     let within = |t: &TerritoryCode| territories.is_none_or(|ts| ts.contains(t));
-    let issue_of = |email: &str| issues.get(&email.trim().to_lowercase()).cloned();
+    let issue_of = |email: &str| issues.get(&delivery_key(email)).cloned();
     let mut found = Vec::new();
     for user in users.into_iter().filter(|u| u.is_active()) {
         let attached =

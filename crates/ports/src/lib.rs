@@ -34,7 +34,7 @@ pub use bundle::{Ports, Repositories, Services, Store};
 pub use clock::{Clock, ErrorReporter, IdGenerator};
 pub use deliverability::{
     AccountRef, DeliveryEvent, DeliveryIssue, DeliveryIssueRepository, UndeliverableAccount,
-    undeliverable_among,
+    delivery_key, undeliverable_among,
 };
 pub use error::RepoError;
 pub use files::{FileStore, FileStoreError};

@@ -74,6 +74,17 @@ impl Runner {
         Ok(format!("{}/nouveau-mot-de-passe/{token}", self.base_url))
     }
 
+    /// How long an activation link lasts and where to ask for another: the
+    /// activation e-mail's and its reminder's small print, from the link's
+    /// own lifetime.
+    pub(super) fn activation_note(&self) -> String {
+        format!(
+            "Ce lien est valable {}, une seule fois. S'il a expiré, demandez-en un nouveau sur {}.",
+            histologe_emails::format::duration(LinkPurpose::Activation.lifetime()),
+            self.platform().url("/activation")
+        )
+    }
+
     /// An account the link no longer fits (activated, deactivated since)
     /// gets nothing.
     pub(super) async fn email_account_link(&self, p: EmailAccountLink) -> Result<(), Failure> {
@@ -97,10 +108,7 @@ impl Runner {
                 user.email
             ))
             .button("Choisir mon mot de passe", link)
-            .note(format!(
-                "Ce lien est valable 7 jours, une seule fois. S'il a expiré, demandez-en un nouveau sur {}.",
-                self.platform().url("/activation")
-            )),
+            .note(self.activation_note()),
             LinkPurpose::PasswordReset => histologe_emails::Message::new(
                 "account_password_reset",
                 "Pro Mot de passe perdu",
@@ -111,10 +119,11 @@ impl Runner {
                 "Vous avez demandé à changer le mot de passe de votre compte {name}."
             ))
             .button("Choisir un nouveau mot de passe", link)
-            .note(
-                "Ce lien est valable 1 heure, une seule fois. Si vous n'avez rien demandé, ignorez \
+            .note(format!(
+                "Ce lien est valable {}, une seule fois. Si vous n'avez rien demandé, ignorez \
                  ce message : votre mot de passe ne change pas.",
-            ),
+                histologe_emails::format::duration(LinkPurpose::PasswordReset.lifetime())
+            )),
         };
         self.send_message(vec![user.email.clone()], message).await
     }
@@ -171,10 +180,11 @@ impl Runner {
             "Votre code de connexion à {} est : {code}",
             self.platform().name()
         ))
-        .note(
-            "Il est valable 10 minutes. Si vous n'êtes pas en train de vous connecter, changez \
+        .note(format!(
+            "Il est valable {}. Si vous n'êtes pas en train de vous connecter, changez \
              votre mot de passe : quelqu'un le connaît.",
-        );
+            histologe_emails::format::duration(LOGIN_CODE_LIFETIME)
+        ));
         self.send_message(vec![user.email.clone()], message).await
     }
 }

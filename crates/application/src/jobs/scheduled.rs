@@ -203,10 +203,7 @@ impl Runner {
             user.email
         ))
         .button("Choisir mon mot de passe", link)
-        .note(format!(
-            "Ce lien est valable 7 jours, une seule fois. S'il a expiré, demandez-en un nouveau sur {}.",
-            self.platform().url("/activation")
-        ));
+        .note(self.activation_note());
         self.send_message(vec![user.email.clone()], message).await
     }
 
