@@ -39,21 +39,25 @@ async fn history_is_for_the_rt_of_the_territory_and_super_admins() {
         Err(Refusal::OutOfScope)
     );
     // The use case answers the same, and gives the validation by the RT.
-    let lines = w
+    let history = w
         .app
-        .case_history(&w.actor(&p.rt), case.signalement.id)
+        .case_history(&w.actor(&p.rt), &case, &[])
         .await
         .expect("history");
-    assert!(lines.iter().any(|l| {
-        l.author.as_ref().is_some_and(|u| u.id == p.rt.id)
+    let rt_name = format!("{} {}", p.rt.prenom, p.rt.nom);
+    assert!(history.lines.iter().any(|l| {
+        l.author.as_deref() == Some(rt_name.as_str())
             && l.entry.changes.get("status").is_some()
+            && l.entry.user_id == Some(p.rt.id)
     }));
     let refused = w
         .app
-        .case_history(&w.actor(&p.agent_schs), case.signalement.id)
+        .case_history(&w.actor(&p.agent_schs), &case, &[])
         .await;
     assert_eq!(
-        refused.map(|l| l.len()).map_err(|e| e.refusal().cloned()),
+        refused
+            .map(|h| h.lines.len())
+            .map_err(|e| e.refusal().cloned()),
         Err(Some(Refusal::InsufficientRole))
     );
 }

@@ -38,7 +38,7 @@ async fn listed(
 ) -> Vec<SignalementId> {
     world
         .app
-        .list_page(who, &filter, 1)
+        .list_page(who, &filter, 1, &[])
         .await
         .expect("list")
         .items
@@ -88,7 +88,7 @@ async fn an_agent_sees_only_his_partners_affectations_on_the_cards() {
     let agent = world.actor(&world.people.agent_schs);
     let page = world
         .app
-        .list_page(&agent, &SignalementFilter::default(), 1)
+        .list_page(&agent, &SignalementFilter::default(), 1, &[])
         .await
         .expect("list");
     assert_eq!(page.items.len(), 1);
@@ -100,7 +100,7 @@ async fn an_agent_sees_only_his_partners_affectations_on_the_cards() {
     let rt = world.actor(&world.people.rt);
     let page = world
         .app
-        .list_page(&rt, &SignalementFilter::default(), 1)
+        .list_page(&rt, &SignalementFilter::default(), 1, &[])
         .await
         .expect("list");
     let card = page

@@ -164,6 +164,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("signalement_id", Text),
             ("created_at", Int),
             ("wait_mailing_summary", Int),
+            ("is_seen", Int),
             ("data", Text),
         ],
     ),

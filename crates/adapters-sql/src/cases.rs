@@ -329,6 +329,69 @@ pub(crate) async fn load_case(
     }))
 }
 
+/// The whole case in one statement (issue 12: the signalement view and
+/// every use case read it): one `UNION ALL` of the signalement and its
+/// children, each part tagged by `part` and sorted as [`load_case`] sorts
+/// them. Outside a transaction only: the row lock of a write needs the
+/// locking read of [`load_case`].
+pub(crate) async fn read_case(
+    conn: &mut AnyConnection,
+    id: SignalementId,
+) -> Result<Option<Case>, RepoError> {
+    // `part` is text so that both engines decode it alike; the sort keys
+    // are never decoded.
+    const SQL: &str = "\
+        SELECT '0' AS part, data, qualifications AS extra, 0 AS k1, 0 AS k2, '' AS k3 \
+          FROM signalements WHERE id = ? \
+        UNION ALL SELECT '1', data, NULL, created_at, 0, id FROM affectations WHERE signalement_id = ? \
+        UNION ALL SELECT '2', data, NULL, scheduled_at, 0, id FROM interventions WHERE signalement_id = ? \
+        UNION ALL SELECT '3', data, NULL, created_at, seq, '' FROM suivis WHERE signalement_id = ? \
+        UNION ALL SELECT '4', user_id, NULL, 0, 0, user_id FROM subscriptions WHERE signalement_id = ? \
+        ORDER BY part, k1, k2, k3";
+    let key = id.to_string();
+    let rows = sqlx::query(SQL)
+        .bind(key.clone())
+        .bind(key.clone())
+        .bind(key.clone())
+        .bind(key.clone())
+        .bind(key)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(repo_error("signalement"))?;
+    let mut case: Option<Case> = None;
+    for row in &rows {
+        let text = |name: &str| crate::codec::text(row, name).map_err(repo_error("signalement"));
+        let part = text("part")?;
+        if part == "0" {
+            case = Some(Case {
+                signalement: from_json(&text("data")?)?,
+                qualifications: from_json(&text("extra")?)?,
+                affectations: Vec::new(),
+                interventions: Vec::new(),
+                suivis: Vec::new(),
+                subscribers: Vec::new(),
+            });
+            continue;
+        }
+        // Children sort after their signalement: no row 0, no case.
+        let Some(case) = case.as_mut() else {
+            return Ok(None);
+        };
+        let data = text("data")?;
+        match part.as_str() {
+            "1" => case.affectations.push(from_json(&data)?),
+            "2" => case.interventions.push(from_json(&data)?),
+            "3" => case.suivis.push(from_json(&data)?),
+            _ => case
+                .subscribers
+                .push(UserId(data.parse().map_err(|e| {
+                    RepoError::Unavailable(format!("user id: {e}"))
+                })?)),
+        }
+    }
+    Ok(case)
+}
+
 /// The `data` of a case's rows in `table`, decoded, in `order`.
 async fn children<T: serde::de::DeserializeOwned>(
     conn: &mut AnyConnection,

@@ -197,12 +197,13 @@ impl Transaction for SqlTransaction {
     }
 
     async fn insert_notification(&mut self, n: &Notification) -> Result<(), RepoError> {
-        sqlx::query("INSERT INTO notifications (id, user_id, signalement_id, created_at, wait_mailing_summary, data) VALUES (?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO notifications (id, user_id, signalement_id, created_at, wait_mailing_summary, is_seen, data) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .bind(n.id.to_string())
             .bind(n.user_id.to_string())
             .bind(n.signalement_id.map(|s| s.to_string()))
             .bind(micros(n.created_at))
             .bind(i64::from(n.wait_mailing_summary))
+            .bind(i64::from(n.is_seen))
             .bind(to_json(n)?)
             .execute(&mut *self.tx)
             .await

@@ -38,6 +38,8 @@ pub struct App {
     /// When the daily digest goes out (08:00 Europe/Paris unless
     /// [`App::with_digest_schedule`]).
     pub(crate) digest: crate::use_cases::digest::DigestSchedule,
+    /// The dashboard's counts, shared by the clones of this application.
+    pub(crate) counts_cache: crate::use_cases::counts_cache::CountsCache,
 }
 
 impl App {
@@ -56,6 +58,7 @@ impl App {
             email_2fa: false,
             maintenance_cache: crate::use_cases::maintenance::Cache::default(),
             digest: crate::use_cases::digest::DigestSchedule::default(),
+            counts_cache: crate::use_cases::counts_cache::CountsCache::default(),
         }
     }
 
@@ -149,6 +152,7 @@ impl App {
             .await?;
         tx.save_case(&case).await?;
         tx.commit().await?;
+        self.counts_cache.forget();
         Ok(case.redacted_for(actor))
     }
 

@@ -23,6 +23,7 @@ pub use use_cases::account_links::{
 pub use use_cases::administration::{
     AdminFormError, PartnersQuery, RuleSimulation, SimulationLookup,
 };
+pub use use_cases::around_case::CasePartners;
 pub use use_cases::auth::{
     LOGIN_MAX_FAILURES, LOGIN_WINDOW, SESSION_LIFETIME, SESSION_TOUCH_EVERY, session_id_hash,
 };
@@ -46,7 +47,7 @@ pub use use_cases::maintenance::{
 pub use use_cases::notifications::{NOTIFICATIONS_PAGE_SIZE, NotificationLine};
 pub use use_cases::pro_drafts::PRO_PROFILE;
 pub use use_cases::public_form::{Receipt, StagedPhoto};
-pub use use_cases::reading::{HistoryLine, SAME_ADDRESS_LIMIT};
+pub use use_cases::reading::{CaseHistory, HistoryLine, SAME_ADDRESS_LIMIT};
 pub use use_cases::statistics::{Statistics, StatsChoices, StatsQuery};
 pub use use_cases::usager::IdentityCheck;
 pub use use_cases::users_admin::{ManagedUser, NewUser, UserFormError, UsersQuery};

@@ -186,6 +186,7 @@ macro_rules! contract_suite {
             list_filters::list_filters_follow_a_saved_case,
             list_filters::list_filters_affectations_of_a_page,
             list_filters::list_filters_etiquette,
+            list_filters::list_filters_count_and_items_agree_with_list,
             map_bounds::map_bounds_inside_outside_and_edges,
             map_bounds::map_bounds_follow_the_scope,
             map_bounds::map_bounds_follow_a_saved_case,

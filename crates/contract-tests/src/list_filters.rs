@@ -567,3 +567,63 @@ pub async fn list_filters_affectations_of_a_page(backend: &dyn Backend) {
     assert_eq!(cases, grouped, "grouped by case");
     assert!(s.affectations_of(&[]).await.expect("empty").is_empty());
 }
+
+/// `count` and `list_items` agree with `list` (the dashboard counts with
+/// the first, the same-address panel pages with the second): the same
+/// total and the same rows, page by page, for every scope and filter.
+pub async fn list_filters_count_and_items_agree_with_list(backend: &dyn Backend) {
+    let f = filtering(backend).await;
+    let repo = &f.w.stores.signalements;
+    let filters = [
+        SignalementFilter::default(),
+        SignalementFilter {
+            status: Some(SignalementStatus::Active),
+            ..SignalementFilter::default()
+        },
+        SignalementFilter {
+            no_suivi_since: Some(days(-30)),
+            ..SignalementFilter::default()
+        },
+        SignalementFilter {
+            closed_by_all_partners: true,
+            ..SignalementFilter::default()
+        },
+        affectation_status(AffectationStatus::Wait),
+        ordered(ListOrder::ReferenceAsc),
+    ];
+    let territory = repo
+        .case(f.p)
+        .await
+        .expect("case")
+        .expect("p exists")
+        .signalement
+        .territory;
+    let scopes = [
+        ListScope::All,
+        ListScope::Territories(vec![territory]),
+        ListScope::Partners(vec![f.w.schs.id]),
+        ListScope::Nothing,
+    ];
+    for scope in &scopes {
+        for filter in &filters {
+            let whole = repo.list(scope, filter, 0, 100).await.expect("list");
+            let count = repo.count(scope, filter).await.expect("count");
+            assert_eq!(count, whole.total, "{scope:?} {filter:?}");
+            for offset in 0..=whole.items.len() as u64 {
+                let page = repo.list(scope, filter, offset, 2).await.expect("list");
+                let items = repo
+                    .list_items(scope, filter, offset, 2)
+                    .await
+                    .expect("list_items");
+                let ids = |v: &[histologe_core::model::Signalement]| {
+                    v.iter().map(|s| s.id).collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    ids(&items),
+                    ids(&page.items),
+                    "{scope:?} {filter:?} at {offset}"
+                );
+            }
+        }
+    }
+}

@@ -132,6 +132,25 @@ pub trait SignalementRepository: Send + Sync {
         limit: u32,
     ) -> Result<Page<Signalement>, RepoError>;
 
+    /// The rows of [`SignalementRepository::list`] without their total,
+    /// for a caller that pages to the end anyway: one statement fewer on
+    /// a SQL store.
+    async fn list_items(
+        &self,
+        scope: &ListScope,
+        filter: &SignalementFilter,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Vec<Signalement>, RepoError> {
+        Ok(self.list(scope, filter, offset, limit).await?.items)
+    }
+
+    /// How many rows [`SignalementRepository::list`] would find: the
+    /// dashboard's cards, without reading any case.
+    async fn count(&self, scope: &ListScope, filter: &SignalementFilter) -> Result<u64, RepoError> {
+        Ok(self.list(scope, filter, 0, 1).await?.total)
+    }
+
     /// The affectations of these cases (the cards of one page of the
     /// list), in one read, by case then creation.
     async fn affectations_of(&self, ids: &[SignalementId]) -> Result<Vec<Affectation>, RepoError>;
@@ -217,11 +236,11 @@ pub trait SignalementRepository: Send + Sync {
         let mut offset = 0;
         // Pages of the narrowed list until `limit` matches or its end.
         loop {
-            let page = self
-                .list(scope, &filter, offset, SAME_ADDRESS_BATCH)
+            let items = self
+                .list_items(scope, &filter, offset, SAME_ADDRESS_BATCH)
                 .await?;
-            let fetched = page.items.len();
-            found.extend(page.items.into_iter().filter(|s| {
+            let fetched = items.len();
+            found.extend(items.into_iter().filter(|s| {
                 s.id != except
                     && s.adresse.insee.as_deref() == Some(insee)
                     && histologe_core::search::address_key(&s.adresse.adresse) == key
@@ -229,7 +248,6 @@ pub trait SignalementRepository: Send + Sync {
             offset += u64::try_from(fetched).unwrap_or(u64::MAX);
             if found.len() >= usize::try_from(limit).unwrap_or(usize::MAX)
                 || fetched < usize::try_from(SAME_ADDRESS_BATCH).unwrap_or(usize::MAX)
-                || offset >= page.total
             {
                 break;
             }

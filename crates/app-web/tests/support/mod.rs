@@ -56,20 +56,31 @@ impl std::fmt::Debug for Site {
 
 impl Site {
     pub async fn new() -> Site {
-        Site::build(None).await
+        Site::build(None, None).await
+    }
+
+    /// The site on a SQL store (migrated) instead of the memory one; files
+    /// and e-mails stay in memory.
+    pub async fn on_sql(store: histologe_adapters_sql::SqlStore) -> Site {
+        Site::build(None, Some(store)).await
     }
 
     /// The site with e-mails sent through `mailer` instead of the memory
     /// adapters' (the outbox of the embedded default, say).
     pub async fn with_mailer(mailer: Arc<dyn histologe_ports::Mailer>) -> Site {
-        Site::build(Some(mailer)).await
+        Site::build(Some(mailer), None).await
     }
 
-    async fn build(mailer: Option<Arc<dyn histologe_ports::Mailer>>) -> Site {
+    async fn build(
+        mailer: Option<Arc<dyn histologe_ports::Mailer>>,
+        sql: Option<histologe_adapters_sql::SqlStore>,
+    ) -> Site {
         let adapters = MemoryAdapters::new();
-        let store = Arc::new(adapters.store.clone());
-        // `MemoryStore` serves every repository port: wiring's `Store` bound.
-        let stores = Repositories::of(store.clone());
+        // Either store serves every repository port: wiring's `Store` bound.
+        let stores = match &sql {
+            Some(sql) => Repositories::of(Arc::new(sql.clone())),
+            None => Repositories::of(Arc::new(adapters.store.clone())),
+        };
         reference_data::load(&stores, Reload::IfChanged)
             .await
             .expect("reference data loads into the memory store");
@@ -84,6 +95,9 @@ impl Site {
         let mut ports = adapters.ports_with_images(Arc::new(histologe_adapters_images::Images));
         if let Some(mailer) = mailer {
             ports.mailer = mailer;
+        }
+        if sql.is_some() {
+            ports.repositories = stores.clone();
         }
         let app = App::new(
             ports.clone(),

@@ -1,10 +1,9 @@
 //! Affecting partners and their answers.
 
-use histologe_core::auto_affectation::simulate;
+use histologe_core::Actor;
 use histologe_core::ids::{AffectationId, PartnerId, SignalementId, UserId};
 use histologe_core::model::{Case, Partner};
 use histologe_core::workflow::affectation::{self, ClosingForm};
-use histologe_core::{Action, Actor, Resource, can};
 
 use crate::app::App;
 use crate::error::AppError;
@@ -30,28 +29,7 @@ impl App {
         id: SignalementId,
     ) -> Result<Vec<PartnerId>, AppError> {
         let case = self.view_case(actor, id).await?;
-        if can(
-            actor,
-            Action::ToggleAffectation,
-            Resource::Signalement(&case),
-        )
-        .is_err()
-        {
-            return Ok(Vec::new());
-        }
-        let territory = &case.signalement.territory;
-        let rules = self.ports.rules.active(territory).await?;
-        let partners: Vec<Partner> = self
-            .ports
-            .partners
-            .of_territory(territory)
-            .await?
-            .into_iter()
-            .filter(|p| !p.is_archive)
-            .collect();
-        // Unlike the automatic run, a case without coordinates still gets
-        // suggestions: its commune places it, and a person decides.
-        Ok(simulate(&rules, &case, &partners).kept())
+        Ok(self.case_partners(actor, &case).await?.suggested)
     }
 
     /// The partner of an affectation, for an actor who may see the case

@@ -11,8 +11,22 @@ use histologe_core::model::{Case, Partner};
 use histologe_core::policy::{Action, Resource, can};
 use histologe_core::territory_code::TerritoryCode;
 
+use histologe_core::auto_affectation::simulate;
+
 use crate::app::App;
 use crate::error::AppError;
+
+/// The partners the signalement view names or offers ([`App::case_partners`]).
+#[derive(Debug, Clone, Default)]
+pub struct CasePartners {
+    /// The partners of the case's affectations, by id.
+    pub affected: HashMap<PartnerId, Partner>,
+    /// The territory's partners `actor` may affect the case to, by name
+    /// (none when he may not affect).
+    pub affectable: Vec<Partner>,
+    /// Those the territory's active rules would pick, ticked first.
+    pub suggested: Vec<PartnerId>,
+}
 
 impl App {
     /// The partners of the case's affectations, by id, for whoever may see
@@ -24,15 +38,67 @@ impl App {
         case: &Case,
     ) -> Result<HashMap<PartnerId, Partner>, AppError> {
         can(actor, Action::ViewSignalement, Resource::Signalement(case))?;
-        let wanted: Vec<PartnerId> = case.affectations.iter().map(|a| a.partner_id).collect();
-        let mut found: HashMap<PartnerId, Partner> = self
+        let of_territory = self
             .ports
             .partners
             .of_territory(&case.signalement.territory)
-            .await?
-            .into_iter()
+            .await?;
+        self.affected_among(case, of_territory.iter()).await
+    }
+
+    /// Every partner the signalement view names or offers, from one read of
+    /// the territory's partners (and its rules when `actor` may affect):
+    /// the page would otherwise read them once per panel.
+    pub async fn case_partners(
+        &self,
+        actor: &Actor,
+        case: &Case,
+    ) -> Result<CasePartners, AppError> {
+        can(actor, Action::ViewSignalement, Resource::Signalement(case))?;
+        let territory = &case.signalement.territory;
+        let of_territory = self.ports.partners.of_territory(territory).await?;
+        let affected = self.affected_among(case, of_territory.iter()).await?;
+        if can(
+            actor,
+            Action::ToggleAffectation,
+            Resource::Signalement(case),
+        )
+        .is_err()
+        {
+            return Ok(CasePartners {
+                affected,
+                ..CasePartners::default()
+            });
+        }
+        let mut affectable: Vec<Partner> =
+            of_territory.into_iter().filter(|p| !p.is_archive).collect();
+        affectable.sort_by(|a, b| a.nom.cmp(&b.nom));
+        let suggested = if affectable.is_empty() {
+            Vec::new()
+        } else {
+            let rules = self.ports.rules.active(territory).await?;
+            // A case without coordinates still gets suggestions: its
+            // commune places it, and a person decides.
+            simulate(&rules, case, &affectable).kept()
+        };
+        Ok(CasePartners {
+            affected,
+            affectable,
+            suggested,
+        })
+    }
+
+    /// The case's partners among `known`, then the odd partner of another
+    /// territory one by one.
+    async fn affected_among<'p>(
+        &self,
+        case: &Case,
+        known: impl Iterator<Item = &'p Partner>,
+    ) -> Result<HashMap<PartnerId, Partner>, AppError> {
+        let wanted: Vec<PartnerId> = case.affectations.iter().map(|a| a.partner_id).collect();
+        let mut found: HashMap<PartnerId, Partner> = known
             .filter(|p| wanted.contains(&p.id))
-            .map(|p| (p.id, p))
+            .map(|p| (p.id, p.clone()))
             .collect();
         for id in wanted {
             if !found.contains_key(&id)
@@ -79,24 +145,4 @@ impl App {
     }
 }
 
-impl App {
-    /// Tags, partners and users named in the case's history, by id, as
-    /// their label, name or full name, for whoever may read the history:
-    /// one read, whatever the number of ids.
-    pub async fn history_names(
-        &self,
-        actor: &Actor,
-        case: &Case,
-        ids: &[uuid::Uuid],
-    ) -> Result<HashMap<String, String>, AppError> {
-        can(actor, Action::ViewHistory, Resource::Signalement(case))?;
-        Ok(self
-            .ports
-            .history
-            .names_of(ids)
-            .await?
-            .into_iter()
-            .map(|(id, name)| (id.to_string(), name))
-            .collect())
-    }
-}
+impl App {}

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
+use histologe_core::Actor;
 use histologe_core::enums::{AffectationStatus, SignalementStatus};
-use histologe_core::ids::SignalementId;
+use histologe_core::ids::{PartnerId, SignalementId};
 use histologe_core::model::{Partner, Signalement, Territory};
 use histologe_core::policy::{ListScope, Refusal, can_export_list, list_scope};
 use histologe_core::territory_code::TerritoryCode;
-use histologe_core::{Action, Actor, Resource, can};
 use histologe_ports::{GeoBounds, ListOrder, Page, SignalementFilter};
 
 use crate::app::App;
@@ -99,12 +99,15 @@ impl App {
     }
 
     /// One page of the list with each case's affectations, read in one
-    /// query for the page, and the partners' names.
+    /// query for the page, and the partners' names: those of `known` (the
+    /// filter form's partners, already read for the page), the others read
+    /// by territory.
     pub async fn list_page(
         &self,
         actor: &Actor,
         filter: &SignalementFilter,
         page: u32,
+        known: &[Partner],
     ) -> Result<Page<ListedCase>, AppError> {
         let found = self.list_signalements(actor, filter, page).await?;
         let ids: Vec<_> = found.items.iter().map(|s| s.id).collect();
@@ -120,10 +123,20 @@ impl App {
             .into_iter()
             .filter(|a| own.as_ref().is_none_or(|own| own.contains(&a.partner_id)))
             .collect();
-        let mut territories: Vec<_> = found.items.iter().map(|s| s.territory.clone()).collect();
+        let mut names: HashMap<PartnerId, String> =
+            known.iter().map(|p| (p.id, p.nom.clone())).collect();
+        let mut territories: Vec<_> = found
+            .items
+            .iter()
+            .filter(|s| {
+                affectations
+                    .iter()
+                    .any(|a| a.signalement_id == s.id && !names.contains_key(&a.partner_id))
+            })
+            .map(|s| s.territory.clone())
+            .collect();
         territories.sort();
         territories.dedup();
-        let mut names = HashMap::new();
         for territory in &territories {
             for p in self.ports.partners.of_territory(territory).await? {
                 names.insert(p.id, p.nom);
@@ -297,21 +310,30 @@ impl App {
                 ),
             ],
         };
-        let mut cards = Vec::new();
-        for (label, filter) in wanted {
-            let count = self
-                .ports
-                .signalements
-                .list(&scope, &filter, 0, 1)
-                .await?
-                .total;
-            cards.push(DashboardCard {
+        let key = format!("{scope:?}");
+        let now = self.now();
+        let counts = match self.counts_cache.fresh(&key, now) {
+            Some(counts) if counts.len() == wanted.len() => counts,
+            _ => {
+                let generation = self.counts_cache.generation();
+                let mut counts = Vec::with_capacity(wanted.len());
+                for (_, filter) in &wanted {
+                    counts.push(self.ports.signalements.count(&scope, filter).await?);
+                }
+                self.counts_cache
+                    .store(key, now, generation, counts.clone());
+                counts
+            }
+        };
+        Ok(wanted
+            .into_iter()
+            .zip(counts)
+            .map(|((label, filter), count)| DashboardCard {
                 label,
                 count,
                 filter,
-            });
-        }
-        Ok(cards)
+            })
+            .collect())
     }
 
     /// The partners of the case's territory that `actor` may affect it to
@@ -322,24 +344,6 @@ impl App {
         id: SignalementId,
     ) -> Result<Vec<Partner>, AppError> {
         let case = self.view_case(actor, id).await?;
-        if can(
-            actor,
-            Action::ToggleAffectation,
-            Resource::Signalement(&case),
-        )
-        .is_err()
-        {
-            return Ok(Vec::new());
-        }
-        let mut partners: Vec<Partner> = self
-            .ports
-            .partners
-            .of_territory(&case.signalement.territory)
-            .await?
-            .into_iter()
-            .filter(|p| !p.is_archive)
-            .collect();
-        partners.sort_by(|a, b| a.nom.cmp(&b.nom));
-        Ok(partners)
+        Ok(self.case_partners(actor, &case).await?.affectable)
     }
 }

@@ -338,13 +338,23 @@ impl App {
         signalement_id: SignalementId,
     ) -> Result<Vec<FileMeta>, AppError> {
         let case = self.view_case(actor, signalement_id).await?;
+        self.files_of_case(actor, &case).await
+    }
+
+    /// The files of `case` that `actor` may see, oldest first; `case` is
+    /// one the actor was shown (`view_case`).
+    pub async fn files_of_case(
+        &self,
+        actor: &Actor,
+        case: &Case,
+    ) -> Result<Vec<FileMeta>, AppError> {
         let mut files: Vec<FileMeta> = self
             .ports
             .files
-            .of_signalement(signalement_id)
+            .of_signalement(case.signalement.id)
             .await?
             .into_iter()
-            .filter(|f| can(actor, Action::ViewFile, Resource::File(&case, f)).is_ok())
+            .filter(|f| can(actor, Action::ViewFile, Resource::File(case, f)).is_ok())
             .collect();
         files.sort_by_key(|f| f.created_at);
         Ok(files)

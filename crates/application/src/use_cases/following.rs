@@ -55,7 +55,12 @@ impl App {
         };
         let follows = case.subscribers.contains(&user);
         let resource = Resource::Signalement(case);
-        let leave = can(actor, self.unfollow_action(actor, case).await?, resource);
+        // Whether he may leave asks who else follows: only for a follower.
+        let leave = if follows {
+            can(actor, self.unfollow_action(actor, case).await?, resource)
+        } else {
+            Ok(())
+        };
         Ok(Following {
             follows,
             may_follow: !follows && can(actor, Action::Subscribe, resource).is_ok(),

@@ -6,6 +6,7 @@ pub mod affectation;
 pub mod around_case;
 pub mod auth;
 pub mod back_office;
+pub mod counts_cache;
 pub mod deliverability;
 pub mod digest;
 pub mod drafts;

@@ -184,6 +184,7 @@ impl App {
             .await?;
         tx.save_case(&case).await?;
         tx.commit().await?;
+        self.counts_cache.forget();
         Ok(Some(case.redacted_for(actor)))
     }
 

@@ -141,6 +141,7 @@ impl App {
             .await?;
         }
         tx.commit().await?;
+        self.counts_cache.forget();
         Ok(case)
     }
 
@@ -199,6 +200,7 @@ impl App {
             .await?;
         tx.save_case(&case).await?;
         tx.commit().await?;
+        self.counts_cache.forget();
         Ok(case)
     }
 }

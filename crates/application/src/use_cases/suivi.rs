@@ -43,6 +43,7 @@ impl App {
         let edited = suivi::edit(&case, actor, suivi_id, text, now)?;
         tx.update_suivi(&edited).await?;
         tx.commit().await?;
+        self.counts_cache.forget();
         Ok(())
     }
 
@@ -63,6 +64,7 @@ impl App {
             Deletion::Soft(s) => tx.update_suivi(&s).await?,
         }
         tx.commit().await?;
+        self.counts_cache.forget();
         Ok(())
     }
 
@@ -93,6 +95,7 @@ impl App {
             self.notify_suivi(tx.as_mut(), &case, &held, true, true, now)
                 .await?;
             tx.commit().await?;
+            self.counts_cache.forget();
             released += 1;
         }
         Ok(released)

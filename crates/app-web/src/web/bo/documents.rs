@@ -106,8 +106,8 @@ fn view(actor: &Actor, case: &Case, f: &FileMeta) -> FileView {
     }
 }
 
-pub async fn section(state: &WebState, actor: &Actor, case: &Case) -> Result<Section, WebError> {
-    let files = state.app.visible_files(actor, case.signalement.id).await?;
+/// `files` are those the reader may see.
+pub fn section(actor: &Actor, case: &Case, files: &[FileMeta]) -> Section {
     // Groups in the order of the type list, photos after documents.
     let mut groups: Vec<Group> = Vec::new();
     for t in DocumentType::ALL {
@@ -123,7 +123,7 @@ pub async fn section(state: &WebState, actor: &Actor, case: &Case) -> Result<Sec
             });
         }
     }
-    Ok(Section {
+    Section {
         groups,
         may_upload: can(actor, Action::AddFile, Resource::Signalement(case)).is_ok(),
         types: AGENT_TYPES
@@ -132,7 +132,7 @@ pub async fn section(state: &WebState, actor: &Actor, case: &Case) -> Result<Sec
             .collect(),
         focus: false,
         posted: Posted::default(),
-    })
+    }
 }
 
 #[derive(Template)]
@@ -172,7 +172,8 @@ async fn rejected(
     // What was chosen is discussed only with someone who may add files.
     can(actor, Action::AddFile, Resource::Signalement(&case))
         .map_err(|refusal| WebError(DomainError::Refused(refusal).into()))?;
-    let mut documents = section(state, actor, &case).await?;
+    let files = state.app.files_of_case(actor, &case).await?;
+    let mut documents = section(actor, &case, &files);
     documents.focus = true;
     documents.posted = posted;
     let page = FormPage {

@@ -8,7 +8,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use histologe_application::AppError;
+use histologe_application::{AppError, CasePartners};
 use histologe_core::desordres::DesordreGrid;
 use histologe_core::enums::{MotifCloture, MotifRefus, TravauxMiseEnConformite};
 use histologe_core::ids::{AffectationId, PartnerId, SignalementId};
@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use super::super::WebState;
 use super::super::errors::{WebError, render};
+use super::dossier_actions::partner_name;
 use super::role_label;
 use super::session::Staff;
 
@@ -171,14 +172,11 @@ pub(super) async fn page(
     flash: Option<&'static str>,
     error: Option<String>,
 ) -> Result<Response, WebError> {
+    // Each read once for the whole page (issue 12): the panels share them.
     let case = state.app.view_case(actor, id).await?;
-    let partners = state.app.affectable_partners(actor, id).await?;
-    let suggested = if partners.is_empty() {
-        Vec::new()
-    } else {
-        state.app.suggested_partners(actor, id).await?
-    };
-    let choices = affect_choices(&partners, &suggested, &case);
+    let around = state.app.case_partners(actor, &case).await?;
+    let files = state.app.files_of_case(actor, &case).await?;
+    let choices = affect_choices(&around.affectable, &around.suggested, &case);
     let s = &case.signalement;
     let grid = DesordreGrid::reference();
     let allowed = |action| can(actor, action, Resource::Signalement(&case)).is_ok();
@@ -234,7 +232,7 @@ pub(super) async fn page(
             .map(|p| p.critere.label.clone())
             .collect(),
         details: s.details.clone(),
-        affectations: affectations(actor, &case, state).await,
+        affectations: affectations(actor, &case, &around),
         suivis: case
             .suivis
             .iter()
@@ -249,7 +247,7 @@ pub(super) async fn page(
             })
             .collect(),
         may_validate: allowed(Action::ValidateSignalement),
-        may_affect: !partners.is_empty(),
+        may_affect: !around.affectable.is_empty(),
         has_suggestions: choices.iter().any(|c| c.suggested),
         partners: choices,
         may_write: allowed(Action::CreateSuivi),
@@ -268,7 +266,7 @@ pub(super) async fn page(
             .collect(),
         flash,
         error: error.clone(),
-        actions: super::dossier_actions::build(state, actor, &case).await?,
+        actions: super::dossier_actions::build(state, actor, &case, &around, files),
         lecture: super::lecture::panel(state, actor, &case).await?,
     };
     let status = if error.is_some() {
@@ -279,17 +277,10 @@ pub(super) async fn page(
     Ok((status, render(&page)).into_response())
 }
 
-async fn affectations(actor: &Actor, case: &Case, state: &WebState) -> Vec<AffectationView> {
-    let partners = state
-        .app
-        .affected_partners(actor, case)
-        .await
-        .unwrap_or_default();
+fn affectations(actor: &Actor, case: &Case, around: &CasePartners) -> Vec<AffectationView> {
     let mut views = Vec::new();
     for a in &case.affectations {
-        let partner = partners
-            .get(&a.partner_id)
-            .map_or_else(|| String::from("Partenaire"), |p| p.nom.clone());
+        let partner = partner_name(around, a.partner_id);
         let allowed = |action| can(actor, action, Resource::Affectation(case, a)).is_ok();
         views.push(AffectationView {
             id: a.id.to_string(),

@@ -11,9 +11,9 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use histologe_application::AppError;
-use histologe_core::ids::{AffectationId, SignalementId, SuiviId};
-use histologe_core::model::Case;
+use histologe_application::{AppError, CasePartners};
+use histologe_core::ids::{AffectationId, PartnerId, SignalementId, SuiviId};
+use histologe_core::model::{Case, FileMeta};
 use histologe_core::policy::Refusal;
 use histologe_core::{Action, Actor, DomainError, Resource, can};
 use serde::Deserialize;
@@ -219,7 +219,15 @@ impl Actions {
 }
 
 /// The actions `actor` may do on `case`, at `now`.
-pub async fn build(state: &WebState, actor: &Actor, case: &Case) -> Result<Actions, WebError> {
+/// `around` and `files` are the page's reads of the case's partners and of
+/// the files the reader may see.
+pub fn build(
+    state: &WebState,
+    actor: &Actor,
+    case: &Case,
+    around: &CasePartners,
+    files: Vec<FileMeta>,
+) -> Actions {
     let now = state.app.now();
     let on_case = |action| can(actor, action, Resource::Signalement(case)).is_ok();
     let may_toggle = on_case(Action::ToggleAffectation);
@@ -228,7 +236,7 @@ pub async fn build(state: &WebState, actor: &Actor, case: &Case) -> Result<Actio
         let on = |action| can(actor, action, Resource::Affectation(case, a)).is_ok();
         affectations.push(AffectationActions {
             id: a.id.to_string(),
-            partner: partner_name(state, actor, case, a.partner_id).await,
+            partner: partner_name(around, a.partner_id),
             may_reopen: on(Action::ReopenAffectation),
             may_unaffect: may_toggle,
             may_reinit: on(Action::ReinitAffectation),
@@ -248,30 +256,22 @@ pub async fn build(state: &WebState, actor: &Actor, case: &Case) -> Result<Actio
             }
         })
         .collect();
-    Ok(Actions {
+    Actions {
         may_reopen: on_case(Action::ReopenSignalement),
         may_archive: on_case(Action::ArchiveSignalement),
         affectations,
         suivis,
-        visites: visites::section(state, actor, case, now).await,
-        documents: documents::section(state, actor, case).await?,
-    })
+        visites: visites::section(actor, case, around, &files, now),
+        documents: documents::section(actor, case, &files),
+    }
 }
 
 /// The name of one of the case's partners, as the reader may see it.
-pub(super) async fn partner_name(
-    state: &WebState,
-    actor: &Actor,
-    case: &Case,
-    partner: histologe_core::ids::PartnerId,
-) -> String {
-    state
-        .app
-        .affected_partners(actor, case)
-        .await
-        .ok()
-        .and_then(|partners| partners.get(&partner).map(|p| p.nom.clone()))
-        .unwrap_or_else(|| String::from("Partenaire"))
+pub(super) fn partner_name(around: &CasePartners, partner: PartnerId) -> String {
+    around
+        .affected
+        .get(&partner)
+        .map_or_else(|| String::from("Partenaire"), |p| p.nom.clone())
 }
 
 pub(super) fn unprocessable<T: Template>(page: &T) -> Response {

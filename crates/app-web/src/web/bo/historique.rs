@@ -156,10 +156,10 @@ pub fn timeline(lines: &[HistoryLine], names: &HashMap<String, String>) -> Vec<H
             };
             HistoryItem {
                 date: histologe_core::time::date_time_fr(e.created_at),
-                author: line.author.as_ref().map_or_else(
-                    || "Signal Logement (automatique)".to_string(),
-                    |u| format!("{} {}", u.prenom, u.nom),
-                ),
+                author: line
+                    .author
+                    .clone()
+                    .unwrap_or_else(|| "Signal Logement (automatique)".to_string()),
                 what: event_label(e.event, &e.entity_name),
                 changes,
             }

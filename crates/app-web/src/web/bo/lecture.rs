@@ -12,7 +12,6 @@ use histologe_application::AppError;
 use histologe_core::ids::SignalementId;
 use histologe_core::model::Case;
 use histologe_core::{Action, Actor, DomainError, Resource, can};
-use serde_json::Value;
 
 use super::super::WebState;
 use super::super::errors::WebError;
@@ -57,14 +56,6 @@ const NAMED_FIELDS: &[&str] = &[
     "affected_by",
 ];
 
-fn collect_ids(value: &Value, into: &mut Vec<uuid::Uuid>) {
-    match value {
-        Value::String(s) => into.extend(s.parse::<uuid::Uuid>().ok()),
-        Value::Array(items) => items.iter().for_each(|v| collect_ids(v, into)),
-        _ => {}
-    }
-}
-
 pub async fn panel(state: &WebState, actor: &Actor, case: &Case) -> Result<Panel, WebError> {
     let app = &state.app;
     let item = |t: &histologe_core::model::Tag| TagItem {
@@ -91,23 +82,8 @@ pub async fn panel(state: &WebState, actor: &Actor, case: &Case) -> Result<Panel
         })
         .collect();
     let history = if can(actor, Action::ViewHistory, Resource::Signalement(case)).is_ok() {
-        let lines = app.case_history(actor, case.signalement.id).await?;
-        let mut ids = Vec::new();
-        for line in &lines {
-            if let Value::Object(fields) = &line.entry.changes {
-                for (field, value) in fields {
-                    if NAMED_FIELDS.contains(&field.as_str()) {
-                        collect_ids(value, &mut ids);
-                    }
-                }
-            }
-        }
-        ids.sort();
-        ids.dedup();
-        Some(timeline(
-            &lines,
-            &app.history_names(actor, case, &ids).await?,
-        ))
+        let history = app.case_history(actor, case, NAMED_FIELDS).await?;
+        Some(timeline(&history.lines, &history.names))
     } else {
         None
     };

@@ -163,7 +163,10 @@ async fn render_list(
     let (state, actor, params) = (state.clone(), actor.clone(), params.clone());
     let (filter, errors, choices) = read_filter(&state, &actor, &params).await?;
     let page = params.page.unwrap_or(1).max(1);
-    let found = state.app.list_page(&actor, &filter, page).await?;
+    let found = state
+        .app
+        .list_page(&actor, &filter, page, &choices.partners)
+        .await?;
     let pages = u32::try_from(found.total.div_ceil(u64::from(PAGE_SIZE))).unwrap_or(u32::MAX);
     let rows = found
         .items

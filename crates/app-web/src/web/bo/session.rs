@@ -55,12 +55,20 @@ impl FromRequestParts<WebState> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
+        // The header's middleware already read the session: once per request.
+        if let Some(staff) = parts.extensions.get::<Staff>() {
+            return Ok(staff.clone());
+        }
         let jar = PrivateCookieJar::<Key>::from_headers(&parts.headers, state.cookie_key.clone());
         let Some(token) = jar.get(COOKIE).map(|c| c.value().to_string()) else {
             return Err(to_login(parts));
         };
         match state.app.staff_session(&token).await {
-            Ok(Some(actor)) => Ok(Staff(actor)),
+            Ok(Some(actor)) => {
+                let staff = Staff(actor);
+                parts.extensions.insert(staff.clone());
+                Ok(staff)
+            }
             Ok(None) => Err(to_login(parts)),
             Err(e) => Err(WebError(e).into_response()),
         }

@@ -10,10 +10,10 @@ use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
 use axum::response::Response;
 use axum::routing::post;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use histologe_application::{AppError, UploadInput, VisitOperator};
+use histologe_application::{AppError, CasePartners, UploadInput, VisitOperator};
 use histologe_core::enums::{DocumentType, InterventionStatus, ProcedureType, Qualification};
 use histologe_core::ids::{InterventionId, SignalementId};
-use histologe_core::model::{Case, Intervention};
+use histologe_core::model::{Case, FileMeta, Intervention};
 use histologe_core::workflow::visite::Conclusion;
 use histologe_core::{Action, Actor, DomainError, Resource, can};
 
@@ -100,17 +100,18 @@ fn yes_no(value: Option<bool>, who: &str) -> Option<String> {
     value.map(|v| format!("{who} {}", if v { "présent" } else { "absent" }))
 }
 
-pub async fn section(state: &WebState, actor: &Actor, case: &Case, now: DateTime<Utc>) -> Section {
-    // The files the reader may see; each visit lists its own.
-    let files = state
-        .app
-        .visible_files(actor, case.signalement.id)
-        .await
-        .unwrap_or_default();
+/// `files` are those the reader may see; each visit lists its own.
+pub fn section(
+    actor: &Actor,
+    case: &Case,
+    around: &CasePartners,
+    files: &[FileMeta],
+    now: DateTime<Utc>,
+) -> Section {
     let mut list = Vec::new();
     for v in &case.interventions {
         let operator = match (&v.partner_id, &v.external_operator) {
-            (Some(p), _) => partner_name(state, actor, case, *p).await,
+            (Some(p), _) => partner_name(around, *p),
             (None, Some(name)) => format!("{name} (opérateur externe)"),
             (None, None) => String::from("Non précisé"),
         };
@@ -152,11 +153,7 @@ pub async fn section(state: &WebState, actor: &Actor, case: &Case, now: DateTime
                 && v.scheduled_at <= now,
         });
     }
-    let partners = state
-        .app
-        .affected_partners(actor, case)
-        .await
-        .unwrap_or_default();
+    let partners = &around.affected;
     let mut operators = Vec::new();
     for a in &case.affectations {
         if let Some(p) = partners.get(&a.partner_id)
@@ -243,7 +240,9 @@ async fn rejected(
     };
     allowed.map_err(|refusal| WebError(DomainError::Refused(refusal).into()))?;
     let now = state.app.now();
-    let mut visites = section(state, actor, &case, now).await;
+    let around = state.app.case_partners(actor, &case).await?;
+    let files = state.app.files_of_case(actor, &case).await?;
+    let mut visites = section(actor, &case, &around, &files, now);
     if !posted.target.is_empty() {
         visites.list.retain(|v| v.id == posted.target);
     }

@@ -1,0 +1,10 @@
+-- Every back-office page shows the user's unread notifications: counted
+-- from an indexed column instead of a LIKE over each notification's JSON
+-- (issue 12). The column is the truth of the flag, as
+-- `wait_mailing_summary` is since migration 11: "mark all seen" writes it
+-- alone, and reads override the copy inside `data`.
+ALTER TABLE notifications ADD COLUMN is_seen INTEGER NOT NULL DEFAULT 0;
+
+UPDATE notifications SET is_seen = 1 WHERE json_extract(data, '$.is_seen');
+
+CREATE INDEX idx_notifications_unseen ON notifications (user_id, is_seen);
