@@ -952,3 +952,29 @@ async fn the_preview_shows_the_questions_of_the_profile_being_chosen() {
     let stored = site.app().draft(draft).await.expect("draft");
     assert_eq!(stored.answers.get("profil"), Some("locataire"));
 }
+
+#[tokio::test]
+async fn pages_and_assets_travel_compressed_when_the_browser_accepts_it() {
+    let site = Site::new().await;
+    for (path, encoding) in [
+        ("/", "gzip"),
+        ("/static/app/app.css", "br"),
+        ("/signalement", "gzip"),
+    ] {
+        let reply = site
+            .send(
+                Request::get(path)
+                    .header(header::HOST, support::HOST)
+                    .header(header::ACCEPT_ENCODING, encoding)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert_eq!(reply.header("content-encoding"), Some(encoding), "{path}");
+    }
+    // A client that asks for nothing gets the page as it is.
+    let plain = site.get("/").await;
+    assert_eq!(plain.header("content-encoding"), None);
+    assert!(plain.body.contains("</html>"));
+}
