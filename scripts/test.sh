@@ -67,6 +67,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
 
+# The load benchmark's smoke run (seconds): the web app on 300 generated
+# cases, driven by `histologe-scale load`; fails on any server error. The
+# real benchmark is docs/performance.md's, outside this command.
+echo "== load benchmark, smoke run"
+bash scripts/bench-load.sh --smoke "$(mktemp -d)/load-smoke.md"
+
 # End-to-end: the real binary, real headless Chromium (Debian's package,
 # installed when missing) driven by playwright-core, axe-core on each page.
 echo "== end-to-end (Chromium)"

@@ -10,6 +10,7 @@ use histologe_runtime::error::StartError;
 
 mod bench;
 mod generate;
+mod load;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,6 +47,35 @@ enum Command {
         #[arg(long, value_name = "CODE")]
         territory: Option<String>,
     },
+    /// Charge une application web en marche (agents des trois rôles et
+    /// visiteurs) et rapporte p50 / p95 / p99 par route, le débit, les
+    /// erreurs, le plancher SQL et la mémoire du processus web.
+    Load {
+        /// L'application web à charger (boucle locale).
+        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// Clients simultanés (répartis entre les rôles et les visiteurs).
+        #[arg(long, value_name = "N", default_value_t = 32)]
+        clients: usize,
+        /// Durée de la charge, en secondes.
+        #[arg(long, value_name = "S", default_value_t = 30)]
+        seconds: u64,
+        /// Nombre maximal de requêtes.
+        #[arg(long, value_name = "N", default_value_t = 100_000)]
+        requests: u64,
+        /// Mot de passe donné aux comptes utilisés (base de test seulement).
+        #[arg(long, value_name = "MOT", default_value = "Charge-histologe-2026")]
+        password: String,
+        /// Pid du processus web, pour sa mémoire maximale.
+        #[arg(long, value_name = "PID")]
+        web_pid: Option<u32>,
+        /// Lectures SQL directes par requête mesurée.
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        sql_samples: usize,
+        /// Écrit aussi le rapport (Markdown) dans ce fichier.
+        #[arg(long, value_name = "FICHIER")]
+        report: Option<std::path::PathBuf>,
+    },
 }
 
 async fn run(cli: Cli) -> Result<(), StartError> {
@@ -62,6 +92,31 @@ async fn run(cli: Cli) -> Result<(), StartError> {
                     signalements,
                     seed,
                     append,
+                },
+            )
+            .await
+        }
+        Command::Load {
+            base_url,
+            clients,
+            seconds,
+            requests,
+            password,
+            web_pid,
+            sql_samples,
+            report,
+        } => {
+            load::run(
+                &config,
+                load::Options {
+                    base_url,
+                    clients,
+                    duration: std::time::Duration::from_secs(seconds),
+                    max_requests: requests,
+                    password,
+                    web_pid,
+                    sql_samples,
+                    report,
                 },
             )
             .await
