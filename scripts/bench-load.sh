@@ -69,8 +69,11 @@ if [ -z "$ready" ]; then
 fi
 cold=$(awk "BEGIN { printf \"%.2f\", $ready - $started }")
 
+# A run with errors still writes its report; the script then fails.
+status=0
 "$CARGO_TARGET_DIR/$profile/histologe-scale" load \
-  --base-url "http://127.0.0.1:$port" --web-pid "$web_pid" --report "$work/report.md" "$@"
+  --base-url "http://127.0.0.1:$port" --web-pid "$web_pid" --report "$work/report.md" "$@" || status=$?
+[ -f "$work/report.md" ] || exit "$status"
 
 {
   echo "# Load run $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $profile build"
@@ -80,3 +83,4 @@ cold=$(awk "BEGIN { printf \"%.2f\", $ready - $started }")
   cat "$work/report.md"
 } >"$report"
 cat "$report"
+exit "$status"
