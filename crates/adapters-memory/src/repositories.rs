@@ -85,7 +85,8 @@ fn is_listed(case: &Case, scope: &ListScope, filter: &SignalementFilter) -> bool
         && filter
             .no_suivi_since
             .is_none_or(|since| s.last_suivi_at.unwrap_or(s.created_at) < since)
-        && (!filter.closed_by_all_partners || closed_by_all(case))
+        && (!filter.closed_by_all_partners
+            || histologe_ports::list_keys::closed_by_all_partners(case))
         && (!filter.abandon_requested || s.is_usager_abandon_procedure)
         && filter.tag.is_none_or(|tag| s.tags.contains(&tag))
         && filter
@@ -108,18 +109,6 @@ fn case_affectations_match(case: &Case, filter: &SignalementFilter) -> bool {
                 })
         }
     }
-}
-
-fn closed_by_all(case: &Case) -> bool {
-    case.affectations
-        .iter()
-        .any(|a| a.status == AffectationStatus::Closed)
-        && !case.affectations.iter().any(|a| {
-            matches!(
-                a.status,
-                AffectationStatus::Wait | AffectationStatus::Accepted
-            )
-        })
 }
 
 fn commune_matches(s: &Signalement, commune: &str) -> bool {

@@ -1,7 +1,7 @@
 //! The statistics' columns in memory, with the scope of the lists.
 
 use async_trait::async_trait;
-use histologe_core::enums::{AffectationStatus, Qualification};
+use histologe_core::enums::Qualification;
 use histologe_core::model::Case;
 use histologe_core::policy::ListScope;
 use histologe_ports::{RepoError, StatisticsRepository, StatsFilter, StatsRow};
@@ -42,17 +42,7 @@ fn row(case: &Case) -> StatsRow {
         status: s.status,
         validated_at: s.validated_at,
         closed_at: s.closed_at,
-        first_accepted_at: case
-            .affectations
-            .iter()
-            .filter(|a| {
-                matches!(
-                    a.status,
-                    AffectationStatus::Accepted | AffectationStatus::Closed
-                )
-            })
-            .filter_map(|a| a.answered_at)
-            .min(),
+        first_accepted_at: histologe_ports::list_keys::first_accepted_at(case),
         desordre_precisions: s.desordre_precisions.clone(),
         qualifications: key.split('|').filter_map(Qualification::parse).collect(),
     }

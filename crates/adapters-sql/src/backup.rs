@@ -104,6 +104,12 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("tags", Text),
             // Migration 51: when the usager is next asked for news.
             ("feedback_due_at", Int),
+            // Migration 55: the statistics' and the dashboard's columns.
+            ("validated_at", Int),
+            ("closed_at", Int),
+            ("first_accepted_at", Int),
+            ("precisions", Text),
+            ("partners_closed", Int),
         ],
     ),
     (

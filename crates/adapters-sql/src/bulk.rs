@@ -102,6 +102,11 @@ impl SqlStore {
                     Cell::OptInt(list.geo_lng),
                     Cell::Text(list.tags),
                     Cell::OptInt(list.feedback_due_at),
+                    Cell::OptInt(list.validated_at),
+                    Cell::OptInt(list.closed_at),
+                    Cell::OptInt(list.first_accepted_at),
+                    Cell::Text(list.precisions),
+                    Cell::Int(list.partners_closed),
                 ]);
             }
             for a in &case.affectations {
@@ -167,38 +172,25 @@ impl SqlStore {
             })
             .collect::<Result<Vec<_>, RepoError>>()?;
         let conn: &mut AnyConnection = &mut tx;
-        insert_many(
-            conn,
-            "signalements",
-            &[
-                "id",
-                "territory",
-                "status",
-                "reference",
-                "reference_year",
-                "reference_number",
-                "reference_injonction",
-                "code_suivi",
-                "insee",
-                "created_at",
-                "search_text",
-                "data",
-                "qualifications",
-                crate::list_columns::NAMES[0],
-                crate::list_columns::NAMES[1],
-                crate::list_columns::NAMES[2],
-                crate::list_columns::NAMES[3],
-                crate::list_columns::NAMES[4],
-                crate::list_columns::NAMES[5],
-                crate::list_columns::NAMES[6],
-                crate::list_columns::NAMES[7],
-                crate::list_columns::NAMES[8],
-                crate::list_columns::NAMES[9],
-                crate::list_columns::NAMES[10],
-            ],
-            signalements,
-        )
-        .await?;
+        let columns: Vec<&str> = [
+            "id",
+            "territory",
+            "status",
+            "reference",
+            "reference_year",
+            "reference_number",
+            "reference_injonction",
+            "code_suivi",
+            "insee",
+            "created_at",
+            "search_text",
+            "data",
+            "qualifications",
+        ]
+        .into_iter()
+        .chain(crate::list_columns::NAMES)
+        .collect();
+        insert_many(conn, "signalements", &columns, signalements).await?;
         insert_many(
             conn,
             "affectations",

@@ -1,8 +1,9 @@
 //! The columns of `signalements` the back-office list filters and sorts on
 //! (migration 6, the map's geolocation of migration 9, the étiquettes of
-//! migration 13) and the date of the next request for news (migration 51),
-//! computed by `histologe_ports::list_keys` as the memory
-//! store computes them, and written with every insert and save of a case.
+//! migration 13), the date of the next request for news (migration 51) and
+//! the statistics' and dashboard's columns (migration 55), computed by
+//! `histologe_ports::list_keys` as the memory store computes them, and
+//! written with every insert and save of a case.
 
 use histologe_core::model::Case;
 use histologe_ports::{RepoError, list_keys};
@@ -11,7 +12,7 @@ use sqlx::AnyConnection;
 use crate::codec::{flag, micros, repo_error};
 
 /// The column names, in the order of `ListColumns::cells`.
-pub(crate) const NAMES: [&str; 11] = [
+pub(crate) const NAMES: [&str; 16] = [
     "code_postal",
     "commune",
     "occupant",
@@ -23,6 +24,11 @@ pub(crate) const NAMES: [&str; 11] = [
     "geo_lng",
     "tags",
     "feedback_due_at",
+    "validated_at",
+    "closed_at",
+    "first_accepted_at",
+    "precisions",
+    "partners_closed",
 ];
 
 pub(crate) struct ListColumns {
@@ -42,6 +48,12 @@ pub(crate) struct ListColumns {
     /// (`histologe_core::feedback::next_request`); NULL when the case is
     /// not to be asked.
     pub feedback_due_at: Option<i64>,
+    pub validated_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub first_accepted_at: Option<i64>,
+    /// `|slug|slug|`.
+    pub precisions: String,
+    pub partners_closed: i64,
 }
 
 impl ListColumns {
@@ -59,6 +71,11 @@ impl ListColumns {
             geo_lng: list_keys::geo_keys(s).map(|(_, lng)| lng),
             tags: list_keys::tags_key(s),
             feedback_due_at: histologe_core::feedback::next_request(case).map(|(at, _)| micros(at)),
+            validated_at: s.validated_at.map(micros),
+            closed_at: s.closed_at.map(micros),
+            first_accepted_at: list_keys::first_accepted_at(case).map(micros),
+            precisions: list_keys::precisions_key(s),
+            partners_closed: flag(list_keys::closed_by_all_partners(case)),
         }
     }
 }
@@ -69,7 +86,8 @@ pub(crate) async fn write(conn: &mut AnyConnection, case: &Case) -> Result<(), R
     sqlx::query(
         "UPDATE signalements SET code_postal = ?, commune = ?, occupant = ?, score_centi = ?, \
          procedures = ?, last_suivi_at = ?, abandon_requested = ?, geo_lat = ?, geo_lng = ?, \
-         tags = ?, feedback_due_at = ? WHERE id = ?",
+         tags = ?, feedback_due_at = ?, validated_at = ?, closed_at = ?, first_accepted_at = ?, \
+         precisions = ?, partners_closed = ? WHERE id = ?",
     )
     .bind(c.code_postal)
     .bind(c.commune)
@@ -82,6 +100,11 @@ pub(crate) async fn write(conn: &mut AnyConnection, case: &Case) -> Result<(), R
     .bind(c.geo_lng)
     .bind(c.tags)
     .bind(c.feedback_due_at)
+    .bind(c.validated_at)
+    .bind(c.closed_at)
+    .bind(c.first_accepted_at)
+    .bind(c.precisions)
+    .bind(c.partners_closed)
     .bind(case.signalement.id.to_string())
     .execute(&mut *conn)
     .await

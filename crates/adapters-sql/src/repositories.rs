@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use histologe_core::enums::{AffectationStatus, Role, UserStatus};
+use histologe_core::enums::{Role, UserStatus};
 use histologe_core::ids::{
     AutoAffectationRuleId, FileId, PartnerId, SignalementId, SuiviId, UserId,
 };
@@ -225,18 +225,7 @@ fn case_conditions(
         binds.push(Bind::Int(micros(since)));
     }
     if filter.closed_by_all_partners {
-        conditions.push(
-            "EXISTS (SELECT 1 FROM affectations x WHERE x.signalement_id = s.id AND x.status = ?) \
-             AND NOT EXISTS (SELECT 1 FROM affectations x WHERE x.signalement_id = s.id AND x.status IN (?, ?))"
-                .into(),
-        );
-        for status in [
-            AffectationStatus::Closed,
-            AffectationStatus::Wait,
-            AffectationStatus::Accepted,
-        ] {
-            binds.push(Bind::Text(status.as_str().to_string()));
-        }
+        conditions.push("s.partners_closed = 1".into());
     }
     if filter.abandon_requested {
         conditions.push("s.abandon_requested = 1".into());

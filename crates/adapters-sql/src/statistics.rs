@@ -1,15 +1,15 @@
 //! The statistics' columns: one query over the scoped, filtered cases that
-//! reads a few columns and a few JSON fields of each, never the whole case.
+//! reads the columns written with each case (migration 55), never its JSON.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use histologe_core::enums::{AffectationStatus, Qualification, SignalementStatus};
+use histologe_core::enums::{Qualification, SignalementStatus};
 use histologe_core::policy::ListScope;
-use histologe_ports::{RepoError, StatisticsRepository, StatsFilter, StatsRow};
+use histologe_ports::{RepoError, StatisticsRepository, StatsFilter, StatsRow, list_keys};
 use sqlx::Row;
 
 use crate::codec::{instant, opt_text, repo_error, text};
-use crate::store::{Engine, SqlStore};
+use crate::store::SqlStore;
 
 /// The statuses the lists leave out (as `SignalementRepository::list`).
 const EXCLUDED: &str =
@@ -17,32 +17,6 @@ const EXCLUDED: &str =
 
 fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
-}
-
-/// A scalar of a JSON column, as text.
-fn json_text(engine: Engine, column: &str, path: &str) -> String {
-    match engine {
-        Engine::MySql => format!("JSON_UNQUOTE(JSON_EXTRACT({column}, '{path}'))"),
-        Engine::Sqlite => format!("json_extract({column}, '{path}')"),
-    }
-}
-
-/// A JSON array of a JSON column, as JSON text.
-fn json_array(engine: Engine, column: &str, path: &str) -> String {
-    match engine {
-        Engine::MySql => format!("JSON_EXTRACT({column}, '{path}')"),
-        // SQLite's json_extract hands an array back as its JSON text.
-        Engine::Sqlite => format!("json_extract({column}, '{path}')"),
-    }
-}
-
-fn when(value: Option<String>) -> Result<Option<DateTime<Utc>>, RepoError> {
-    match value.as_deref() {
-        None | Some("" | "null") => Ok(None),
-        Some(v) => DateTime::parse_from_rfc3339(v)
-            .map(|d| Some(d.with_timezone(&Utc)))
-            .map_err(|e| RepoError::Unavailable(format!("statistics date {v}: {e}"))),
-    }
 }
 
 #[async_trait]
@@ -100,23 +74,10 @@ impl StatisticsRepository for SqlStore {
             conditions.push("s.created_at < ?".into());
             int_binds.push(crate::codec::micros(before));
         }
-        let engine = self.engine;
-        let accepted = format!(
-            "(SELECT MIN({}) FROM affectations x WHERE x.signalement_id = s.id \
-             AND x.status IN ('{}', '{}'))",
-            json_text(engine, "x.data", "$.answered_at"),
-            AffectationStatus::Accepted.as_str(),
-            AffectationStatus::Closed.as_str(),
-        );
         let sql = format!(
-            "SELECT s.created_at AS created_at, s.status AS status, s.procedures AS procedures, \
-             {validated} AS validated_at, {closed} AS closed_at, {accepted} AS first_accepted_at, \
-             {precisions} AS precisions \
-             FROM signalements s WHERE {conditions}",
-            validated = json_text(engine, "s.data", "$.validated_at"),
-            closed = json_text(engine, "s.data", "$.closed_at"),
-            precisions = json_array(engine, "s.data", "$.desordre_precisions"),
-            conditions = conditions.join(" AND "),
+            "SELECT s.created_at, s.status, s.procedures, s.validated_at, s.closed_at, \
+             s.first_accepted_at, s.precisions FROM signalements s WHERE {}",
+            conditions.join(" AND "),
         );
         let mut query = sqlx::query(&sql);
         for b in binds {
@@ -133,21 +94,25 @@ impl StatisticsRepository for SqlStore {
         rows.iter()
             .map(|row| {
                 let status = text(row, "status").map_err(&what)?;
-                let precisions = opt_text(row, "precisions").map_err(&what)?;
+                let at = |column: &str| -> Result<Option<DateTime<Utc>>, RepoError> {
+                    row.try_get::<Option<i64>, _>(column)
+                        .map_err(&what)?
+                        .map(instant)
+                        .transpose()
+                };
                 Ok(StatsRow {
                     created_at: instant(row.try_get("created_at").map_err(&what)?)?,
                     status: SignalementStatus::parse(&status).ok_or_else(|| {
                         RepoError::Unavailable(format!("signalement status {status}"))
                     })?,
-                    validated_at: when(opt_text(row, "validated_at").map_err(&what)?)?,
-                    closed_at: when(opt_text(row, "closed_at").map_err(&what)?)?,
-                    first_accepted_at: when(opt_text(row, "first_accepted_at").map_err(&what)?)?,
-                    desordre_precisions: match precisions.as_deref() {
-                        None | Some("" | "null") => Vec::new(),
-                        Some(json) => serde_json::from_str(json).map_err(|e| {
-                            RepoError::Unavailable(format!("désordre précisions: {e}"))
-                        })?,
-                    },
+                    validated_at: at("validated_at")?,
+                    closed_at: at("closed_at")?,
+                    first_accepted_at: at("first_accepted_at")?,
+                    desordre_precisions: list_keys::precisions_of(
+                        &opt_text(row, "precisions")
+                            .map_err(&what)?
+                            .unwrap_or_default(),
+                    ),
                     qualifications: text(row, "procedures")
                         .map_err(&what)?
                         .split('|')

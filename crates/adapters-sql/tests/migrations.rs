@@ -585,3 +585,117 @@ async fn mariadb_migration_51_fills_the_feedback_column() {
     }
     feedback_due_survives_migration_51(support::mysql_store().await).await;
 }
+
+/// Migration 55 copies into columns what the statistics and the
+/// dashboard read from each case's JSON and affectations: a case written
+/// before it counts in the figures exactly as one written after (dates to
+/// the second), and « fermé par tous les partenaires » finds it.
+async fn statistics_columns_survive_migration_55(store: SqlStore) {
+    use histologe_contract_tests::fixtures::{
+        affectation, bouches_du_rhone, case, days, partner, qualification, schs_marseille,
+    };
+    use histologe_core::enums::{
+        AffectationStatus, PartnerType, Qualification, QualificationStatus, SignalementStatus,
+    };
+    use histologe_core::policy::ListScope;
+    use histologe_ports::{
+        PartnerRepository, SignalementFilter, SignalementRepository, StatisticsRepository,
+        StatsFilter, StatsRow, TerritoryRepository, UnitOfWork,
+    };
+
+    let territory = bouches_du_rhone();
+    store.upsert(&territory).await.expect("territory");
+    let schs = schs_marseille(&territory);
+    let ars = partner(&territory, "ARS 13", PartnerType::Ars, None);
+    for p in [&schs, &ars] {
+        PartnerRepository::insert(&store, p).await.expect("partner");
+    }
+    let mut closed = case(&territory.code, "2025-1", days(-50));
+    closed.signalement.status = SignalementStatus::Active;
+    closed.signalement.validated_at = Some(days(-49));
+    closed.signalement.closed_at = Some(days(-3));
+    closed.signalement.desordre_precisions = vec![
+        "desordres_logement_humidite_piece_a_vivre".into(),
+        "desordres_batiment_isolation_murs".into(),
+    ];
+    closed.qualifications = vec![qualification(
+        Qualification::Insalubrite,
+        QualificationStatus::InsalubriteCheck,
+    )];
+    let mut first = affectation(&closed, &schs, AffectationStatus::Closed);
+    first.answered_at = Some(days(-45));
+    let mut refused = affectation(&closed, &ars, AffectationStatus::Refused);
+    refused.answered_at = Some(days(-47));
+    closed.affectations = vec![first, refused];
+    let mut waiting = case(&territory.code, "2025-2", days(-20));
+    waiting.signalement.status = SignalementStatus::Active;
+    waiting.affectations = vec![affectation(&waiting, &ars, AffectationStatus::Wait)];
+    let mut tx = store.begin().await.expect("begin");
+    for c in [&closed, &waiting] {
+        tx.insert_case(c).await.expect("case");
+    }
+    tx.commit().await.expect("commit");
+
+    let applied = store.applied_migrations().await.expect("applied");
+    let since_55 = applied.iter().filter(|v| **v >= 20261208000055).count();
+    store.migrate_down(since_55).await.expect("down to 54");
+    store.migrate().await.expect("up again");
+
+    let mut rows = store
+        .statistics_rows(&ListScope::All, &StatsFilter::default())
+        .await
+        .expect("rows");
+    rows.sort_by_key(|r| r.created_at);
+    assert_eq!(
+        rows,
+        vec![
+            StatsRow {
+                created_at: days(-50),
+                status: SignalementStatus::Active,
+                validated_at: Some(days(-49)),
+                closed_at: Some(days(-3)),
+                first_accepted_at: Some(days(-45)),
+                desordre_precisions: closed.signalement.desordre_precisions.clone(),
+                qualifications: vec![Qualification::Insalubrite],
+            },
+            StatsRow {
+                created_at: days(-20),
+                status: SignalementStatus::Active,
+                validated_at: None,
+                closed_at: None,
+                first_accepted_at: None,
+                desordre_precisions: waiting.signalement.desordre_precisions.clone(),
+                qualifications: Vec::new(),
+            },
+        ]
+    );
+    let listed = store
+        .list(
+            &ListScope::All,
+            &SignalementFilter {
+                closed_by_all_partners: true,
+                ..SignalementFilter::default()
+            },
+            0,
+            10,
+        )
+        .await
+        .expect("list");
+    assert_eq!(
+        listed.items.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![closed.signalement.id]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_migration_55_fills_the_statistics_columns() {
+    statistics_columns_survive_migration_55(support::sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn mariadb_migration_55_fills_the_statistics_columns() {
+    if !support::mysql_available().await {
+        return;
+    }
+    statistics_columns_survive_migration_55(support::mysql_store().await).await;
+}

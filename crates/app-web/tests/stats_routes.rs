@@ -190,3 +190,46 @@ async fn the_csv_has_the_figures_of_the_page() {
         page.body
     );
 }
+
+/// The figures are kept five minutes (issue 12: at a million cases each
+/// computation reads a whole territory), and the page says from when: a
+/// case filed meanwhile counts once they are computed again.
+#[tokio::test]
+async fn the_figures_are_kept_five_minutes_and_dated() {
+    let w = world().await;
+    let first = w
+        .site
+        .get_with("/bo/statistiques", Some(&w.rt13.cookie))
+        .await;
+    assert!(first.body.contains("<strong>3</strong> signalements"));
+    assert!(
+        first
+            .body
+            .contains("Chiffres du 25/03/2025 à 11:00, recalculés toutes les 5 minutes."),
+        "{}",
+        first.body
+    );
+
+    w.file_case(&w.site.locataire_answers()).await;
+    site_clock_plus(&w.site, 4);
+    let kept = w
+        .site
+        .get_with("/bo/statistiques", Some(&w.rt13.cookie))
+        .await;
+    assert!(kept.body.contains("<strong>3</strong> signalements"));
+
+    site_clock_plus(&w.site, 2);
+    let again = w
+        .site
+        .get_with("/bo/statistiques", Some(&w.rt13.cookie))
+        .await;
+    assert!(again.body.contains("<strong>4</strong> signalements"));
+    assert!(again.body.contains("Chiffres du 25/03/2025 à 11:06"));
+}
+
+fn site_clock_plus(site: &Site, minutes: i64) {
+    let now = histologe_ports::Clock::now(site.adapters.clock.as_ref());
+    site.adapters
+        .clock
+        .set(now + chrono::Duration::minutes(minutes));
+}

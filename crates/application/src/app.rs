@@ -39,7 +39,10 @@ pub struct App {
     /// [`App::with_digest_schedule`]).
     pub(crate) digest: crate::use_cases::digest::DigestSchedule,
     /// The dashboard's counts, shared by the clones of this application.
-    pub(crate) counts_cache: crate::use_cases::counts_cache::CountsCache,
+    pub(crate) counts_cache: crate::use_cases::read_cache::CountsCache,
+    /// The statistics, per scope and filter, shared likewise.
+    pub(crate) statistics_cache:
+        crate::use_cases::read_cache::ReadCache<crate::use_cases::statistics::Statistics>,
 }
 
 impl App {
@@ -58,7 +61,12 @@ impl App {
             email_2fa: false,
             maintenance_cache: crate::use_cases::maintenance::Cache::default(),
             digest: crate::use_cases::digest::DigestSchedule::default(),
-            counts_cache: crate::use_cases::counts_cache::CountsCache::default(),
+            counts_cache: crate::use_cases::read_cache::CountsCache::new(
+                crate::use_cases::read_cache::COUNTS_TTL,
+            ),
+            statistics_cache: crate::use_cases::read_cache::ReadCache::new(
+                crate::use_cases::read_cache::STATISTICS_TTL,
+            ),
         }
     }
 

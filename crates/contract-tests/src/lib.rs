@@ -202,6 +202,7 @@ macro_rules! contract_suite {
             deliverability::deliverability_lists_the_accounts_of_the_scope,
             settings::settings_keep_long_unicode_values,
             statistics::statistics_rows_follow_the_scope_and_filters,
+            statistics::statistics_rows_follow_each_save,
             users::users_round_trip_and_unknown,
             users::users_email_is_unique_whatever_the_case,
             users::users_of_partner_lists_active_and_inactive,

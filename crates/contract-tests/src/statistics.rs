@@ -175,3 +175,97 @@ pub async fn statistics_rows_follow_the_scope_and_filters(backend: &dyn Backend)
         .expect("rows");
     assert!(rt_partner.is_empty());
 }
+
+/// The figures come from columns kept with each case (the SQL store's
+/// migration 55): after every save they equal a recount from the case
+/// itself, and the « fermé par tous les partenaires » card follows.
+pub async fn statistics_rows_follow_each_save(backend: &dyn Backend) {
+    use histologe_ports::{SignalementFilter, list_keys};
+
+    let w = world(backend).await;
+    let mut p = case(&w.bdr.code, "2025-1", days(-50));
+    p.signalement.desordre_precisions = vec![
+        "desordres_logement_humidite_piece_a_vivre".into(),
+        "desordres_batiment_isolation_murs".into(),
+    ];
+    p.affectations = vec![
+        affectation(&p, &w.schs, AffectationStatus::Wait),
+        affectation(&p, &w.ars, AffectationStatus::Wait),
+    ];
+    commit_cases(&w.stores, &[&p]).await;
+
+    let recount = |case: &histologe_core::model::Case| StatsRow {
+        created_at: case.signalement.created_at,
+        status: case.signalement.status,
+        validated_at: case.signalement.validated_at,
+        closed_at: case.signalement.closed_at,
+        first_accepted_at: list_keys::first_accepted_at(case),
+        desordre_precisions: case.signalement.desordre_precisions.clone(),
+        qualifications: list_keys::procedures_key(case)
+            .split('|')
+            .filter_map(Qualification::parse)
+            .collect(),
+    };
+    let closed_by_all = SignalementFilter {
+        closed_by_all_partners: true,
+        ..SignalementFilter::default()
+    };
+    let check = |case: histologe_core::model::Case, closed: bool, when: &'static str| {
+        let stores = w.stores.clone();
+        let filter = closed_by_all.clone();
+        async move {
+            let rows = stores
+                .statistics
+                .statistics_rows(&ListScope::All, &StatsFilter::default())
+                .await
+                .expect("rows");
+            assert_eq!(rows, vec![recount(&case)], "{when}");
+            let listed = stores
+                .signalements
+                .count(&ListScope::All, &filter)
+                .await
+                .expect("count");
+            assert_eq!(listed, u64::from(closed), "{when}: closed by all partners");
+        }
+    };
+    check(p.clone(), false, "as filed").await;
+
+    // Validated, the SCHS accepts then closes, the ARS accepts later.
+    p.signalement.status = SignalementStatus::Active;
+    p.signalement.validated_at = Some(days(-49));
+    p.signalement.desordre_precisions = vec!["desordres_logement_nuisibles_cafards".into()];
+    p.affectations[0].status = AffectationStatus::Closed;
+    p.affectations[0].answered_at = Some(days(-40));
+    p.affectations[1].status = AffectationStatus::Accepted;
+    p.affectations[1].answered_at = Some(days(-30));
+    p.qualifications = vec![qualification(
+        Qualification::Insalubrite,
+        QualificationStatus::InsalubriteCheck,
+    )];
+    let mut tx = crate::support::begin(&w.stores).await;
+    tx.save_case(&p).await.expect("save");
+    crate::support::commit(tx).await;
+    check(p.clone(), false, "one partner still at work").await;
+
+    // The ARS closes too; then the case is closed without précisions.
+    p.affectations[1].status = AffectationStatus::Closed;
+    let mut tx = crate::support::begin(&w.stores).await;
+    tx.save_case(&p).await.expect("save");
+    crate::support::commit(tx).await;
+    check(p.clone(), true, "every partner closed").await;
+
+    p.signalement.status = SignalementStatus::Closed;
+    p.signalement.closed_at = Some(days(-5));
+    p.signalement.desordre_precisions = Vec::new();
+    let mut tx = crate::support::begin(&w.stores).await;
+    tx.save_case(&p).await.expect("save");
+    crate::support::commit(tx).await;
+    let rows = w
+        .stores
+        .statistics
+        .statistics_rows(&ListScope::All, &StatsFilter::default())
+        .await
+        .expect("rows");
+    assert_eq!(rows, vec![recount(&p)], "closed");
+    assert_eq!(rows[0].first_accepted_at, Some(days(-40)));
+}

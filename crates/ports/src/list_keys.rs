@@ -2,7 +2,8 @@
 //! for every adapter: the memory store compares them, the SQL store keeps
 //! them in columns of `signalements`. One definition keeps the two alike.
 
-use histologe_core::enums::Qualification;
+use chrono::{DateTime, Utc};
+use histologe_core::enums::{AffectationStatus, Qualification};
 use histologe_core::ids::TagId;
 use histologe_core::model::{Case, Signalement};
 use histologe_core::search::fold;
@@ -90,6 +91,53 @@ pub fn is_within(s: &Signalement, bounds: &GeoBounds) -> bool {
         }
         _ => false,
     }
+}
+
+/// « Fermé par tous les partenaires »: a partner closed its affectation
+/// and none is still waiting or accepted.
+pub fn closed_by_all_partners(case: &Case) -> bool {
+    case.affectations
+        .iter()
+        .any(|a| a.status == AffectationStatus::Closed)
+        && !case.affectations.iter().any(|a| {
+            matches!(
+                a.status,
+                AffectationStatus::Wait | AffectationStatus::Accepted
+            )
+        })
+}
+
+/// When a partner first accepted the case (among affectations accepted, or
+/// accepted then closed): the statistics' delay to acceptance.
+pub fn first_accepted_at(case: &Case) -> Option<DateTime<Utc>> {
+    case.affectations
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.status,
+                AffectationStatus::Accepted | AffectationStatus::Closed
+            )
+        })
+        .filter_map(|a| a.answered_at)
+        .min()
+}
+
+/// `|slug|slug|`: the case's désordre précisions, in their order; empty
+/// when there is none.
+pub fn precisions_key(s: &Signalement) -> String {
+    if s.desordre_precisions.is_empty() {
+        String::new()
+    } else {
+        format!("|{}|", s.desordre_precisions.join("|"))
+    }
+}
+
+/// The précisions of a [`precisions_key`].
+pub fn precisions_of(key: &str) -> Vec<String> {
+    key.split('|')
+        .filter(|slug| !slug.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// `|A|B|`: the suspected qualifications of the case (active ones not

@@ -313,7 +313,7 @@ impl App {
         let key = format!("{scope:?}");
         let now = self.now();
         let counts = match self.counts_cache.fresh(&key, now) {
-            Some(counts) if counts.len() == wanted.len() => counts,
+            Some((counts, _)) if counts.len() == wanted.len() => counts,
             _ => {
                 let generation = self.counts_cache.generation();
                 let mut counts = Vec::with_capacity(wanted.len());

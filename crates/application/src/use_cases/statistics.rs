@@ -52,6 +52,9 @@ pub struct Statistics {
     pub median_days_to_validation: Option<f64>,
     pub median_days_to_acceptance: Option<f64>,
     pub median_days_to_closure: Option<f64>,
+    /// When the figures were computed: they are kept a few minutes
+    /// (`read_cache::STATISTICS_TTL`) and the page says so.
+    pub computed_at: Option<DateTime<Utc>>,
 }
 
 fn days_between(from: DateTime<Utc>, to: Option<DateTime<Utc>>) -> Option<f64> {
@@ -138,6 +141,7 @@ pub fn compute(rows: &[StatsRow], category_of: impl Fn(&str) -> Option<String>) 
         median_days_to_validation: median(validation),
         median_days_to_acceptance: median(acceptance),
         median_days_to_closure: median(closure),
+        computed_at: None,
     }
 }
 
@@ -208,16 +212,27 @@ impl App {
             deposited_from: query.from.and_then(paris_midnight),
             deposited_before: query.to.and_then(|d| d.succ_opt()).and_then(paris_midnight),
         };
+        let scope = list_scope(actor);
+        let key = format!("{scope:?} {filter:?}");
+        let now = self.now();
+        if let Some((figures, _)) = self.statistics_cache.fresh(&key, now) {
+            return Ok(figures);
+        }
+        let generation = self.statistics_cache.generation();
         let rows = self
             .ports
             .statistics
-            .statistics_rows(&list_scope(actor), &filter)
+            .statistics_rows(&scope, &filter)
             .await?;
-        Ok(compute(&rows, |slug| {
+        let mut figures = compute(&rows, |slug| {
             self.grid
                 .precision(slug)
                 .map(|p| p.critere.categorie_label.clone())
-        }))
+        });
+        figures.computed_at = Some(now);
+        self.statistics_cache
+            .store(key, now, generation, figures.clone());
+        Ok(figures)
     }
 }
 

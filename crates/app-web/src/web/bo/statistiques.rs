@@ -227,6 +227,8 @@ struct Page<'a> {
     territories: Vec<Choice>,
     partners: Vec<Choice>,
     stats: Option<Statistics>,
+    /// « le 8 décembre 2026 à 10:42 », in Paris.
+    computed_at: Option<String>,
     bars: Vec<Bar>,
     chart_width: u32,
     chart_height: u32,
@@ -318,6 +320,10 @@ async fn page(
         bars,
         chart_summary,
         delays: stats.as_ref().map(delays).unwrap_or_default(),
+        computed_at: stats
+            .as_ref()
+            .and_then(|s| s.computed_at)
+            .map(histologe_core::time::date_time_fr),
         statuses: stats
             .as_ref()
             .map(|s| s.by_status.iter().map(|(k, n)| (k.label(), *n)).collect())
