@@ -90,6 +90,8 @@ enum Want {
     Total,
     Rows,
     Both,
+    /// The rows and the total counted up to this bound.
+    BothUpTo(u64),
 }
 
 const EXCLUDED: &str =
@@ -303,6 +305,18 @@ impl SignalementRepository for SqlStore {
         limit: u32,
     ) -> Result<Page<Signalement>, RepoError> {
         self.list_rows(scope, filter, offset, limit, Want::Both)
+            .await
+    }
+
+    async fn list_up_to(
+        &self,
+        scope: &ListScope,
+        filter: &SignalementFilter,
+        offset: u64,
+        limit: u32,
+        bound: u64,
+    ) -> Result<Page<Signalement>, RepoError> {
+        self.list_rows(scope, filter, offset, limit, Want::BothUpTo(bound))
             .await
     }
 
@@ -1274,15 +1288,39 @@ impl SqlStore {
             ("FROM signalements s", "FROM signalements s")
         };
         let order = order_by(filter.order, partner);
-        let total: i64 = if want != Want::Rows {
-            let count_sql = format!("SELECT COUNT(*) AS n {count_from} WHERE {where_clause}");
-            bind_all(sqlx::query(&count_sql), &binds)
-                .fetch_one(&self.read)
-                .await
-                .and_then(|r| r.try_get("n"))
-                .map_err(repo_error("signalements"))?
-        } else {
-            0
+        let count = |sql: String, bound: Option<u64>| {
+            let binds = &binds;
+            async move {
+                let mut query = bind_all(sqlx::query(&sql), binds);
+                if let Some(bound) = bound {
+                    query = query.bind(i64::try_from(bound).unwrap_or(i64::MAX));
+                }
+                query
+                    .fetch_one(&self.read)
+                    .await
+                    .and_then(|r| r.try_get::<i64, _>("n"))
+                    .map_err(repo_error("signalements"))
+            }
+        };
+        let total: i64 = match want {
+            Want::Rows => 0,
+            Want::Total | Want::Both => {
+                count(
+                    format!("SELECT COUNT(*) AS n {count_from} WHERE {where_clause}"),
+                    None,
+                )
+                .await?
+            }
+            // Stops reading the index at the bound.
+            Want::BothUpTo(bound) => {
+                count(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one {count_from} WHERE {where_clause} LIMIT ?) up_to"
+                    ),
+                    Some(bound),
+                )
+                .await?
+            }
         };
         let page_sql = if partner {
             // Read in the order of the affectations' index: only the rows

@@ -609,6 +609,22 @@ pub async fn list_filters_count_and_items_agree_with_list(backend: &dyn Backend)
             let whole = repo.list(scope, filter, 0, 100).await.expect("list");
             let count = repo.count(scope, filter).await.expect("count");
             assert_eq!(count, whole.total, "{scope:?} {filter:?}");
+            for bound in [0, 1, 2, whole.total, whole.total + 1] {
+                let up_to = repo
+                    .list_up_to(scope, filter, 0, 100, bound)
+                    .await
+                    .expect("list_up_to");
+                assert_eq!(
+                    up_to.total,
+                    whole.total.min(bound),
+                    "{scope:?} {filter:?} up to {bound}"
+                );
+                assert_eq!(
+                    up_to.items.iter().map(|s| s.id).collect::<Vec<_>>(),
+                    whole.items.iter().map(|s| s.id).collect::<Vec<_>>(),
+                    "{scope:?} {filter:?} up to {bound}"
+                );
+            }
             for offset in 0..=whole.items.len() as u64 {
                 let page = repo.list(scope, filter, offset, 2).await.expect("list");
                 let items = repo

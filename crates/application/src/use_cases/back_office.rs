@@ -26,6 +26,10 @@ pub const EXPORT_PAGE_SIZE: u32 = 200;
 /// out and that zooming in shows them.
 pub const MAP_POINTS_MAX: u32 = 2_000;
 
+/// The list shows its exact number of cases up to this many, « plus de
+/// 1 000 » beyond (or beyond the page asked if it is further).
+pub const LIST_COUNT_BOUND: u64 = 1_000;
+
 /// Days without a suivi after which a case shows on the dashboard.
 pub const NO_SUIVI_DAYS: i64 = 30;
 
@@ -44,6 +48,15 @@ pub struct DashboardCard {
 pub struct ListedCase {
     pub signalement: Signalement,
     pub affectations: Vec<(String, AffectationStatus)>,
+}
+
+/// One page of the list and how many cases the filter finds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPage {
+    pub items: Vec<ListedCase>,
+    /// Exact when `total_is_exact`, else a lower bound (« plus de … »).
+    pub total: u64,
+    pub total_is_exact: bool,
 }
 
 /// What the filter form offers: territories to super admins and
@@ -108,10 +121,22 @@ impl App {
         filter: &SignalementFilter,
         page: u32,
         known: &[Partner],
-    ) -> Result<Page<ListedCase>, AppError> {
-        let found = self.list_signalements(actor, filter, page).await?;
+    ) -> Result<ListPage, AppError> {
+        let scope = list_scope(actor);
+        if scope == ListScope::Nothing {
+            return Err(Refusal::OutOfScope.into());
+        }
+        let offset = u64::from(page.max(1) - 1) * u64::from(PAGE_SIZE);
+        // One case past the number shown makes « plus de » true, and past
+        // the page asked tells whether a next page exists.
+        let bound = (LIST_COUNT_BOUND + 1).max(offset + u64::from(PAGE_SIZE) + 1);
+        let found = self
+            .ports
+            .signalements
+            .list_up_to(&scope, filter, offset, PAGE_SIZE, bound)
+            .await?;
         let ids: Vec<_> = found.items.iter().map(|s| s.id).collect();
-        let own = match list_scope(actor) {
+        let own = match scope {
             ListScope::Partners(partners) => Some(partners),
             _ => None,
         };
@@ -163,9 +188,10 @@ impl App {
                 }
             })
             .collect();
-        Ok(Page {
+        Ok(ListPage {
             items,
             total: found.total,
+            total_is_exact: found.total < bound,
         })
     }
 

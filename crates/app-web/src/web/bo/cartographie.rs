@@ -71,7 +71,7 @@ async fn page(
         },
         filters,
         legend: STATUSES.iter().map(|s| (s.as_str(), s.label())).collect(),
-        max_points: thousands(MAP_POINTS_MAX),
+        max_points: super::thousands(u64::from(MAP_POINTS_MAX)),
         form: FilterForm::new("/bo/cartographie", false, &params, &choices, errors),
     };
     let mut response = render(&template);
@@ -83,19 +83,6 @@ async fn page(
         HeaderValue::from_static(MAP_CSP),
     );
     Ok(response)
-}
-
-/// `2 000`: a French number, thin space between thousands.
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202f}');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -260,12 +247,5 @@ mod tests {
         ] {
             assert!(read_bbox(wrong).is_err(), "{wrong:?}");
         }
-    }
-
-    #[test]
-    fn the_cap_reads_as_a_french_number() {
-        assert_eq!(thousands(2_000), "2\u{202f}000");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_234_567), "1\u{202f}234\u{202f}567");
     }
 }

@@ -63,6 +63,19 @@ pub fn routes() -> Router<WebState> {
 }
 
 /// What the header says of who is logged in.
+/// `2 000`: a French number, thin space between thousands.
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn role_label(actor: &Actor) -> &'static str {
     actor.as_staff().map_or("", |s| staff_role_label(s.role))
 }
@@ -75,5 +88,17 @@ fn staff_role_label(role: Role) -> &'static str {
         Role::TerritoryAdmin => "Responsable de territoire",
         Role::PartnerAdmin => "Administrateur partenaire",
         _ => "Agent",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_reads_as_a_french_number() {
+        assert_eq!(thousands(2_000), "2\u{202f}000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1\u{202f}234\u{202f}567");
     }
 }

@@ -92,9 +92,12 @@ struct List<'a> {
     form: FilterForm,
     tags: Vec<(String, Vec<(&'static str, String)>)>,
     rows: Vec<Row>,
-    total: u64,
+    /// « 1 234 signalements », « Plus de 1 000 signalements ».
+    total_label: String,
     page: u32,
     pages: u32,
+    /// « 40 », « plus de 40 ».
+    pages_label: String,
     page_link: String,
     export_link: String,
     can_export: bool,
@@ -168,6 +171,18 @@ async fn render_list(
         .list_page(&actor, &filter, page, &choices.partners)
         .await?;
     let pages = u32::try_from(found.total.div_ceil(u64::from(PAGE_SIZE))).unwrap_or(u32::MAX);
+    let (total_label, pages_label) = if found.total_is_exact {
+        let s = if found.total == 1 { "" } else { "s" };
+        (
+            format!("{} signalement{s}", super::thousands(found.total)),
+            pages.to_string(),
+        )
+    } else {
+        (
+            format!("Plus de {} signalements", super::thousands(found.total - 1)),
+            format!("plus de {}", pages.saturating_sub(1)),
+        )
+    };
     let rows = found
         .items
         .iter()
@@ -212,9 +227,10 @@ async fn render_list(
         tags: params.tags(&choices),
         form: FilterForm::new("/bo/signalements", true, &params, &choices, errors),
         rows,
-        total: found.total,
+        total_label,
         page,
         pages,
+        pages_label,
         page_link: format!("/bo/signalements?{query}&page="),
         export_link: format!("/bo/signalements/export.csv?{query}"),
         can_export: export_allowed && found.total > 0,
