@@ -218,19 +218,10 @@ async fn a_wide_view_holds_the_newest_cases_up_to_the_cap_and_says_so() {
     let w = world().await;
     let ports = &w.site.ports;
     let a: SignalementId = SignalementId(w.a.parse().expect("A's id"));
-    let mut tx = ports.uow.begin().await.expect("begin");
-    let model = tx.lock_case(a).await.expect("lock_case").expect("A");
+    let model = ports.signalements.case(a).await.expect("case").expect("A");
     // As many more cases on the Vieux-Port as the map shows at most.
     let more = usize::try_from(histologe_application::MAP_POINTS_MAX).expect("a count");
-    for n in 0..more {
-        let mut copy = histologe_core::model::Case::new(model.signalement.clone());
-        copy.signalement.id = SignalementId(uuid::Uuid::new_v4());
-        copy.signalement.code_suivi = copy.signalement.id.0.simple().to_string();
-        copy.signalement.reference = format!("2024-{}", n + 1);
-        copy.signalement.created_at = model.signalement.created_at - chrono::Duration::days(1);
-        tx.insert_case(&copy).await.expect("insert_case");
-    }
-    tx.commit().await.expect("commit");
+    w.site.copies_of(&model.signalement, more).await;
 
     let reply = w
         .site

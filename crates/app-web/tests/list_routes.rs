@@ -478,8 +478,6 @@ async fn filtering_by_etiquette_keeps_the_tagged_cases() {
 /// million cases): it says « plus de 1 000 » and still pages on.
 #[tokio::test]
 async fn past_a_thousand_cases_the_list_says_more_than_a_thousand_and_pages_on() {
-    use histologe_core::ids::SignalementId;
-
     let w = world().await;
     let ports = &w.site.ports;
     let model = ports
@@ -499,16 +497,7 @@ async fn past_a_thousand_cases_the_list_says_more_than_a_thousand_and_pages_on()
         .await;
     assert!(exact.body.contains(">4 signalements</p>"), "{}", exact.body);
 
-    let mut tx = ports.uow.begin().await.expect("begin");
-    for n in 0..1_000 {
-        let mut copy = histologe_core::model::Case::new(model.signalement.clone());
-        copy.signalement.id = SignalementId(uuid::Uuid::new_v4());
-        copy.signalement.code_suivi = copy.signalement.id.0.simple().to_string();
-        copy.signalement.reference = format!("2024-{}", n + 1);
-        copy.signalement.created_at = model.signalement.created_at - chrono::Duration::days(1);
-        tx.insert_case(&copy).await.expect("insert_case");
-    }
-    tx.commit().await.expect("commit");
+    w.site.copies_of(&model.signalement, 1_000).await;
 
     let first = w
         .site

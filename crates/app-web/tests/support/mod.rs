@@ -243,6 +243,22 @@ impl Site {
     }
 
     /// Runs the queued jobs; the e-mails sent (forgotten afterwards).
+    /// `n` more cases like `model`, filed the day before it, straight into
+    /// the store: a list or a map as full as a busy territory's, at once.
+    pub async fn copies_of(&self, model: &histologe_core::model::Signalement, n: usize) {
+        use histologe_core::ids::SignalementId;
+        let mut tx = self.ports.uow.begin().await.expect("begin");
+        for i in 0..n {
+            let mut copy = histologe_core::model::Case::new(model.clone());
+            copy.signalement.id = SignalementId(uuid::Uuid::new_v4());
+            copy.signalement.code_suivi = copy.signalement.id.0.simple().to_string();
+            copy.signalement.reference = format!("2024-{}", i + 1);
+            copy.signalement.created_at = model.created_at - chrono::Duration::days(1);
+            tx.insert_case(&copy).await.expect("insert_case");
+        }
+        tx.commit().await.expect("commit");
+    }
+
     pub async fn mails(&self) -> Vec<histologe_ports::OutgoingEmail> {
         self.runner.drain().await.expect("jobs run");
         let sent = self.adapters.mailer.sent();
