@@ -335,8 +335,9 @@ async fn the_page_has_the_filters_the_map_its_legend_and_the_list() {
             "{label} in the legend"
         );
     }
-    assert!(body.contains("/static/leaflet/leaflet.js"));
-    assert!(body.contains("/static/app/carte.js"));
+    let version = histologe_web::web::assets::url("");
+    assert!(body.contains(&format!("{version}leaflet/leaflet.js")));
+    assert!(body.contains(&format!("{version}app/carte.js")));
     let csp = page.header("content-security-policy").expect("a CSP");
     assert!(
         csp.contains("img-src 'self' data: https://tile.openstreetmap.org;"),

@@ -170,6 +170,30 @@ async fn public_pages_answer_in_french_with_the_security_headers() {
     assert_eq!(css.status, StatusCode::OK);
     assert_security_headers(&css, "static asset");
     assert_eq!(css.header("cache-control"), Some("public, max-age=86400"));
+    // Pages link the versioned name, kept a year by browsers; a page of
+    // an older release still gets the files.
+    let home = site.get("/").await;
+    let versioned = histologe_web::web::assets::url("app/app.css");
+    assert!(
+        versioned.starts_with("/static/v/") && home.body.contains(&versioned),
+        "{versioned} in {}",
+        home.body
+    );
+    let css = site.get(&versioned).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(
+        css.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    let older = site.get("/static/v/0123456789ab/app/app.css").await;
+    assert_eq!(older.status, StatusCode::OK);
+    assert_eq!(older.body, css.body);
+    let missing = site
+        .get(&histologe_web::web::assets::url("app/absent.css"))
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.header("cache-control"), None);
     // The DSFR is not installed in this test's assets directory: a browser
     // must not keep that 404 once `npm ci` has run.
     let missing = site.get("/static/dsfr/dsfr.min.css").await;

@@ -1,8 +1,18 @@
 //! Static files: the DSFR, htmx, Leaflet and its marker clusters as npm
 //! installed them (never committed), and the app's own small stylesheets
 //! and scripts, embedded in the binary.
+//!
+//! Pages link them under a versioned prefix, `/static/v/{version}/…`
+//! ([`url`]), served with a year's `immutable` lifetime: a browser on a
+//! slow link asks for them once, and a new release (other embedded files
+//! or other npm packages) changes the version, so nobody keeps an old
+//! stylesheet. Any version is answered with the current files: during a
+//! rolling deploy a page of the old release still gets its styles. The
+//! unversioned `/static/…` paths stay, cached a day.
 
+use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::LazyLock;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -17,10 +27,48 @@ const APP_CSS: &str = include_str!("../../static/app.css");
 const APP_JS: &str = include_str!("../../static/app.js");
 const CARTE_CSS: &str = include_str!("../../static/carte.css");
 const CARTE_JS: &str = include_str!("../../static/carte.js");
+/// The npm packages served (their exact versions).
+const NPM_LOCK: &str = include_str!("../../../../package-lock.json");
 
-/// `/static/dsfr/…`, `/static/htmx/…`, `/static/leaflet/…`,
-/// `/static/leaflet.markercluster/…`, `/static/app/…`.
-pub fn router(assets_dir: &Path) -> Router<WebState> {
+/// What the assets of this build are: a hash of the embedded files, the npm
+/// lock file and the release.
+static VERSION: LazyLock<String> = LazyLock::new(|| {
+    // SipHash with fixed keys: every instance of a build computes the same.
+    let mut hasher = std::hash::DefaultHasher::new();
+    (
+        APP_CSS,
+        APP_JS,
+        CARTE_CSS,
+        CARTE_JS,
+        NPM_LOCK,
+        env!("CARGO_PKG_VERSION"),
+    )
+        .hash(&mut hasher);
+    format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
+});
+
+/// The versioned URL of the asset at `path` (`dsfr/dsfr.min.css`).
+pub fn url(path: &str) -> String {
+    format!("/static/v/{}/{path}", VERSION.as_str())
+}
+
+/// `/static` and `/static/v/{version}`.
+pub fn routes(assets_dir: &Path) -> Router<WebState> {
+    // A year, never revalidated: the version changes with the content.
+    let immutable =
+        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, |response: &Response| {
+            response
+                .status()
+                .is_success()
+                .then(|| HeaderValue::from_static("public, max-age=31536000, immutable"))
+        });
+    Router::new()
+        .nest("/static/v/{version}", router(assets_dir).layer(immutable))
+        .nest("/static", router(assets_dir))
+}
+
+/// `dsfr/…`, `htmx/…`, `leaflet/…`, `leaflet.markercluster/…`, `app/…`.
+fn router(assets_dir: &Path) -> Router<WebState> {
     let dsfr = assets_dir.join("@gouvfr/dsfr/dist");
     if !dsfr.join("dsfr.min.css").exists() {
         tracing::warn!(

@@ -72,7 +72,7 @@ fn bo_routes(state: &WebState) -> Router<WebState> {
 
 /// Every route of the public site.
 pub fn router(state: WebState) -> Router {
-    let assets = assets::router(&state.settings.assets_dir);
+    let assets = assets::routes(&state.settings.assets_dir);
     Router::new()
         .merge(pages::routes())
         .merge(signalement::routes())
@@ -85,7 +85,7 @@ pub fn router(state: WebState) -> Router {
                 bo::notifications::count_unseen,
             )),
         )
-        .nest("/static", assets)
+        .merge(assets)
         .fallback(errors::not_found)
         // A GET on a URL that only takes a form (the address bar after a
         // posted message: `/suivre-mon-signalement/{code}/messages`) gets
