@@ -92,6 +92,10 @@ fn is_listed(case: &Case, scope: &ListScope, filter: &SignalementFilter) -> bool
         && filter
             .within
             .is_none_or(|bounds| list_keys::is_within(s, &bounds))
+        && filter
+            .address_key
+            .as_deref()
+            .is_none_or(|key| list_keys::address_key(s).as_deref() == Some(key))
 }
 
 /// The partner and affectation-status filters of an admin's list: one

@@ -110,6 +110,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("first_accepted_at", Int),
             ("precisions", Text),
             ("partners_closed", Int),
+            // Migration 56: the address key of « même adresse ».
+            ("address_key", Text),
         ],
     ),
     (

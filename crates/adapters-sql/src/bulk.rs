@@ -107,6 +107,7 @@ impl SqlStore {
                     Cell::OptInt(list.first_accepted_at),
                     Cell::Text(list.precisions),
                     Cell::Int(list.partners_closed),
+                    Cell::Text(list.address_key),
                 ]);
             }
             for a in &case.affectations {

@@ -1,7 +1,8 @@
 //! The columns of `signalements` the back-office list filters and sorts on
 //! (migration 6, the map's geolocation of migration 9, the étiquettes of
 //! migration 13), the date of the next request for news (migration 51) and
-//! the statistics' and dashboard's columns (migration 55), computed by
+//! the statistics' and dashboard's columns (migration 55) and the address
+//! key of « même adresse » (migration 56), computed by
 //! `histologe_ports::list_keys` as the memory store computes them, and
 //! written with every insert and save of a case.
 
@@ -12,7 +13,7 @@ use sqlx::AnyConnection;
 use crate::codec::{flag, micros, repo_error};
 
 /// The column names, in the order of `ListColumns::cells`.
-pub(crate) const NAMES: [&str; 16] = [
+pub(crate) const NAMES: [&str; 17] = [
     "code_postal",
     "commune",
     "occupant",
@@ -29,6 +30,7 @@ pub(crate) const NAMES: [&str; 16] = [
     "first_accepted_at",
     "precisions",
     "partners_closed",
+    "address_key",
 ];
 
 pub(crate) struct ListColumns {
@@ -54,6 +56,9 @@ pub(crate) struct ListColumns {
     /// `|slug|slug|`.
     pub precisions: String,
     pub partners_closed: i64,
+    /// `''` when the case has no key: NULL is « not computed yet »
+    /// (`fill_address_keys`).
+    pub address_key: String,
 }
 
 impl ListColumns {
@@ -76,6 +81,7 @@ impl ListColumns {
             first_accepted_at: list_keys::first_accepted_at(case).map(micros),
             precisions: list_keys::precisions_key(s),
             partners_closed: flag(list_keys::closed_by_all_partners(case)),
+            address_key: list_keys::address_key(s).unwrap_or_default(),
         }
     }
 }
@@ -87,7 +93,7 @@ pub(crate) async fn write(conn: &mut AnyConnection, case: &Case) -> Result<(), R
         "UPDATE signalements SET code_postal = ?, commune = ?, occupant = ?, score_centi = ?, \
          procedures = ?, last_suivi_at = ?, abandon_requested = ?, geo_lat = ?, geo_lng = ?, \
          tags = ?, feedback_due_at = ?, validated_at = ?, closed_at = ?, first_accepted_at = ?, \
-         precisions = ?, partners_closed = ? WHERE id = ?",
+         precisions = ?, partners_closed = ?, address_key = ? WHERE id = ?",
     )
     .bind(c.code_postal)
     .bind(c.commune)
@@ -105,6 +111,7 @@ pub(crate) async fn write(conn: &mut AnyConnection, case: &Case) -> Result<(), R
     .bind(c.first_accepted_at)
     .bind(c.precisions)
     .bind(c.partners_closed)
+    .bind(c.address_key)
     .bind(case.signalement.id.to_string())
     .execute(&mut *conn)
     .await

@@ -232,6 +232,10 @@ fn case_conditions(
     if filter.abandon_requested {
         conditions.push("s.abandon_requested = 1".into());
     }
+    if let Some(key) = &filter.address_key {
+        conditions.push("s.address_key = ?".into());
+        binds.push(Bind::Text(key.clone()));
+    }
     if let Some(tag) = filter.tag {
         conditions.push("INSTR(s.tags, ?) > 0".into());
         binds.push(Bind::Text(list_keys::tag_needle(tag)));

@@ -150,7 +150,51 @@ impl SqlStore {
         self.migrator()
             .run(&self.write)
             .await
-            .map_err(|e| RepoError::Unavailable(format!("migrations: {e}")))
+            .map_err(|e| RepoError::Unavailable(format!("migrations: {e}")))?;
+        let filled = self.fill_address_keys().await?;
+        if filled > 0 {
+            tracing::info!(filled, "address keys of earlier cases computed");
+        }
+        Ok(())
+    }
+
+    /// Computes the address key (migration 56) of the cases that have none
+    /// yet, a batch per transaction: the key folds accents as Rust does,
+    /// which SQL cannot. Run by every `migrate`, so that cases an older
+    /// binary wrote meanwhile get theirs at the next deploy.
+    async fn fill_address_keys(&self) -> Result<u64, RepoError> {
+        const BATCH: i64 = 500;
+        let what = crate::codec::repo_error("address keys");
+        let mut filled = 0;
+        loop {
+            let rows =
+                sqlx::query("SELECT id, data FROM signalements WHERE address_key IS NULL LIMIT ?")
+                    .bind(BATCH)
+                    .fetch_all(&self.write)
+                    .await
+                    .map_err(&what)?;
+            if rows.is_empty() {
+                return Ok(filled);
+            }
+            let mut tx = self.write.begin().await.map_err(&what)?;
+            for row in &rows {
+                let id = crate::codec::text(row, "id").map_err(&what)?;
+                let data = crate::codec::text(row, "data").map_err(&what)?;
+                let signalement: histologe_core::model::Signalement =
+                    crate::codec::from_json(&data)?;
+                let key = histologe_ports::list_keys::address_key(&signalement).unwrap_or_default();
+                sqlx::query(
+                    "UPDATE signalements SET address_key = ? WHERE id = ? AND address_key IS NULL",
+                )
+                .bind(key)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(&what)?;
+            }
+            tx.commit().await.map_err(&what)?;
+            filled += rows.len() as u64;
+        }
     }
 
     /// Versions of the applied migrations, oldest first.

@@ -699,3 +699,62 @@ async fn mariadb_migration_55_fills_the_statistics_columns() {
     }
     statistics_columns_survive_migration_55(support::mysql_store().await).await;
 }
+
+/// Migration 56 adds the address key of « même adresse »; `migrate`
+/// computes it for the cases written before (accents folded as in Rust),
+/// so an older case is found at the same address, written otherwise.
+async fn address_keys_survive_migration_56(store: SqlStore) {
+    use histologe_contract_tests::fixtures::{bouches_du_rhone, case, days};
+    use histologe_core::policy::ListScope;
+    use histologe_ports::{SignalementRepository, TerritoryRepository, UnitOfWork};
+
+    let territory = bouches_du_rhone();
+    store.upsert(&territory).await.expect("territory");
+    let at = |reference: &str, adresse: &str| {
+        let mut c = case(&territory.code, reference, days(-10));
+        c.signalement.adresse.adresse = adresse.into();
+        c.signalement.adresse.insee = Some("13201".into());
+        c
+    };
+    let older = at("2025-1", "12, Rue de l'Église");
+    let newer = at("2025-2", "12 rue de l eglise");
+    let other = at("2025-3", "14 rue de l'Église");
+    let mut tx = store.begin().await.expect("begin");
+    for c in [&older, &newer, &other] {
+        tx.insert_case(c).await.expect("case");
+    }
+    tx.commit().await.expect("commit");
+
+    let applied = store.applied_migrations().await.expect("applied");
+    let since_56 = applied.iter().filter(|v| **v >= 20261208000056).count();
+    store.migrate_down(since_56).await.expect("down to 55");
+    store.migrate().await.expect("up again");
+
+    let found = store
+        .same_address(
+            &ListScope::All,
+            "13201",
+            "12 RUE DE L'EGLISE",
+            newer.signalement.id,
+            10,
+        )
+        .await
+        .expect("same_address");
+    assert_eq!(
+        found.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![older.signalement.id]
+    );
+}
+
+#[tokio::test]
+async fn sqlite_migration_56_fills_the_address_keys() {
+    address_keys_survive_migration_56(support::sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn mariadb_migration_56_fills_the_address_keys() {
+    if !support::mysql_available().await {
+        return;
+    }
+    address_keys_survive_migration_56(support::mysql_store().await).await;
+}

@@ -14,6 +14,8 @@ use crate::repositories::GeoBounds;
 pub const OCCUPANT_KEY_LEN: usize = 255;
 /// Longest commune key kept (the SQL column's width).
 pub const COMMUNE_KEY_LEN: usize = 100;
+/// Longest address key kept (the SQL column's width).
+pub const ADDRESS_KEY_LEN: usize = 255;
 
 /// The occupant's name then first name, folded: the A–Z order.
 pub fn occupant_key(s: &Signalement) -> String {
@@ -91,6 +93,28 @@ pub fn is_within(s: &Signalement, bounds: &GeoBounds) -> bool {
         }
         _ => false,
     }
+}
+
+/// `13055|12 rue de l eglise`: the commune's INSEE code and the street
+/// address as `histologe_core::search::address_key` compares them, the key
+/// of « signalements à la même adresse »; `None` without either.
+pub fn address_key(s: &Signalement) -> Option<String> {
+    address_key_of(s.adresse.insee.as_deref().unwrap_or(""), &s.adresse.adresse)
+}
+
+/// [`address_key`] of an INSEE code and a street address.
+pub fn address_key_of(insee: &str, adresse: &str) -> Option<String> {
+    let insee = insee.trim();
+    let street = histologe_core::search::address_key(adresse);
+    if insee.is_empty() || street.is_empty() {
+        return None;
+    }
+    let mut key = format!("{insee}|{street}");
+    // ASCII after folding, but an INSEE code is typed by people.
+    while key.len() > ADDRESS_KEY_LEN {
+        key.pop();
+    }
+    Some(key)
 }
 
 /// « Fermé par tous les partenaires »: a partner closed its affectation

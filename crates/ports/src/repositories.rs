@@ -65,6 +65,10 @@ pub struct SignalementFilter {
     /// Located inside this rectangle of the map (edges included); a case
     /// without a geolocation is left out.
     pub within: Option<GeoBounds>,
+    /// At this address (`list_keys::address_key`): the « même adresse »
+    /// panel of a case, never a field of the list's form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_key: Option<String>,
     pub order: ListOrder,
 }
 
@@ -222,9 +226,9 @@ pub trait SignalementRepository: Send + Sync {
     /// the same `histologe_core::search::address_key` as `adresse`, newest
     /// first, at most `limit`; `except` is left out.
     ///
-    /// Provided on top of `list`: its text search narrows to the rows
-    /// holding the address's longest word, the exact comparison is made
-    /// here, so every adapter agrees on what "the same address" is.
+    /// Provided on top of `list`, filtered on the address key (an indexed
+    /// column of the SQL store), so every adapter agrees on what "the same
+    /// address" is.
     async fn same_address(
         &self,
         scope: &ListScope,
@@ -233,49 +237,21 @@ pub trait SignalementRepository: Send + Sync {
         except: SignalementId,
         limit: u32,
     ) -> Result<Vec<Signalement>, RepoError> {
-        let key = histologe_core::search::address_key(adresse);
-        let Some(word) = key.split(' ').max_by_key(|w| w.len()) else {
+        let Some(key) = crate::list_keys::address_key_of(insee, adresse) else {
             return Ok(Vec::new());
         };
-        if insee.trim().is_empty() {
-            return Ok(Vec::new());
-        }
-        // The commune filter (postal code or INSEE, indexed) keeps this to a
-        // handful of rows; it reads only five digits, so Corsica's `2A…`
-        // codes fall back on the word alone.
-        let insee_digits = insee.len() == 5 && insee.bytes().all(|b| b.is_ascii_digit());
         let filter = SignalementFilter {
-            text: Some(word.to_string()),
-            commune: insee_digits.then(|| insee.to_string()),
+            address_key: Some(key),
             ..SignalementFilter::default()
         };
-        let mut found = Vec::new();
-        let mut offset = 0;
-        // Pages of the narrowed list until `limit` matches or its end.
-        loop {
-            let items = self
-                .list_items(scope, &filter, offset, SAME_ADDRESS_BATCH)
-                .await?;
-            let fetched = items.len();
-            found.extend(items.into_iter().filter(|s| {
-                s.id != except
-                    && s.adresse.insee.as_deref() == Some(insee)
-                    && histologe_core::search::address_key(&s.adresse.adresse) == key
-            }));
-            offset += u64::try_from(fetched).unwrap_or(u64::MAX);
-            if found.len() >= usize::try_from(limit).unwrap_or(usize::MAX)
-                || fetched < usize::try_from(SAME_ADDRESS_BATCH).unwrap_or(usize::MAX)
-            {
-                break;
-            }
-        }
+        let mut found = self
+            .list_items(scope, &filter, 0, limit.saturating_add(1))
+            .await?;
+        found.retain(|s| s.id != except);
         found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(found)
     }
 }
-
-/// Rows read at a time by `SignalementRepository::same_address`.
-const SAME_ADDRESS_BATCH: u32 = 200;
 
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]

@@ -1,0 +1,3 @@
+ALTER TABLE signalements
+    DROP KEY idx_signalements_address,
+    DROP COLUMN address_key;
