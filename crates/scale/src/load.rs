@@ -3,7 +3,8 @@
 //! back-office roles (territory admin, partner admin, agent) open the
 //! dashboard, the list (first and random pages, filtered), signalement
 //! views, the map and the statistics, and post suivis; anonymous visitors
-//! open the home page, the form's first page and tracking pages. The run
+//! open the home page, the form's first page and tracking pages, and file
+//! signalements through every screen of the public form. The run
 //! is bounded by a duration and a number of requests, on the URL given
 //! (loopback), and stops by itself.
 //!
@@ -45,6 +46,12 @@ use crate::bench::{Figures, figures};
 const LIST_PAGE: u32 = 25;
 /// Between two pages of a visitor (staff clients have no pause).
 const VISITOR_PAUSE: Duration = Duration::from_millis(50);
+/// The route of one whole walk through the form, first screen to receipt,
+/// timed as the sum of its screens: its count per second is the
+/// submissions' throughput.
+const FILED: &str = "dépôt complet (visiteur)";
+/// Each screen of the form posted on the way.
+const FORM_STEP: &str = "formulaire, étape (visiteur)";
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -61,6 +68,9 @@ pub struct Options {
     pub sql_samples: usize,
     /// Where to write the report (Markdown) besides printing it.
     pub report: Option<std::path::PathBuf>,
+    /// Every client files signalements without pausing: the throughput of
+    /// the public form's submissions.
+    pub filing: bool,
 }
 
 /// Who a client is.
@@ -121,6 +131,7 @@ pub async fn run(config: &Config, options: Options) -> Result<(), StartError> {
     let sent = Arc::new(AtomicU64::new(0));
     // Every client logs in first: the clock starts when all are ready.
     let mut browsers = Vec::new();
+    let answers = Arc::new(tenant_answers());
     // One visitor in eight, each pausing between pages (`VISITOR_PAUSE`).
     let personas = [
         Persona::TerritoryAdmin,
@@ -133,7 +144,11 @@ pub async fn run(config: &Config, options: Options) -> Result<(), StartError> {
         Persona::Visitor,
     ];
     for n in 0..options.clients.max(1) {
-        let persona = personas[n % personas.len()];
+        let persona = if options.filing {
+            Persona::Visitor
+        } else {
+            personas[n % personas.len()]
+        };
         let http = client(n)?;
         let email = cast
             .staff
@@ -151,6 +166,13 @@ pub async fn run(config: &Config, options: Options) -> Result<(), StartError> {
             ids,
             codes: cast.codes.clone(),
             rng: StdRng::seed_from_u64(n as u64 + 1),
+            answers: answers.clone(),
+            pause: if options.filing {
+                Duration::ZERO
+            } else {
+                VISITOR_PAUSE
+            },
+            filing: options.filing,
         });
     }
     let started = Instant::now();
@@ -186,6 +208,15 @@ pub async fn run(config: &Config, options: Options) -> Result<(), StartError> {
         )));
     }
     Ok(())
+}
+
+/// A tenant of Marseille's complete answers (the reference payload), for
+/// today.
+fn tenant_answers() -> histologe_core::form::Answers {
+    use histologe_core::form::payloads::{complete, payload_answers};
+    let mut answers = payload_answers(include_str!("../../core/src/form/testdata/locataire.json"));
+    complete(&mut answers, chrono::Utc::now().date_naive());
+    answers
 }
 
 /// The busiest territory, its RT, and the busiest partner's admin and
@@ -315,6 +346,12 @@ struct Browser {
     ids: Vec<String>,
     codes: Vec<String>,
     rng: StdRng,
+    /// A tenant's complete answers, as a visitor types them.
+    answers: Arc<histologe_core::form::Answers>,
+    /// Between two pages of a visitor.
+    pause: Duration,
+    /// Files signalements only.
+    filing: bool,
 }
 
 impl Browser {
@@ -326,6 +363,13 @@ impl Browser {
         samples: &Mutex<Vec<Sample>>,
     ) {
         while Instant::now() < deadline && sent.fetch_add(1, Ordering::Relaxed) < max {
+            // One visitor's turn in five files a signalement.
+            if self.persona == Persona::Visitor && (self.filing || self.rng.random_range(0..5) == 0)
+            {
+                let walk = self.file_a_signalement(sent).await;
+                samples.lock().await.extend(walk);
+                continue;
+            }
             let (route, request) = self.next_request();
             let started = Instant::now();
             let (ok, refused) = match request.send().await {
@@ -350,9 +394,73 @@ impl Browser {
             // on pages of a millisecond would take the machine from the
             // agents.
             if self.persona == Persona::Visitor {
-                tokio::time::sleep(VISITOR_PAUSE).await;
+                tokio::time::sleep(self.pause).await;
             }
         }
+    }
+
+    /// Every screen of the public form posted with a tenant's answers, as
+    /// a browser does (following each redirect) up to the receipt: a
+    /// sample per screen, and one for the whole walk (`FILED`), failed if
+    /// any screen did not move on.
+    async fn file_a_signalement(&mut self, sent: &AtomicU64) -> Vec<Sample> {
+        let form = histologe_core::form::Form::reference();
+        let mut walk = Vec::new();
+        let mut location = Ok("/signalement".to_string());
+        let mut filed = false;
+        for step in 0..100 {
+            let Ok(path) = location else { break };
+            if path.ends_with("/confirmation") {
+                filed = true;
+                break;
+            }
+            let request = if step == 0 {
+                self.http
+                    .post(format!("{}{path}", self.base))
+                    .form(&[("profil", "locataire")])
+            } else {
+                let slug = path.rsplit('/').next().unwrap_or_default();
+                let body = form
+                    .posted_fields(slug, &self.answers)
+                    .into_iter()
+                    .fold(reqwest::multipart::Form::new(), |body, (key, value)| {
+                        body.text(key, value)
+                    })
+                    .text("_action", "suivant");
+                self.http
+                    .post(format!("{}{path}", self.base))
+                    .multipart(body)
+            };
+            sent.fetch_add(1, Ordering::Relaxed);
+            let at = Instant::now();
+            location = match request.send().await {
+                Ok(r) if r.status() == reqwest::StatusCode::SEE_OTHER => r
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .map(str::to_string)
+                    .ok_or(false),
+                // A refused screen: the answers no longer fit the form.
+                Ok(r) => Err(r.status().is_client_error()),
+                Err(_) => Err(false),
+            };
+            walk.push(Sample {
+                route: FORM_STEP,
+                elapsed: at.elapsed(),
+                ok: location.is_ok() || location == Err(true),
+                refused: location == Err(true),
+            });
+            tokio::time::sleep(self.pause).await;
+        }
+        // The server's time for one signalement: the visitor's pauses aside.
+        let busy = walk.iter().map(|s| s.elapsed).sum();
+        walk.push(Sample {
+            route: FILED,
+            elapsed: busy,
+            ok: filed,
+            refused: false,
+        });
+        walk
     }
 
     fn next_request(&mut self) -> (&'static str, reqwest::RequestBuilder) {

@@ -75,6 +75,10 @@ enum Command {
         /// Écrit aussi le rapport (Markdown) dans ce fichier.
         #[arg(long, value_name = "FICHIER")]
         report: Option<std::path::PathBuf>,
+        /// Tous les clients déposent des signalements, sans pause : le
+        /// débit des dépôts du formulaire public.
+        #[arg(long)]
+        filing: bool,
     },
 }
 
@@ -104,6 +108,7 @@ async fn run(cli: Cli) -> Result<(), StartError> {
             password,
             web_pid,
             sql_samples,
+            filing,
             report,
         } => {
             load::run(
@@ -116,6 +121,7 @@ async fn run(cli: Cli) -> Result<(), StartError> {
                     password,
                     web_pid,
                     sql_samples,
+                    filing,
                     report,
                 },
             )

@@ -19,7 +19,7 @@ use axum_extra::extract::cookie::Key;
 use histologe_adapters_memory::MemoryAdapters;
 use histologe_application::jobs::Runner;
 use histologe_application::{App, Ports, Settings};
-use histologe_core::form::{Answers, Form, QuestionKind};
+use histologe_core::form::{Answers, Form};
 use histologe_core::ids::DraftId;
 use histologe_core::territory_code::{LYON_METROPOLE, TerritoryCode};
 use histologe_ports::Repositories;
@@ -242,7 +242,6 @@ impl Site {
         answers
     }
 
-    /// Runs the queued jobs; the e-mails sent (forgotten afterwards).
     /// `n` more cases like `model`, filed the day before it, straight into
     /// the store: a list or a map as full as a busy territory's, at once.
     pub async fn copies_of(&self, model: &histologe_core::model::Signalement, n: usize) {
@@ -259,6 +258,7 @@ impl Site {
         tx.commit().await.expect("commit");
     }
 
+    /// Runs the queued jobs; the e-mails sent (forgotten afterwards).
     pub async fn mails(&self) -> Vec<histologe_ports::OutgoingEmail> {
         self.runner.drain().await.expect("jobs run");
         let sent = self.adapters.mailer.sent();
@@ -277,18 +277,13 @@ impl Site {
 /// The body a browser posts from the screen `slug`: the answers of the
 /// questions it shows for `answers` (photos aside), and the button `action`.
 pub fn step_body(slug: &str, answers: &Answers, action: &str) -> Multipart {
-    let form = Form::reference();
-    let screen = form.screen(slug).expect("screen of the form");
-    let mut body = Multipart::new();
-    for question in form.visible_questions(screen, answers) {
-        if !question.takes_answer() || question.kind == QuestionKind::Photos {
-            continue;
-        }
-        for value in answers.values(&question.key) {
-            body = body.text(&question.key, value);
-        }
-    }
-    body.text("_action", action)
+    Form::reference()
+        .posted_fields(slug, answers)
+        .into_iter()
+        .fold(Multipart::new(), |body, (key, value)| {
+            body.text(&key, &value)
+        })
+        .text("_action", action)
 }
 
 /// The street, postal code and commune of the housing, as typed on the

@@ -163,6 +163,25 @@ impl Form {
             .map(|(s, _, _)| *s)
     }
 
+    /// The fields a browser posts from the screen `slug` for `answers`:
+    /// each answer of a question it shows (photos aside, they are files).
+    /// Test support and the load generator walk the form with it.
+    pub fn posted_fields(&self, slug: &str, answers: &Answers) -> Vec<(String, String)> {
+        let Some(screen) = self.screen(slug) else {
+            return Vec::new();
+        };
+        self.visible_questions(screen, answers)
+            .into_iter()
+            .filter(|q| q.takes_answer() && q.kind != QuestionKind::Photos)
+            .flat_map(|q| {
+                answers
+                    .values(&q.key)
+                    .iter()
+                    .map(|v| (q.key.clone(), v.clone()))
+            })
+            .collect()
+    }
+
     pub fn visible_questions<'a>(
         &'a self,
         screen: &'a Screen,
