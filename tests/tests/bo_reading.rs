@@ -123,7 +123,9 @@ async fn tags_are_put_on_cases_by_rts_and_super_admins_of_the_territory() {
     // A deleted tag leaves the case's page but not its data.
     w.app.delete_tag(&rt, tag.id).await.expect("deleted");
     let case = w.case(id).await;
-    assert!(w.app.tags_of_case(&case).await.expect("tags").is_empty());
+    let tags = w.app.case_tags(&rt, &case).await.expect("tags");
+    assert!(tags.on_case.is_empty());
+    assert!(tags.addable.iter().all(|t| t.id != tag.id));
     assert!(matches!(
         w.app.tag_signalement(&rt, id, tag.id).await,
         Err(AppError::Domain(_))

@@ -24,6 +24,13 @@ fn duplicate(e: RepoError) -> AppError {
     }
 }
 
+/// The tags of a case's page: those it carries, those the reader may add.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseTags {
+    pub on_case: Vec<Tag>,
+    pub addable: Vec<Tag>,
+}
+
 impl App {
     /// The territory's live tags, for whoever manages them.
     pub async fn territory_tags(
@@ -112,34 +119,45 @@ impl App {
             .collect())
     }
 
-    /// The live tags a case carries, by label (a case the reader was shown).
-    pub async fn tags_of_case(&self, case: &Case) -> Result<Vec<Tag>, AppError> {
-        let mut found = Vec::new();
-        for id in &case.signalement.tags {
-            if let Some(tag) = self.ports.tags.get(*id).await?
-                && !tag.is_archive
-            {
-                found.push(tag);
-            }
+    /// The live tags a case carries, by label, and those `actor` may add
+    /// (none when he may not edit its tags); a case the reader was shown.
+    /// One read of the territory's tags serves both: the view reads it
+    /// once, not once per tag (issue 12's statement budget).
+    pub async fn case_tags(&self, actor: &Actor, case: &Case) -> Result<CaseTags, AppError> {
+        let editable = can(actor, Action::EditTags, Resource::Signalement(case)).is_ok();
+        let carried = &case.signalement.tags;
+        if carried.is_empty() && !editable {
+            return Ok(CaseTags::default());
         }
-        found.sort_by(|a, b| a.label.cmp(&b.label));
-        Ok(found)
-    }
-
-    /// The territory tags `actor` may put on the case (none when he may
-    /// not edit its tags).
-    pub async fn tags_for_case(&self, actor: &Actor, case: &Case) -> Result<Vec<Tag>, AppError> {
-        if can(actor, Action::EditTags, Resource::Signalement(case)).is_err() {
-            return Ok(Vec::new());
-        }
-        Ok(self
+        let of_territory = self
             .ports
             .tags
             .of_territory(&case.signalement.territory)
-            .await?
-            .into_iter()
-            .filter(|t| !case.signalement.tags.contains(&t.id))
-            .collect())
+            .await?;
+        let mut on_case = Vec::new();
+        for id in carried {
+            match of_territory.iter().find(|t| t.id == *id) {
+                Some(tag) => on_case.push(tag.clone()),
+                // Archived (left out), or of another territory.
+                None => {
+                    if let Some(tag) = self.ports.tags.get(*id).await?
+                        && !tag.is_archive
+                    {
+                        on_case.push(tag);
+                    }
+                }
+            }
+        }
+        on_case.sort_by(|a, b| a.label.cmp(&b.label));
+        let addable = if editable {
+            of_territory
+                .into_iter()
+                .filter(|t| !carried.contains(&t.id))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(CaseTags { on_case, addable })
     }
 
     pub async fn tag_signalement(

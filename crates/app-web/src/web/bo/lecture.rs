@@ -62,13 +62,9 @@ pub async fn panel(state: &WebState, actor: &Actor, case: &Case) -> Result<Panel
         id: t.id.to_string(),
         label: t.label.clone(),
     };
-    let tags = app.tags_of_case(case).await?.iter().map(item).collect();
-    let tag_choices = app
-        .tags_for_case(actor, case)
-        .await?
-        .iter()
-        .map(item)
-        .collect();
+    let case_tags = app.case_tags(actor, case).await?;
+    let tags = case_tags.on_case.iter().map(item).collect();
+    let tag_choices = case_tags.addable.iter().map(item).collect();
     let following = app.following(actor, case).await?;
     let same_address = app
         .same_address_cases(actor, case)
