@@ -1292,38 +1292,32 @@ impl SqlStore {
             ("FROM signalements s", "FROM signalements s")
         };
         let order = order_by(filter.order, partner);
-        let count = |sql: String, bound: Option<u64>| {
-            let binds = &binds;
-            async move {
-                let mut query = bind_all(sqlx::query(&sql), binds);
+        let count_sql = match want {
+            Want::Rows => None,
+            Want::Total | Want::Both => Some((
+                format!("SELECT COUNT(*) AS n {count_from} WHERE {where_clause}"),
+                None,
+            )),
+            // Stops reading the index at the bound.
+            Want::BothUpTo(bound) => Some((
+                format!(
+                    "SELECT COUNT(*) AS n FROM (SELECT 1 AS one {count_from} WHERE {where_clause} LIMIT ?) up_to"
+                ),
+                Some(i64::try_from(bound).unwrap_or(i64::MAX)),
+            )),
+        };
+        let total: i64 = match count_sql {
+            None => 0,
+            Some((sql, bound)) => {
+                let mut query = bind_all(sqlx::query(&sql), &binds);
                 if let Some(bound) = bound {
-                    query = query.bind(i64::try_from(bound).unwrap_or(i64::MAX));
+                    query = query.bind(bound);
                 }
                 query
                     .fetch_one(&self.read)
                     .await
-                    .and_then(|r| r.try_get::<i64, _>("n"))
-                    .map_err(repo_error("signalements"))
-            }
-        };
-        let total: i64 = match want {
-            Want::Rows => 0,
-            Want::Total | Want::Both => {
-                count(
-                    format!("SELECT COUNT(*) AS n {count_from} WHERE {where_clause}"),
-                    None,
-                )
-                .await?
-            }
-            // Stops reading the index at the bound.
-            Want::BothUpTo(bound) => {
-                count(
-                    format!(
-                        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one {count_from} WHERE {where_clause} LIMIT ?) up_to"
-                    ),
-                    Some(bound),
-                )
-                .await?
+                    .and_then(|r| r.try_get("n"))
+                    .map_err(repo_error("signalements"))?
             }
         };
         let page_sql = if partner {

@@ -89,26 +89,33 @@ impl App {
         filter: &SignalementFilter,
         page: u32,
     ) -> Result<Page<Signalement>, AppError> {
-        self.list_slice(actor, filter, page, PAGE_SIZE).await
+        self.list_slice(actor, filter, page, PAGE_SIZE, None).await
     }
 
+    /// Page `page` (from 1) of `size` rows, the total counted up to
+    /// `count_bound` when given (`SignalementRepository::list_up_to`).
     async fn list_slice(
         &self,
         actor: &Actor,
         filter: &SignalementFilter,
         page: u32,
         size: u32,
+        count_bound: Option<u64>,
     ) -> Result<Page<Signalement>, AppError> {
         let scope = list_scope(actor);
         if scope == ListScope::Nothing {
             return Err(Refusal::OutOfScope.into());
         }
         let offset = u64::from(page.max(1) - 1) * u64::from(size);
-        Ok(self
-            .ports
-            .signalements
-            .list(&scope, filter, offset, size)
-            .await?)
+        let signalements = &self.ports.signalements;
+        Ok(match count_bound {
+            None => signalements.list(&scope, filter, offset, size).await?,
+            Some(bound) => {
+                signalements
+                    .list_up_to(&scope, filter, offset, size, bound)
+                    .await?
+            }
+        })
     }
 
     /// One page of the list with each case's affectations, read in one
@@ -122,21 +129,15 @@ impl App {
         page: u32,
         known: &[Partner],
     ) -> Result<ListPage, AppError> {
-        let scope = list_scope(actor);
-        if scope == ListScope::Nothing {
-            return Err(Refusal::OutOfScope.into());
-        }
-        let offset = u64::from(page.max(1) - 1) * u64::from(PAGE_SIZE);
         // One case past the number shown makes « plus de » true, and past
         // the page asked tells whether a next page exists.
+        let offset = u64::from(page.max(1) - 1) * u64::from(PAGE_SIZE);
         let bound = (LIST_COUNT_BOUND + 1).max(offset + u64::from(PAGE_SIZE) + 1);
         let found = self
-            .ports
-            .signalements
-            .list_up_to(&scope, filter, offset, PAGE_SIZE, bound)
+            .list_slice(actor, filter, page, PAGE_SIZE, Some(bound))
             .await?;
         let ids: Vec<_> = found.items.iter().map(|s| s.id).collect();
-        let own = match scope {
+        let own = match list_scope(actor) {
             ListScope::Partners(partners) => Some(partners),
             _ => None,
         };
@@ -262,7 +263,8 @@ impl App {
         page: u32,
     ) -> Result<Page<Signalement>, AppError> {
         can_export_list(actor, has_active_filter(filter)).map_err(AppError::from)?;
-        self.list_slice(actor, filter, page, EXPORT_PAGE_SIZE).await
+        self.list_slice(actor, filter, page, EXPORT_PAGE_SIZE, None)
+            .await
     }
 
     /// The cases of the list `actor` may see (its scope and filters)
@@ -280,7 +282,8 @@ impl App {
             order: ListOrder::CreatedDesc,
             ..filter.clone()
         };
-        self.list_slice(actor, &filter, 1, MAP_POINTS_MAX).await
+        self.list_slice(actor, &filter, 1, MAP_POINTS_MAX, None)
+            .await
     }
 
     /// The counts an agent acts on, each with the filter of its list: for
