@@ -76,6 +76,7 @@ async fn main() -> Fallible<()> {
             images: Arc::new(histologe_adapters_images::Images),
             scanner: None,
             mailer: mailer.clone(),
+            lookups: Default::default(),
         },
     );
     let app = App::new(ports, Settings::default());

@@ -108,6 +108,9 @@ impl MemoryAdapters {
                 images,
                 scanner: None,
                 mailer: self.mailer.clone(),
+                // Off, as in the embedded default: a test that wants them
+                // sets `ports.lookups` to the handles above.
+                lookups: histologe_ports::Lookups::default(),
             },
         )
     }

@@ -67,4 +67,19 @@ impl SharedState for MemorySharedState {
         self.check_available()?;
         self.inner.unlock(key).await
     }
+
+    async fn cache_get(&self, key: &str) -> Result<Option<String>, SharedStateError> {
+        self.check_available()?;
+        self.inner.cache_get(key).await
+    }
+
+    async fn cache_put(
+        &self,
+        key: &str,
+        value: &str,
+        ttl: Duration,
+    ) -> Result<(), SharedStateError> {
+        self.check_available()?;
+        self.inner.cache_put(key, value, ttl).await
+    }
 }

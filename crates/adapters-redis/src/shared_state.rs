@@ -123,4 +123,39 @@ impl SharedState for RedisSharedState {
             .map(|_| ())
             .map_err(unavailable)
     }
+
+    async fn cache_get(&self, key: &str) -> Result<Option<String>, SharedStateError> {
+        let key = self.redis.key("cache", key);
+        self.redis
+            .run(|mut conn| async move {
+                redis::cmd("GET")
+                    .arg(&key)
+                    .query_async::<Option<String>>(&mut conn)
+                    .await
+            })
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn cache_put(
+        &self,
+        key: &str,
+        value: &str,
+        ttl: Duration,
+    ) -> Result<(), SharedStateError> {
+        let key = self.redis.key("cache", key);
+        let ttl = millis(ttl);
+        self.redis
+            .run(|mut conn| async move {
+                redis::cmd("SET")
+                    .arg(&key)
+                    .arg(value)
+                    .arg("PX")
+                    .arg(ttl)
+                    .query_async::<()>(&mut conn)
+                    .await
+            })
+            .await
+            .map_err(unavailable)
+    }
 }

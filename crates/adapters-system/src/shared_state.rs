@@ -44,6 +44,8 @@ struct Entries {
     counters: HashMap<String, (u64, Duration)>,
     /// key → expiry
     locks: HashMap<String, Duration>,
+    /// key → (value, expiry)
+    cached: HashMap<String, (String, Duration)>,
 }
 
 /// `SharedState` for a single process: correct as long as every web
@@ -131,4 +133,38 @@ impl SharedState for ProcessSharedState {
         lock(&self.entries).locks.remove(key);
         Ok(())
     }
+
+    async fn cache_get(&self, key: &str) -> Result<Option<String>, SharedStateError> {
+        let now = self.time.now();
+        let entries = lock(&self.entries);
+        Ok(entries
+            .cached
+            .get(key)
+            .filter(|(_, expiry)| *expiry > now)
+            .map(|(value, _)| value.clone()))
+    }
+
+    async fn cache_put(
+        &self,
+        key: &str,
+        value: &str,
+        ttl: Duration,
+    ) -> Result<(), SharedStateError> {
+        let now = self.time.now();
+        let mut entries = lock(&self.entries);
+        // A process cache must not grow with every address ever typed:
+        // expired entries go whenever the map has doubled since the last
+        // sweep.
+        if entries.cached.len() >= CACHE_SWEEP_AT {
+            entries.cached.retain(|_, (_, expiry)| *expiry > now);
+        }
+        entries.cached.insert(
+            key.to_string(),
+            (value.to_string(), now.saturating_add(ttl)),
+        );
+        Ok(())
+    }
 }
+
+/// How many cached values the process keeps before it drops the expired.
+const CACHE_SWEEP_AT: usize = 10_000;

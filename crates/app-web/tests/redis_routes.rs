@@ -65,6 +65,7 @@ async fn site_on(redis: Redis) -> Site {
         scanner: None,
         redis: Some(redis),
         mailer: before.mailer.clone(),
+        geo: Default::default(),
     };
     let mut ports = wiring::ports(Arc::new(site.adapters.store.clone()), outside);
     ports.passwords = before.passwords;

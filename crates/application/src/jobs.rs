@@ -288,6 +288,26 @@ impl JobPayload for EmailDraftLink {
     }
 }
 
+/// Locates a new signalement from its address, then routes it when it was
+/// waiting for the point (`route`): `use_cases::geocoding`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeocodeSignalement {
+    pub signalement_id: SignalementId,
+    pub route: bool,
+}
+
+impl JobPayload for GeocodeSignalement {
+    const KIND: &'static str = "geocode.signalement";
+    fn idempotency_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.signalement_id))
+    }
+}
+
+/// Attempts of a geocoding job before the case is routed without its
+/// point (1 + 2 + 4 + 8 minutes of retries): a case must not wait a day
+/// for an address service, an agent can place it by hand.
+pub const GEOCODE_ATTEMPTS: u32 = 5;
+
 /// After this many attempts (about 20 hours of retries with the backoff
 /// below) a job is dead and shown to administrators.
 pub const MAX_ATTEMPTS: u32 = 12;
@@ -555,6 +575,7 @@ impl Runner {
             EmailToUsager::KIND => self.email_usager(payload(job)?).await,
             MakeFileVariants::KIND => self.file_variants(payload(job)?).await,
             EmailDraftLink::KIND => self.email_draft_link(payload(job)?).await,
+            GeocodeSignalement::KIND => self.geocode(payload(job)?, job.attempts).await,
             kind if self
                 .process_jobs
                 .as_ref()
@@ -802,6 +823,21 @@ impl Runner {
     }
 
     /// A draft gone or sent since has nothing left to resume: no e-mail.
+    async fn geocode(&self, p: GeocodeSignalement, attempts: u32) -> Result<(), Failure> {
+        use crate::use_cases::geocoding::Located;
+        let give_up = attempts >= GEOCODE_ATTEMPTS;
+        match self
+            .app
+            .geocode_signalement(p.signalement_id, p.route, give_up)
+            .await
+        {
+            Ok(Located::Retry(e)) => Err(Failure::Transient(e)),
+            Ok(_) => Ok(()),
+            Err(AppError::Repo(e)) => Err(Failure::Transient(e.to_string())),
+            Err(e) => Err(Failure::Permanent(e.to_string())),
+        }
+    }
+
     async fn email_draft_link(&self, p: EmailDraftLink) -> Result<(), Failure> {
         let draft = self
             .app

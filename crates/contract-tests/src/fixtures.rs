@@ -231,6 +231,8 @@ fn adresse(territory: &TerritoryCode) -> Adresse {
         complement: Some("Résidence Les Tilleuls".to_string()),
         geoloc: Some(GeoPoint { lat, lng }),
         ban_id: Some(ban_id.to_string()),
+        rnb_id: None,
+        a_verifier: false,
     }
 }
 
@@ -318,6 +320,7 @@ pub fn signalement(
             dpe_date: Some(DateDernierDpe::Post2023),
             dpe_consommation: Some(310.0),
             dpe_classe: Some(ClasseEnergetique::E),
+            dpe_ademe: None,
         },
         desordre_precisions: vec![
             "desordres_batiment_securite_toit".to_string(),

@@ -344,6 +344,7 @@ macro_rules! shared_state_contract_suite {
             shared_state_lock_is_exclusive_until_unlocked,
             shared_state_lock_expires_after_its_ttl,
             shared_state_concurrent_try_lock_only_one_wins,
+            shared_state_cached_value_reads_back_until_it_expires,
         }
     };
 }

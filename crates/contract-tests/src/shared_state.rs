@@ -170,6 +170,46 @@ pub async fn shared_state_concurrent_try_lock_only_one_wins(backend: &dyn Shared
     assert_eq!(winners, 1, "one and only one caller holds the lock");
 }
 
+/// A cached value reads back until its lifetime ends; a new put replaces
+/// it; a key never put reads nothing; a cache key is not a counter's.
+pub async fn shared_state_cached_value_reads_back_until_it_expires(
+    backend: &dyn SharedStateBackend,
+) {
+    let state = backend.fresh().await;
+    let key = "ban:8 la bodiniere 44850";
+    assert_eq!(state.cache_get(key).await, Ok(None), "nothing cached yet");
+    let ttl = Duration::from_millis(400);
+    state
+        .cache_put(key, "[{\"score\":0.95}]", ttl)
+        .await
+        .expect("cache_put answers");
+    assert_eq!(
+        state.cache_get(key).await,
+        Ok(Some("[{\"score\":0.95}]".to_string())),
+        "the value reads back, unchanged"
+    );
+    state
+        .cache_put(key, "[]", ttl)
+        .await
+        .expect("cache_put answers");
+    assert_eq!(
+        state.cache_get(key).await,
+        Ok(Some("[]".to_string())),
+        "replaced"
+    );
+    assert_eq!(
+        state.count(key).await,
+        Ok(0),
+        "a cached value is no counter"
+    );
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(
+        state.cache_get(key).await,
+        Ok(None),
+        "an expired value reads nothing"
+    );
+}
+
 #[cfg(test)]
 mod tests {
     /// A contract left out of `shared_state_contract_suite!` would never run.

@@ -28,14 +28,7 @@ pub fn assess(case: &mut Case, grid: &DesordreGrid) {
     s.score = computed.score;
     s.score_batiment = computed.score_batiment;
     s.score_logement = computed.score_logement;
-    let nde = NdeInput {
-        dpe: s.logement.dpe,
-        date_dernier_dpe: s.logement.dpe_date,
-        consommation: s.logement.dpe_consommation,
-        superficie: s.logement.superficie,
-        classe_energetique: s.logement.dpe_classe,
-        has_desordres: false,
-    };
+    let nde = nde_input(&s.logement);
     case.qualifications = qualification::recompute(
         &case.qualifications,
         &QualificationInput {
@@ -46,4 +39,32 @@ pub fn assess(case: &mut Case, grid: &DesordreGrid) {
             nde,
         },
     );
+}
+
+/// What the NDE qualification is decided from: the form's answers, and
+/// where the form left the consumption out, the DPE the ADEME's open data
+/// holds for the address. Its figure is per m² whatever its date, which
+/// is what `Post2023` tells the NDE rule (no division by the surface).
+fn nde_input(logement: &crate::model::Logement) -> NdeInput {
+    let ademe = logement.dpe_ademe.as_ref();
+    let from_ademe = logement.dpe_consommation.is_none()
+        && ademe.is_some_and(|d| d.consommation_kwh_m2.is_some());
+    let (consommation, date_dernier_dpe) = if from_ademe {
+        (
+            ademe.and_then(|d| d.consommation_kwh_m2),
+            Some(crate::nde::DateDernierDpe::Post2023),
+        )
+    } else {
+        (logement.dpe_consommation, logement.dpe_date)
+    };
+    NdeInput {
+        dpe: logement.dpe.or(from_ademe.then_some(true)),
+        date_dernier_dpe,
+        consommation,
+        superficie: logement.superficie,
+        classe_energetique: logement
+            .dpe_classe
+            .or_else(|| from_ademe.then(|| ademe.and_then(|d| d.classe)).flatten()),
+        has_desordres: false,
+    }
 }

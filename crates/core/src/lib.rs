@@ -17,6 +17,7 @@ pub mod error;
 pub mod events;
 pub mod feedback;
 pub mod form;
+pub mod geocoding;
 pub mod history;
 pub mod ids;
 pub mod model;

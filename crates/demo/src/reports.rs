@@ -237,6 +237,8 @@ pub fn new_signalement(rng: &mut StdRng, spec: &ReportSpec<'_>) -> NewSignalemen
                 lng: street.lng + jitter(rng),
             }),
             ban_id: None,
+            rnb_id: None,
+            a_verifier: false,
         },
         logement: Logement {
             nature: Some(nature.to_string()),

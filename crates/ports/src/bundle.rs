@@ -15,7 +15,7 @@ use crate::{
     HistoryRepository, IdGenerator, ImageProcessor, JobQueue, Mailer, NotificationRepository,
     PartnerRepository, PasswordHasher, SavedSearchRepository, SessionRepository, SettingRepository,
     SharedState, SignalementRepository, StatisticsRepository, TagRepository, TerritoryRepository,
-    UnitOfWork, UserRepository, VirusScanner,
+    UnitOfWork, UserRepository, VirusScanner, lookups::Lookups,
 };
 
 /// A database adapter serving every repository port at once (the SQL
@@ -170,6 +170,8 @@ pub struct Services {
     /// Where the worker sends e-mails (the outbox of the embedded default,
     /// or a real transport), chosen by the wiring.
     pub mailer: Arc<dyn Mailer>,
+    /// The address, building and energy services that are configured.
+    pub lookups: Lookups,
 }
 
 /// Every port of the application: the repositories of one store (reached
@@ -185,6 +187,7 @@ pub struct Ports {
     pub images: Arc<dyn ImageProcessor>,
     pub scanner: Option<Arc<dyn VirusScanner>>,
     pub mailer: Arc<dyn Mailer>,
+    pub lookups: Lookups,
 }
 
 impl Ports {
@@ -198,6 +201,7 @@ impl Ports {
             images,
             scanner,
             mailer,
+            lookups,
         } = services;
         Ports {
             repositories,
@@ -209,6 +213,7 @@ impl Ports {
             images,
             scanner,
             mailer,
+            lookups,
         }
     }
 }
@@ -230,6 +235,7 @@ impl std::fmt::Debug for Ports {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ports")
             .field("antivirus", &self.scanner.is_some())
+            .field("geocoding", &self.lookups.addresses.is_some())
             .finish_non_exhaustive()
     }
 }

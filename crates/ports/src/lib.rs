@@ -41,8 +41,8 @@ pub use files::{FileStore, FileStoreError};
 pub use images::{ImageError, ImageProcessor, ImageVariants};
 pub use jobs::{Job, JobKind, JobQueue, JobStatus, KindCount, NewJob, QueueOverview};
 pub use lookups::{
-    AddressCandidate, AddressLookup, DpeInfo, EnergyLookup, EsaboraDossier, EsaboraGateway,
-    EsaboraState, LookupError, OilhiNotifier,
+    AddressCandidate, AddressLookup, Building, BuildingLookup, DpeInfo, EnergyLookup,
+    EsaboraDossier, EsaboraGateway, EsaboraState, LookupError, Lookups, OilhiNotifier,
 };
 pub use mail::{Attachment, MailError, MailOutbox, Mailer, OutboxEntry, OutgoingEmail};
 pub use repositories::{

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use histologe_core::model::GeoPoint;
+pub use histologe_core::geocoding::{AddressCandidate, Building};
 use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -12,24 +12,20 @@ pub enum LookupError {
     BadResponse(String),
 }
 
-/// One address proposed by the national address base (BAN).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AddressCandidate {
-    pub label: String,
-    pub street: String,
-    pub postcode: String,
-    pub city: String,
-    pub insee: String,
-    pub ban_id: String,
-    pub point: GeoPoint,
-    /// BAN relevance, 0..1; above 0.9 the address is taken as certain.
-    pub score: f64,
-}
-
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait AddressLookup: Send + Sync {
+    /// At most `limit` candidates, best first.
     async fn search(&self, query: &str, limit: u8) -> Result<Vec<AddressCandidate>, LookupError>;
+}
+
+/// The national building register (RNB).
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait BuildingLookup: Send + Sync {
+    /// The building at this BAN address, when the register has exactly
+    /// one there.
+    async fn building_for_ban_id(&self, ban_id: &str) -> Result<Option<Building>, LookupError>;
 }
 
 /// Energy performance of a dwelling from the ADEME open data.
@@ -44,7 +40,18 @@ pub struct DpeInfo {
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait EnergyLookup: Send + Sync {
+    /// The DPEs made at this BAN address, newest first.
     async fn dpe_for_ban_id(&self, ban_id: &str) -> Result<Vec<DpeInfo>, LookupError>;
+}
+
+/// The address services, each off unless configured: without them a case
+/// keeps the address typed in the form and waits for an agent to route it.
+#[derive(Clone, Default)]
+#[expect(missing_debug_implementations, reason = "trait objects")]
+pub struct Lookups {
+    pub addresses: Option<std::sync::Arc<dyn AddressLookup>>,
+    pub buildings: Option<std::sync::Arc<dyn BuildingLookup>>,
+    pub energy: Option<std::sync::Arc<dyn EnergyLookup>>,
 }
 
 /// What we push to an Esabora (SI-SH or SCHS) case system.

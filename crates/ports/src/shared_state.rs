@@ -24,4 +24,15 @@ pub trait SharedState: Send + Sync {
     async fn try_lock(&self, key: &str, ttl: Duration) -> Result<bool, SharedStateError>;
 
     async fn unlock(&self, key: &str) -> Result<(), SharedStateError>;
+
+    /// The cached value of `key`, if it was put less than its `ttl` ago.
+    async fn cache_get(&self, key: &str) -> Result<Option<String>, SharedStateError>;
+
+    /// Caches `value` under `key` for `ttl`, replacing what was there.
+    async fn cache_put(
+        &self,
+        key: &str,
+        value: &str,
+        ttl: Duration,
+    ) -> Result<(), SharedStateError>;
 }

@@ -26,6 +26,9 @@ pub const DIGEST_AT: &str = "HISTOLOGE_DIGEST_AT";
 pub const INPROCESS_JOBS: &str = "HISTOLOGE_INPROCESS_JOBS";
 pub const SHUTDOWN_GRACE: &str = "HISTOLOGE_SHUTDOWN_GRACE";
 pub const JOB_LEASE: &str = "HISTOLOGE_JOB_LEASE";
+pub const BAN_URL: &str = "BAN_URL";
+pub const RNB_URL: &str = "RNB_URL";
+pub const DPE_URL: &str = "DPE_URL";
 /// Prefix of the variables that override a scheduled task's cron
 /// expression: `HISTOLOGE_SCHEDULE_` + the task's name in capitals
 /// (`HISTOLOGE_SCHEDULE_PURGE="0 30 3 * * *"`).
@@ -100,6 +103,18 @@ pub const VARIABLES: &[(&str, &str)] = &[
     (
         "HISTOLOGE_SCHEDULE_<TÂCHE>",
         "expression cron (6 champs, heure de Paris) remplaçant le calendrier d'une tâche planifiée",
+    ),
+    (
+        BAN_URL,
+        "géocodage et suggestions d'adresses par la Base Adresse Nationale : on (service de l'IGN) ou son adresse ; sans lui, les signalements sont orientés à la main",
+    ),
+    (
+        RNB_URL,
+        "bâtiment du Référentiel national des bâtiments : on (service public) ou son adresse ; facultatif, avec BAN_URL",
+    ),
+    (
+        DPE_URL,
+        "DPE du logement dans les données ouvertes de l'ADEME : on (jeu dpe03existant) ou son adresse ; facultatif, avec BAN_URL",
     ),
     (
         INJONCTION_BAILLEUR_DEPTS,
@@ -342,6 +357,8 @@ pub struct Config {
     pub job_lease: std::time::Duration,
     /// The platform's name, the mail transport, the sender, the webhook.
     pub mail: crate::mail_config::MailConfig,
+    /// `BAN_URL`, `RNB_URL`, `DPE_URL`: the address services that are on.
+    pub geo: histologe_adapters_geo::GeoConfig,
 }
 
 impl Config {
@@ -501,6 +518,30 @@ impl Config {
         };
         let redis_url = get(REDIS_URL)?.map(|v| RedisUrl::parse(&v)).transpose()?;
         let mail = crate::mail_config::MailConfig::from_lookup(&get, &base_url)?;
+        let geo = histologe_adapters_geo::GeoConfig {
+            ban_url: service_url(
+                BAN_URL,
+                get(BAN_URL)?,
+                histologe_adapters_geo::DEFAULT_BAN_URL,
+            )?,
+            rnb_url: service_url(
+                RNB_URL,
+                get(RNB_URL)?,
+                histologe_adapters_geo::DEFAULT_RNB_URL,
+            )?,
+            dpe_url: service_url(
+                DPE_URL,
+                get(DPE_URL)?,
+                histologe_adapters_geo::DEFAULT_DPE_URL,
+            )?,
+            timeout: None,
+        };
+        if geo.ban_url.is_none() && (geo.rnb_url.is_some() || geo.dpe_url.is_some()) {
+            return Err(ConfigError::new(
+                BAN_URL,
+                "RNB_URL et DPE_URL cherchent le bâtiment et le DPE à partir de l'identifiant BAN : activez aussi BAN_URL (par exemple BAN_URL=on)",
+            ));
+        }
         Ok(Config {
             database_url,
             demo_password,
@@ -518,7 +559,32 @@ impl Config {
             shutdown_grace,
             job_lease,
             mail,
+            geo,
         })
+    }
+}
+
+/// A service's URL: `on` for its public address, `off` (or unset) for
+/// none, or an `http(s)://` address (a mirror, a test server).
+fn service_url(
+    variable: &'static str,
+    value: Option<String>,
+    public: &str,
+) -> Result<Option<String>, ConfigError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let value = value.trim();
+    match value.to_lowercase().as_str() {
+        "off" => Ok(None),
+        "on" => Ok(Some(public.to_string())),
+        _ if value.starts_with("https://") || value.starts_with("http://") => {
+            Ok(Some(value.trim_end_matches('/').to_string()))
+        }
+        _ => Err(ConfigError::new(
+            variable,
+            format!("« {value} » : attendu on, off ou une adresse https://…"),
+        )),
     }
 }
 

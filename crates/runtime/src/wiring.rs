@@ -46,6 +46,9 @@ pub struct Outside {
     /// database and the process.
     pub redis: Option<Redis>,
     pub mailer: Arc<dyn Mailer>,
+    /// The address services that are on (built in [`ports`], which holds
+    /// the shared state their cache lives in).
+    pub geo: histologe_adapters_geo::GeoConfig,
 }
 
 impl std::fmt::Debug for Outside {
@@ -68,6 +71,7 @@ impl Outside {
             scanner: scanner.map(|s| Arc::new(s) as Arc<dyn histologe_ports::VirusScanner>),
             redis: redis(config)?,
             mailer: mailer(config)?,
+            geo: config.geo.clone(),
         })
     }
 }
@@ -135,6 +139,21 @@ pub fn ports<S: Store>(store: Arc<S>, outside: Outside) -> Ports {
         }
         None => Arc::new(ProcessSharedState::new()),
     };
+    // The URLs were checked with the configuration; what is left to fail
+    // is the TLS set-up, and a platform that cannot reach the BAN still
+    // takes reports (agents route them by hand).
+    let lookups = outside.geo.lookups(shared.clone()).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "address services off: cases will be routed by hand");
+        histologe_ports::Lookups::default()
+    });
+    if outside.geo.ban_url.is_some() {
+        tracing::info!(
+            ban = ?outside.geo.ban_url,
+            rnb = ?outside.geo.rnb_url,
+            dpe = ?outside.geo.dpe_url,
+            "new cases are geocoded, then routed"
+        );
+    }
     Ports::new(
         repositories,
         Services {
@@ -146,6 +165,7 @@ pub fn ports<S: Store>(store: Arc<S>, outside: Outside) -> Ports {
             images: Arc::new(histologe_adapters_images::Images),
             scanner: outside.scanner,
             mailer: outside.mailer,
+            lookups,
         },
     )
 }

@@ -147,6 +147,7 @@ impl World {
                 images: Arc::new(histologe_adapters_images::Images),
                 scanner: None,
                 mailer: mailer.clone(),
+                lookups: Default::default(),
             },
         );
         let app = App::new(ports.clone(), settings);

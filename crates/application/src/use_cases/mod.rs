@@ -12,6 +12,7 @@ pub mod drafts;
 pub mod export;
 pub mod files;
 pub mod following;
+pub mod geocoding;
 pub mod job_queue;
 pub mod login_codes;
 pub mod mail_preferences;

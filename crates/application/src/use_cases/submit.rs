@@ -126,7 +126,17 @@ impl App {
         all.append(&mut events);
         self.apply_events(tx.as_mut(), &mut case, actor, all, now)
             .await?;
-        if case.signalement.status == SignalementStatus::NeedValidation {
+        let waits_for_point = self.geocodes_after_filing(&case);
+        let route_now = case.signalement.status == SignalementStatus::NeedValidation;
+        if waits_for_point {
+            // The rules need the point: the job routes the case once it
+            // is located (or flagged, or the BAN given up on).
+            let job = crate::jobs::GeocodeSignalement {
+                signalement_id: case.signalement.id,
+                route: route_now,
+            };
+            crate::jobs::enqueue(tx.as_mut(), self.ports.ids.as_ref(), now, &job).await?;
+        } else if route_now {
             self.auto_assign_or_notify(tx.as_mut(), &mut case, rules, partners, now)
                 .await?;
         }

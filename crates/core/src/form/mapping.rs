@@ -144,8 +144,7 @@ pub(crate) fn to_new_signalement(
         escalier: text(a, "adresse_logement_complement_adresse_escalier"),
         num_appart: text(a, "adresse_logement_complement_adresse_numero_appartement"),
         complement: text(a, "adresse_logement_complement_adresse_autre"),
-        geoloc: None,
-        ban_id: None,
+        ..Adresse::default()
     };
     let logement = logement(a);
 

@@ -23,6 +23,8 @@ pub use misc::{
 };
 pub use partner::{GeoPoint, Interconnection, Partner, Secret, Zone};
 pub use session::StaffSession;
-pub use signalement::{Adresse, Allocataire, Declarant, Logement, Occupant, Proprio, Signalement};
+pub use signalement::{
+    Adresse, Allocataire, Declarant, DpeAdeme, Logement, Occupant, Proprio, Signalement,
+};
 pub use suivi::Suivi;
 pub use user::{MailingPreference, Membership, User};

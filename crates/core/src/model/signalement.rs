@@ -153,6 +153,14 @@ pub struct Adresse {
     pub geoloc: Option<GeoPoint>,
     /// BAN interoperability key, when geocoding succeeded.
     pub ban_id: Option<String>,
+    /// The building of the national building register (RNB) the point
+    /// falls in, when it was looked up.
+    #[serde(default)]
+    pub rnb_id: Option<String>,
+    /// Geocoding was not sure of the address (no answer, or a score under
+    /// the rule): an agent checks it, and auto-affectation waits for him.
+    #[serde(default)]
+    pub a_verifier: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -174,4 +182,29 @@ pub struct Logement {
     pub dpe_date: Option<DateDernierDpe>,
     pub dpe_consommation: Option<f64>,
     pub dpe_classe: Option<ClasseEnergetique>,
+    /// The DPE ADEME's open data holds for the address, when looked up.
+    #[serde(default)]
+    pub dpe_ademe: Option<DpeAdeme>,
+}
+
+/// A DPE of the ADEME's open data (diagnostics since July 2021), as shown
+/// on the case and read by the NDE qualification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DpeAdeme {
+    pub numero: String,
+    pub classe: Option<ClasseEnergetique>,
+    /// Final energy, kWh per m² and per year: the figure the 450 kWh
+    /// threshold is about.
+    pub consommation_kwh_m2: Option<f64>,
+    pub date: Option<NaiveDate>,
+}
+
+impl DpeAdeme {
+    /// The ADEME's public page of this DPE.
+    pub fn url(&self) -> String {
+        format!(
+            "https://observatoire-dpe-audit.ademe.fr/afficher-dpe/{}",
+            self.numero
+        )
+    }
 }

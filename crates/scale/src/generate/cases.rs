@@ -411,6 +411,7 @@ fn build(
         dpe: nde.dpe,
         dpe_date: None,
         dpe_consommation: None,
+        dpe_ademe: None,
         dpe_classe: None,
     };
     let proprio = Proprio {

@@ -1,0 +1,285 @@
+//! Locating a signalement after it is filed (integrations.md §11–12), and
+//! the agent's edit of its address. The reference does it in one handler
+//! after submission: geocode, then run the auto-affectation rules, which
+//! need the point. Here the submission enqueues [`GeocodeSignalement`] and
+//! leaves the routing to it, so that a slow or absent address service
+//! never holds a person on the form's last page.
+//!
+//! [`GeocodeSignalement`]: crate::jobs::GeocodeSignalement
+
+use histologe_core::enums::{NotificationType, SignalementStatus};
+use histologe_core::events::{Audience, DomainEvent};
+use histologe_core::geocoding::{self, AddressCandidate, AddressEdit, Building, Uncertainty};
+use histologe_core::ids::SignalementId;
+use histologe_core::model::{Case, DpeAdeme};
+use histologe_core::nde::ClasseEnergetique;
+use histologe_core::{Action, Actor, DomainError, Resource, can};
+use histologe_ports::LookupError;
+
+use crate::app::App;
+use crate::error::AppError;
+
+/// What the BAN made of a case's address.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Located {
+    /// Located (and routed, when it was waiting for it).
+    Sure,
+    /// Flagged "adresse à vérifier", with the reason.
+    Uncertain(Uncertainty),
+    /// The address service did not answer: try again later.
+    Retry(String),
+    /// Nothing to do (no such case, or no address service).
+    Skipped,
+}
+
+impl App {
+    /// Whether a new case is located by a job before it is routed: when an
+    /// address service is configured and the form gave no point.
+    pub(crate) fn geocodes_after_filing(&self, case: &Case) -> bool {
+        self.ports.lookups.addresses.is_some() && case.signalement.adresse.geoloc.is_none()
+    }
+
+    /// Geocodes the case's address and, when `route`, runs the rules that
+    /// were waiting for the point (or asks the territory's admins when the
+    /// address stays uncertain). With `give_up` (the job's last attempt) a
+    /// BAN still down flags the address instead of asking for a retry, so
+    /// that the case is routed by hand rather than never.
+    pub async fn geocode_signalement(
+        &self,
+        id: SignalementId,
+        route: bool,
+        give_up: bool,
+    ) -> Result<Located, AppError> {
+        let Some(addresses) = self.ports.lookups.addresses.clone() else {
+            if route {
+                self.auto_affect(id).await?;
+            }
+            return Ok(Located::Skipped);
+        };
+        let Some(case) = self.ports.signalements.case(id).await? else {
+            return Ok(Located::Skipped);
+        };
+        let query = geocoding::query_for(&case.signalement.adresse);
+        let verdict = match addresses.search(&query, 1).await {
+            Ok(candidates) => match geocoding::best_sure(&candidates) {
+                Ok(best) => self.in_case_territory(&case, best).await?.cloned(),
+                Err(why) => Err(why),
+            },
+            Err(LookupError::Unavailable(e)) if !give_up => return Ok(Located::Retry(e)),
+            Err(e) => {
+                tracing::warn!(signalement = %id, error = %e, "geocoding gave up");
+                Err(Uncertainty::Unavailable)
+            }
+        };
+        let (building, dpe) = match &verdict {
+            Ok(best) => (
+                self.building(&best.ban_id).await,
+                self.dpe(&best.ban_id).await,
+            ),
+            Err(_) => (None, None),
+        };
+
+        let territory = case.signalement.territory.clone();
+        let rules = self.ports.rules.active(&territory).await?;
+        let partners = self.ports.partners.of_territory(&territory).await?;
+        let now = self.now();
+        let mut tx = self.ports.uow.begin().await?;
+        let mut case = tx
+            .lock_case(id)
+            .await?
+            .ok_or(AppError::NotFound("Signalement"))?;
+        let before = case.signalement.adresse.clone();
+        let notes: Vec<_> = match &verdict {
+            Ok(best) => {
+                geocoding::locate(&mut case, best, building.as_ref());
+                vec![geocoding::located_note(best)]
+            }
+            Err(why) => {
+                geocoding::flag_uncertain(&mut case);
+                if route {
+                    geocoding::uncertain_notes(why).to_vec()
+                } else {
+                    geocoding::uncertain_notes(why)[..1].to_vec()
+                }
+            }
+        };
+        let change = geocoding::address_history(&before, &case, &notes);
+        if verdict.is_ok() && dpe.is_some() {
+            case.signalement.logement.dpe_ademe = dpe;
+            histologe_core::assessment::assess(&mut case, self.grid);
+        }
+        self.apply_events(
+            tx.as_mut(),
+            &mut case,
+            &Actor::System,
+            vec![DomainEvent::History(change)],
+            now,
+        )
+        .await?;
+        if route && case.signalement.status == SignalementStatus::NeedValidation {
+            if verdict.is_ok() {
+                self.auto_assign_or_notify(tx.as_mut(), &mut case, &rules, &partners, now)
+                    .await?;
+            } else {
+                let ask_admins = vec![DomainEvent::Notify {
+                    kind: NotificationType::NouveauSignalement,
+                    audience: Audience::TerritoryAdmins,
+                }];
+                self.apply_events(tx.as_mut(), &mut case, &Actor::System, ask_admins, now)
+                    .await?;
+            }
+        }
+        tx.save_case(&case).await?;
+        tx.commit().await?;
+        self.counts_cache.forget();
+        Ok(match verdict {
+            Ok(_) => Located::Sure,
+            Err(why) => Located::Uncertain(why),
+        })
+    }
+
+    /// The sure candidate, unless it lies in another territory than the
+    /// case's (the form's commune and the BAN disagree).
+    async fn in_case_territory<'a>(
+        &self,
+        case: &Case,
+        best: &'a AddressCandidate,
+    ) -> Result<Result<&'a AddressCandidate, Uncertainty>, AppError> {
+        let other = || Uncertainty::OtherTerritory {
+            insee: best.insee.clone(),
+        };
+        match self.open_territory_for(&best.insee).await {
+            Ok(t) if t == case.signalement.territory => Ok(Ok(best)),
+            Ok(_) | Err(AppError::Domain(_)) => Ok(Err(other())),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The RNB building at the address; a register down or unsure leaves
+    /// the BAN's point, which is good enough for the map and the rules.
+    async fn building(&self, ban_id: &str) -> Option<Building> {
+        let buildings = self.ports.lookups.buildings.as_ref()?;
+        match buildings.building_for_ban_id(ban_id).await {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::warn!(error = %e, "RNB lookup failed; the BAN point is kept");
+                None
+            }
+        }
+    }
+
+    /// The newest DPE at the address, when the ADEME's data is configured.
+    async fn dpe(&self, ban_id: &str) -> Option<DpeAdeme> {
+        let energy = self.ports.lookups.energy.as_ref()?;
+        match energy.dpe_for_ban_id(ban_id).await {
+            Ok(found) => found.into_iter().next().map(|d| DpeAdeme {
+                numero: d.numero_dpe,
+                classe: ClasseEnergetique::parse(&d.classe),
+                consommation_kwh_m2: d.consommation_kwh_m2,
+                date: d.date,
+            }),
+            Err(e) => {
+                tracing::warn!(error = %e, "DPE lookup failed; the case keeps the form's answers");
+                None
+            }
+        }
+    }
+
+    /// An agent corrects the address (§2.5 "modifier l'adresse"): the new
+    /// commune must stay in the case's territory; the BAN is asked again
+    /// when configured, and his pin, when he placed one, is kept over the
+    /// BAN's point. A history line says what changed.
+    pub async fn edit_address(
+        &self,
+        actor: &Actor,
+        id: SignalementId,
+        edit: AddressEdit,
+    ) -> Result<Case, AppError> {
+        let case = self
+            .ports
+            .signalements
+            .case(id)
+            .await?
+            .ok_or(AppError::NotFound("Signalement"))?;
+        can(actor, Action::EditSignalement, Resource::Signalement(&case))?;
+        for (field, value, message) in [
+            ("adresse", &edit.adresse, "Indiquez le numéro et la voie."),
+            ("code_postal", &edit.code_postal, "Indiquez le code postal."),
+            ("ville", &edit.ville, "Indiquez la commune."),
+        ] {
+            if value.trim().is_empty() {
+                return Err(DomainError::invalid(field, message).into());
+            }
+        }
+        let territory = match self.open_territory_for(edit.insee.trim()).await {
+            Ok(t) => t,
+            Err(AppError::Domain(_)) => {
+                return Err(DomainError::invalid(
+                    "ville",
+                    "Cette commune n'est pas reconnue ou n'est pas ouverte au signalement : vérifiez le code postal et la commune.",
+                )
+                .into());
+            }
+            Err(e) => return Err(e),
+        };
+        if territory != case.signalement.territory {
+            return Err(DomainError::invalid(
+                "ville",
+                "Cette commune est hors du territoire du signalement : un signalement ne change pas de territoire.",
+            )
+            .into());
+        }
+
+        let mut edited = case.clone();
+        geocoding::edit_by_hand(&mut edited, &edit);
+        let sure = match &self.ports.lookups.addresses {
+            Some(addresses) if edit.point.is_none() => {
+                match addresses
+                    .search(&geocoding::query_for(&edited.signalement.adresse), 1)
+                    .await
+                {
+                    Ok(candidates) => match geocoding::best_sure(&candidates) {
+                        Ok(best) => self.in_case_territory(&case, best).await?.ok().cloned(),
+                        Err(_) => None,
+                    },
+                    Err(e) => {
+                        tracing::warn!(signalement = %id, error = %e, "BAN down during an address edit: kept as typed");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        let building = match &sure {
+            Some(best) => self.building(&best.ban_id).await,
+            None => None,
+        };
+
+        let now = self.now();
+        let mut tx = self.ports.uow.begin().await?;
+        let mut case = tx
+            .lock_case(id)
+            .await?
+            .ok_or(AppError::NotFound("Signalement"))?;
+        let before = case.signalement.adresse.clone();
+        geocoding::edit_by_hand(&mut case, &edit);
+        let mut notes = Vec::new();
+        if let Some(best) = &sure {
+            geocoding::locate(&mut case, best, building.as_ref());
+            notes.push(geocoding::located_note(best));
+        }
+        let change = geocoding::address_history(&before, &case, &notes);
+        self.apply_events(
+            tx.as_mut(),
+            &mut case,
+            actor,
+            vec![DomainEvent::History(change)],
+            now,
+        )
+        .await?;
+        tx.save_case(&case).await?;
+        tx.commit().await?;
+        self.counts_cache.forget();
+        Ok(case.redacted_for(actor))
+    }
+}
