@@ -136,7 +136,7 @@ async fn admin(url: &str) -> Result<sqlx::AnyPool, sqlx::Error> {
 }
 
 /// A new, migrated schema on the MariaDB server. Schemas of earlier runs
-/// of this binary's previous processes are dropped first.
+/// whose process has ended are dropped first.
 pub async fn mysql_store() -> SqlStore {
     mysql_store_and_url().await.0
 }
@@ -155,7 +155,13 @@ pub async fn mysql_store_and_url() -> (SqlStore, String) {
         for row in rows {
             use sqlx::Row;
             let name: String = row.try_get("name").expect("name");
-            if !name.starts_with(&mine) {
+            // Only the schemas of processes that ended: under a runner of
+            // one process per test (nextest) the others are still in use.
+            let owner_alive = name
+                .strip_prefix("ht_")
+                .and_then(|rest| rest.split('_').next())
+                .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+            if !name.starts_with(&mine) && !owner_alive {
                 let _ = pool
                     .execute(format!("DROP DATABASE IF EXISTS `{name}`").as_str())
                     .await;
