@@ -26,8 +26,11 @@ function freePort() {
   });
 }
 
-/** Starts histologe-web on a fresh database; resolves once /readyz answers. */
-export async function startServer() {
+/**
+ * Starts histologe-web on a fresh database, with `extraEnv` added to its
+ * environment; resolves once /readyz answers.
+ */
+export async function startServer(extraEnv = {}) {
   const bin = process.env.HISTOLOGE_BIN;
   if (!bin || !existsSync(bin)) {
     throw new Error(`HISTOLOGE_BIN must name the built histologe-web binary (got ${bin})`);
@@ -44,6 +47,7 @@ export async function startServer() {
     HISTOLOGE_OUTBOX_DIR: path.join(dir, "outbox"),
     STORAGE_URL: `file://${dir}/files`,
     RUST_LOG: process.env.RUST_LOG ?? "warn",
+    ...extraEnv,
   };
   const child = spawn(bin, ["serve"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

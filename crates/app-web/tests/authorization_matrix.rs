@@ -162,6 +162,10 @@ const MATRIX: &[Line] = &[
     line(POST, "/signalement/brouillon/{draft}/etape/{slug}",          ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(POST, "/signalement/brouillon/{draft}/etape/{slug}/apercu",   ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/signalement/brouillon/{draft}/confirmation",          ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    // The forms' address suggestions, the same for everyone: no address
+    // service on the matrix's site, so a bare 404 that stops the script
+    // (geocoding_routes.rs has the answers with one).
+    line(GET,  "/adresses/suggestions",                                ACC, [OTHER, OTHER, OTHER, OTHER, OTHER, OTHER, OTHER]),
     // Tracking: only the usager's cookie opens the dossier; a staff
     // session is nobody there.
     line(GET,  "/suivre-mon-signalement/{code}",                       ACC, [IDENT, OK,    IDENT, IDENT, IDENT, IDENT, IDENT]),
@@ -213,6 +217,9 @@ const MATRIX: &[Line] = &[
     line(POST, "/bo/signalements/{id}/refuser",                        NEW, [LOGIN, LOGIN, NF,    NF,    NF,    OK,    OK]),
     line(POST, "/bo/signalements/{id}/affecter",                       ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
     line(POST, "/bo/signalements/{id}/suivis",                         ACC, [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
+    // The address: whoever may edit the case (an admin, or a partner that
+    // accepted it).
+    line(POST, "/bo/signalements/{id}/adresse",                        ACC, [LOGIN, LOGIN, OK,    OK,    NF,    OK,    OK]),
     line(POST, "/bo/signalements/{id}/cloturer",                       ACC, [LOGIN, LOGIN, FORB,  FORB,  NF,    OK,    OK]),
     // Only members of the affected partner answer for it (rule 12).
     line(POST, "/bo/signalements/{id}/affectations/{affectation}/accepter", WAIT, [LOGIN, LOGIN, OK, OK,    NF,    FORB,  FORB]),
@@ -791,6 +798,13 @@ impl Fixture {
             "/bo/signalements/{id}/affecter" => {
                 form(&[("partenaires", &self.caf13.id.to_string())])
             }
+            "/bo/signalements/{id}/adresse" => form(&[
+                ("adresse", "8 boulevard Longchamp"),
+                ("code_postal", "13001"),
+                ("ville", "Marseille"),
+                ("latitude", "43,30"),
+                ("longitude", "5,39"),
+            ]),
             "/bo/signalements/{id}/suivis" => form(&[(
                 "message",
                 "Visite prévue la semaine prochaine avec le bailleur.",

@@ -36,6 +36,7 @@ pub use use_cases::digest::DigestSchedule;
 pub use use_cases::export::{EXPORT_INLINE_MAX, EXPORT_KEPT_DAYS, csv_bytes, csv_record};
 pub use use_cases::files::{Download, UploadInput};
 pub use use_cases::following::Following;
+pub use use_cases::geocoding::{Located, SUGGESTIONS_PER_MINUTE};
 pub use use_cases::job_queue::{DEAD_JOBS_SHOWN, JobQueueView, is_not_dead};
 pub use use_cases::login_codes::{
     LOGIN_CODE_LIFETIME, LOGIN_CODE_MAX_FAILURES, LOGIN_CODE_MAX_RESENDS, PENDING_LOGIN_LIFETIME,

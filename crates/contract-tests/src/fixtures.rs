@@ -231,7 +231,7 @@ fn adresse(territory: &TerritoryCode) -> Adresse {
         complement: Some("Résidence Les Tilleuls".to_string()),
         geoloc: Some(GeoPoint { lat, lng }),
         ban_id: Some(ban_id.to_string()),
-        rnb_id: None,
+        rnb_id: Some("FQYN6F6WPEJ8".to_string()),
         a_verifier: false,
     }
 }
@@ -320,7 +320,12 @@ pub fn signalement(
             dpe_date: Some(DateDernierDpe::Post2023),
             dpe_consommation: Some(310.0),
             dpe_classe: Some(ClasseEnergetique::E),
-            dpe_ademe: None,
+            dpe_ademe: Some(histologe_core::model::DpeAdeme {
+                numero: "2313E0312802V".to_string(),
+                classe: Some(ClasseEnergetique::E),
+                consommation_kwh_m2: Some(301.2),
+                date: Some(date(2023, 5, 12)),
+            }),
         },
         desordre_precisions: vec![
             "desordres_batiment_securite_toit".to_string(),

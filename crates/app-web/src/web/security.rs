@@ -18,14 +18,14 @@ macro_rules! csp {
         concat!(
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:",
             $img,
-            "; font-src 'self'; connect-src 'self' https://api-adresse.data.gouv.fr; \
+            "; font-src 'self'; connect-src 'self'; \
              frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
         )
     };
 }
 
-/// What the pages may load: only this site, plus the national address
-/// base (BAN) that the address autocomplete asks from the browser.
+/// What the pages may load: only this site (the address autocomplete asks
+/// the national address base through it).
 const CSP: &str = csp!("");
 
 /// The map's page (`/bo/cartographie`) also shows OpenStreetMap's tiles;

@@ -138,6 +138,21 @@ impl Site {
         &self.state.app
     }
 
+    /// The same site, its application on ports changed by `change` (the
+    /// address services, say): the router and the runner follow.
+    pub fn rewired(mut self, change: impl FnOnce(&mut Ports)) -> Site {
+        change(&mut self.ports);
+        let settings = Settings {
+            injonction_territories: Vec::new(),
+            lyon_metropole_insee: self.state.app.settings().lyon_metropole_insee.clone(),
+        };
+        let app = App::new(self.ports.clone(), settings);
+        self.state.app = app.clone();
+        self.router = web::router(self.state.clone());
+        self.runner = Runner::new(app, BASE_URL);
+        self
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self
             .router
@@ -268,9 +283,7 @@ impl Site {
 
     /// The jobs queued so far.
     pub async fn jobs(&self) -> Vec<histologe_ports::Job> {
-        histologe_ports::JobQueue::all(&self.adapters.store)
-            .await
-            .expect("jobs")
+        self.ports.jobs.all().await.expect("jobs")
     }
 }
 
@@ -623,16 +636,19 @@ impl Site {
     ) -> histologe_core::model::Partner {
         use histologe_core::ids::PartnerId;
         use histologe_core::model::Partner;
-        use histologe_ports::{PartnerRepository, TerritoryRepository};
         let code = TerritoryCode::parse(territory).expect("territory code");
-        let store = &self.adapters.store;
-        let mut open = TerritoryRepository::get(store, &code)
+        let mut open = self
+            .ports
+            .territories
+            .get(&code)
             .await
             .expect("territories")
             .expect("a territory of the reference data");
         if !open.is_active {
             open.is_active = true;
-            TerritoryRepository::upsert(store, &open)
+            self.ports
+                .territories
+                .upsert(&open)
                 .await
                 .expect("territory opened");
         }
@@ -653,7 +669,9 @@ impl Site {
             esabora_active: false,
             interconnection: Default::default(),
         };
-        PartnerRepository::insert(store, &partner)
+        self.ports
+            .partners
+            .insert(&partner)
             .await
             .expect("partner inserted");
         partner
@@ -694,9 +712,7 @@ impl Site {
             last_login_at: None,
             created_at: chrono::Utc::now(),
         };
-        histologe_ports::UserRepository::insert(&self.adapters.store, &user)
-            .await
-            .expect("user inserted");
+        self.ports.users.insert(&user).await.expect("user inserted");
         self.app()
             .set_password(user.id, password)
             .await

@@ -51,7 +51,11 @@ pub struct BoWorld {
 
 impl BoWorld {
     pub async fn new() -> BoWorld {
-        let site = Site::new().await;
+        BoWorld::on(Site::new().await).await
+    }
+
+    /// The world on `site` (on SQL, or with address services).
+    pub async fn on(site: Site) -> BoWorld {
         let schs13 = site
             .partner(
                 "13",

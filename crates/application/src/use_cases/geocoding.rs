@@ -32,7 +32,52 @@ pub enum Located {
     Skipped,
 }
 
+/// Suggestions one client may ask per minute: a person typing an address
+/// asks a few dozen; more is a script, and the BAN's own limit (50 per
+/// second for the whole platform) must not be spent on it.
+pub const SUGGESTIONS_PER_MINUTE: u64 = 120;
+
 impl App {
+    /// Whether the forms may propose addresses (an address service is on).
+    pub fn suggests_addresses(&self) -> bool {
+        self.ports.lookups.addresses.is_some()
+    }
+
+    /// Up to five addresses for what a person typed, for the forms'
+    /// autocomplete. An address service down answers none: the person
+    /// types the address by hand, as without the service.
+    ///
+    /// # Errors
+    /// `TooManyAttempts` past [`SUGGESTIONS_PER_MINUTE`] for `client`.
+    pub async fn suggest_addresses(
+        &self,
+        client: &str,
+        query: &str,
+    ) -> Result<Vec<AddressCandidate>, AppError> {
+        let Some(addresses) = &self.ports.lookups.addresses else {
+            return Ok(Vec::new());
+        };
+        let window = std::time::Duration::from_secs(60);
+        match self
+            .ports
+            .shared
+            .hit(&format!("address-suggestions:{client}"), window)
+            .await
+        {
+            Ok(n) if n > SUGGESTIONS_PER_MINUTE => return Err(AppError::TooManyAttempts),
+            Ok(_) => {}
+            // The limit protects the BAN, not a secret: suggestions go on.
+            Err(e) => tracing::warn!(error = %e, "suggestion counter unavailable"),
+        }
+        match addresses.search(query, 5).await {
+            Ok(found) => Ok(found),
+            Err(e) => {
+                tracing::warn!(error = %e, "address suggestions unavailable");
+                Ok(Vec::new())
+            }
+        }
+    }
+
     /// Whether a new case is located by a job before it is routed: when an
     /// address service is configured and the form gave no point.
     pub(crate) fn geocodes_after_filing(&self, case: &Case) -> bool {
@@ -211,6 +256,10 @@ impl App {
                 return Err(DomainError::invalid(field, message).into());
             }
         }
+        let mut edit = edit;
+        if edit.insee.trim().is_empty() {
+            edit.insee = self.insee_of(&edit.code_postal, &edit.ville).await?;
+        }
         let territory = match self.open_territory_for(edit.insee.trim()).await {
             Ok(t) => t,
             Err(AppError::Domain(_)) => {
@@ -282,4 +331,44 @@ impl App {
         self.counts_cache.forget();
         Ok(case.redacted_for(actor))
     }
+
+    /// The commune's INSEE code from the local communes data: the one
+    /// commune of the postcode, or the one whose name matches (accents,
+    /// case and hyphens aside).
+    async fn insee_of(&self, code_postal: &str, ville: &str) -> Result<String, AppError> {
+        let communes = self
+            .ports
+            .communes
+            .by_postal_code(code_postal.trim())
+            .await?;
+        // "Marseille" for "Marseille 2e Arrondissement": the one commune of
+        // the code whose name starts with what was typed, as on the form.
+        let wanted = fold_name(ville);
+        let starting: Vec<_> = communes
+            .iter()
+            .filter(|c| !wanted.is_empty() && fold_name(&c.nom).starts_with(&wanted))
+            .collect();
+        let found = communes
+            .iter()
+            .find(|c| fold_name(&c.nom) == wanted)
+            .or(match starting[..] {
+                [only] => Some(only),
+                _ => None,
+            });
+        found.map(|c| c.code_insee.clone()).ok_or_else(|| {
+            DomainError::invalid(
+                "ville",
+                "Ce code postal et cette commune ne vont pas ensemble : vérifiez-les.",
+            )
+            .into()
+        })
+    }
+}
+
+fn fold_name(name: &str) -> String {
+    histologe_core::search::fold(name)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

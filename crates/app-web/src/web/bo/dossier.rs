@@ -93,6 +93,8 @@ struct Page<'a> {
     actions: super::dossier_actions::Actions,
     /// Étiquettes, following, same address, history (`lecture`).
     lecture: super::lecture::Panel,
+    /// The address, its flag, building and DPE, its correction (`adresse`).
+    adresse_panel: super::adresse::Panel,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +116,7 @@ const DONE: &[(&str, &str)] = &[
         "Le signalement est fermé pour tous les partenaires.",
     ),
     ("accepte", "L'affectation est acceptée."),
+    ("adresse", "L'adresse est modifiée."),
     ("affectation_refusee", "L'affectation est refusée."),
     (
         "affectation_fermee",
@@ -150,7 +153,7 @@ fn affect_choices(
     choices
 }
 
-fn parse_id(id: &str) -> Result<SignalementId, WebError> {
+pub(super) fn parse_id(id: &str) -> Result<SignalementId, WebError> {
     id.parse()
         .map_err(|_| WebError(AppError::NotFound("Signalement")))
 }
@@ -171,6 +174,18 @@ pub(super) async fn page(
     id: SignalementId,
     flash: Option<&'static str>,
     error: Option<String>,
+) -> Result<Response, WebError> {
+    page_keeping(state, actor, id, flash, error, None).await
+}
+
+/// [`page`], the address form showing what the agent typed.
+async fn page_keeping(
+    state: &WebState,
+    actor: &Actor,
+    id: SignalementId,
+    flash: Option<&'static str>,
+    error: Option<String>,
+    typed: Option<super::adresse::Typed>,
 ) -> Result<Response, WebError> {
     // Each read once for the whole page (issue 12): the panels share them.
     let case = state.app.view_case(actor, id).await?;
@@ -268,13 +283,22 @@ pub(super) async fn page(
         error: error.clone(),
         actions: super::dossier_actions::build(state, actor, &case, &around, files),
         lecture: super::lecture::panel(state, actor, &case).await?,
+        adresse_panel: super::adresse::panel(actor, &case, typed),
     };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
-    Ok((status, render(&page)).into_response())
+    let mut response = (status, render(&page)).into_response();
+    // The pin map of an address to check shows OpenStreetMap's tiles.
+    if page.adresse_panel.a_verifier && page.adresse_panel.may_edit {
+        response.headers_mut().insert(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            axum::http::HeaderValue::from_static(crate::web::security::MAP_CSP),
+        );
+    }
+    Ok(response)
 }
 
 fn affectations(actor: &Actor, case: &Case, around: &CasePartners) -> Vec<AffectationView> {
@@ -306,6 +330,23 @@ async fn show(
         .or_else(|| super::dossier_actions::flash(done.fait.as_deref()))
         .or_else(|| super::lecture::flash(done.fait.as_deref()));
     page(&state, &actor, parse_id(&id)?, flash, None).await
+}
+
+/// [`after`], the refused address form keeping what was typed.
+pub(super) async fn after_keeping(
+    state: &WebState,
+    actor: &Actor,
+    id: SignalementId,
+    result: Result<(), AppError>,
+    done: &str,
+    typed: super::adresse::Typed,
+) -> Result<Response, WebError> {
+    match result {
+        Err(AppError::Domain(DomainError::Invalid { message, .. })) => {
+            page_keeping(state, actor, id, None, Some(message), Some(typed)).await
+        }
+        other => after(state, actor, id, other, done).await,
+    }
 }
 
 /// After an action: back to the page saying what was done, or the page

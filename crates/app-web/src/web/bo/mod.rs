@@ -5,6 +5,7 @@
 
 pub mod account_links;
 mod admin_forms;
+pub mod adresse;
 pub mod adresses_en_erreur;
 pub mod brouillons;
 pub mod cartographie;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<WebState> {
         .merge(brouillons::routes())
         .merge(cartographie::routes())
         .merge(dossier::routes())
+        .merge(adresse::routes())
         .merge(visites::routes())
         .merge(documents::routes())
         .merge(dossier_actions::routes())

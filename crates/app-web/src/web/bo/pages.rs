@@ -77,6 +77,8 @@ struct Row {
     reference: String,
     date: String,
     adresse: String,
+    /// Geocoding was not sure of the address: an agent checks it.
+    a_verifier: bool,
     occupant: String,
     status: &'static str,
     score: String,
@@ -196,6 +198,7 @@ async fn render_list(
                     "{}, {} {}",
                     s.adresse.adresse, s.adresse.code_postal, s.adresse.ville
                 ),
+                a_verifier: s.adresse.a_verifier,
                 occupant: occupant(s),
                 status: s.status.label(),
                 score: format!("{:.0}", s.score),

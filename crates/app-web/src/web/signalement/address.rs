@@ -3,6 +3,10 @@
 //! autocomplete gave, when it did), then the online form must be open in
 //! its territory.
 
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use histologe_application::AppError;
 use histologe_core::DomainError;
 use histologe_core::form::Answers;
@@ -72,5 +76,57 @@ pub async fn locate(state: &WebState, answers: &mut Answers) -> Result<Located, 
         Ok(_) => Ok(Located::Open),
         Err(AppError::Domain(DomainError::Invalid { message, .. })) => Ok(Located::Closed(message)),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SuggestionQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// One suggestion as the forms' autocomplete reads it.
+#[derive(Debug, serde::Serialize)]
+struct Suggestion {
+    label: String,
+    street: String,
+    postcode: String,
+    city: String,
+    insee: String,
+}
+
+/// `GET /adresses/suggestions?q=…`: addresses of the national address
+/// base for the forms' autocomplete, asked through the server (cached,
+/// limited per client) rather than from the browser. 404 when no address
+/// service is configured, so that the script stops asking.
+pub async fn suggestions(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Query(query): Query<SuggestionQuery>,
+) -> Response {
+    if !state.app.suggests_addresses() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let client = crate::web::bo::session::client(&headers);
+    match state.app.suggest_addresses(&client, &query.q).await {
+        Ok(found) => {
+            let body: Vec<Suggestion> = found
+                .into_iter()
+                .map(|c| Suggestion {
+                    label: c.label,
+                    street: c.street,
+                    postcode: c.postcode,
+                    city: c.city,
+                    insee: c.insee,
+                })
+                .collect();
+            (
+                [(axum::http::header::CACHE_CONTROL, "private, max-age=300")],
+                Json(body),
+            )
+                .into_response()
+        }
+        Err(AppError::TooManyAttempts) => StatusCode::TOO_MANY_REQUESTS.into_response(),
+        Err(_) => Json(Vec::<Suggestion>::new()).into_response(),
     }
 }

@@ -44,6 +44,7 @@ const PROFILES: &[&str] = &[
 pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/signalement", get(intro).post(start))
+        .route("/adresses/suggestions", get(address::suggestions))
         .route("/signalement/brouillon/{draft}", get(resume))
         .route(
             "/signalement/brouillon/{draft}/etape/{slug}",
