@@ -1,11 +1,16 @@
-// The address autocomplete of the public form, in real headless Chromium,
-// by keyboard only, with axe-core while the suggestions are open. The web
-// app's BAN_URL points at a small server answering like the national
-// address base (the Géoplateforme's GeoJSON).
+// Addresses in real headless Chromium, with axe-core: the public form's
+// autocomplete by keyboard only, suggestions open; then a case the BAN is
+// not sure of, flagged on its page, which the territory admin places by
+// hand. The web app's BAN_URL points at a small server answering like the
+// national address base (the Géoplateforme's GeoJSON): sure for the
+// suggestions, unsure (score 0.5) for the geocoding after filing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { startServer, launchBrowser, checkAccessibility } from "./support.mjs";
+import { fileSignalement } from "./form_filler.mjs";
+
+const PASSWORD = "Histologe-demo-2026";
 
 const PHOCEENS = {
   type: "Feature",
@@ -33,7 +38,11 @@ before(async () => {
     const url = new URL(req.url, "http://ban");
     const q = url.searchParams.get("q") ?? "";
     asked.push(q);
-    const features = url.pathname === "/geocodage/search/" && /ph[oô]c/i.test(q) ? [PHOCEENS, PHOCEENS_BIS] : [];
+    const limit = Number(url.searchParams.get("limit") ?? 5);
+    const found = url.pathname === "/geocodage/search/" && /ph[oô]c/i.test(q);
+    // The job asks for one answer: this BAN is not sure of it.
+    const unsure = { ...PHOCEENS, properties: { ...PHOCEENS.properties, score: 0.5 } };
+    const features = !found ? [] : limit === 1 ? [unsure] : [PHOCEENS, PHOCEENS_BIS];
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ type: "FeatureCollection", version: "draft", features, query: q,
       limit: Number(url.searchParams.get("limit") ?? 5) }));
@@ -91,5 +100,50 @@ test("the street field proposes addresses, usable by keyboard and announced", as
   assert.equal(await page.getAttribute(street, "aria-expanded"), "false");
   assert.equal(await page.inputValue(street), "35 rue des phoc");
   await checkAccessibility(page, "address step after Escape");
+  await context.close();
+});
+
+test("a case the BAN is not sure of is flagged, and the territory admin places it by keyboard", async () => {
+  const usager = await browser.newContext({ bypassCSP: true });
+  const tenant = await usager.newPage();
+  const { reference } = await fileSignalement(tenant, server.base, "locataire", { axe: false });
+  await usager.close();
+
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${server.base}/connexion`);
+  await page.fill("#email", "rt13@histologe.test");
+  await page.fill("#password", PASSWORD);
+  await page.click("button[type=submit]");
+  await page.waitForURL(/\/bo/);
+
+  // The geocoding job runs in the web process a moment after the filing.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await page.goto(`${server.base}/bo/signalements?q=${encodeURIComponent(reference)}`);
+    if (await page.isVisible("text=Adresse à vérifier")) break;
+    if (Date.now() > deadline) throw new Error(`${reference} never flagged: ${server.output().slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await checkAccessibility(page, "list with a flagged address");
+  await page.click(`a:has-text("${reference}")`);
+  await page.waitForSelector("text=Adresse à vérifier.");
+  assert.match(await page.textContent("#adresse-titre + *"), /affectation automatique attend/);
+  await page.waitForSelector("#adresse-carte:not([hidden])");
+  await checkAccessibility(page, "signalement with an address to check");
+
+  // By keyboard: the correction form is open; the coordinates are typed.
+  await page.focus("#adresse-latitude");
+  await page.keyboard.type("43,30061");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("5,37025");
+  // Enter in a field sends its form (the map after it takes the focus
+  // on Tab: Leaflet's own keyboard navigation).
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".fr-alert--success");
+  assert.match(await page.textContent(".fr-alert--success"), /L'adresse est modifiée/);
+  assert.doesNotMatch(await page.textContent("body"), /Adresse à vérifier\./);
+  assert.match(await page.textContent("#adresse-titre ~ dl"), /43,30061 ; 5,37025/);
+  await checkAccessibility(page, "signalement after the address was placed");
   await context.close();
 });
