@@ -372,7 +372,10 @@ async fn an_agent_edits_the_address_and_it_is_geocoded_again() {
             },
         )
         .await;
-    assert!(denied.is_err(), "out of his scope");
+    assert!(
+        denied.as_ref().err().is_some_and(|e| e.refusal().is_some()),
+        "refused by the policy: {denied:?}"
+    );
     let history = history_text(&geo, &geo.world.case(id).await).await;
     assert!(history.contains("43.300100, 5.370200"), "{history}");
 }
@@ -403,4 +406,175 @@ async fn without_an_address_service_the_case_is_routed_at_once_as_before() {
         "the admins are asked at once"
     );
     assert!(!case.signalement.adresse.a_verifier);
+}
+
+fn candidate_at(street: &str, ban_id: &str, score: f64) -> AddressCandidate {
+    AddressCandidate {
+        label: format!("{street} 13002 Marseille"),
+        street: street.into(),
+        ban_id: ban_id.into(),
+        score,
+        ..candidate(score, "13202")
+    }
+}
+
+fn edit_to(street: &str, point: Option<GeoPoint>) -> AddressEdit {
+    AddressEdit {
+        adresse: street.into(),
+        code_postal: "13002".into(),
+        ville: "Marseille".into(),
+        insee: String::new(),
+        point,
+    }
+}
+
+#[tokio::test]
+async fn a_corrected_address_the_ban_knows_is_located_and_goes_through_the_rules() {
+    // The BAN knows the 35, not the 33 the tenant typed.
+    let geo = geo(
+        vec![candidate_at(
+            "35 Rue des Phocéens",
+            "13202_7125_00035",
+            0.97,
+        )],
+        None,
+    )
+    .await;
+    let filed = file(&geo).await;
+    geo.runner.drain().await.expect("jobs");
+    let id = filed.signalement.id;
+    assert!(geo.world.case(id).await.signalement.adresse.a_verifier);
+
+    let rt = geo.world.actor(&geo.world.people.rt);
+    geo.app
+        .edit_address(&rt, id, edit_to("35 rue des Phocéens", None))
+        .await
+        .expect("edited");
+    let case = geo.world.case(id).await;
+    let adresse = &case.signalement.adresse;
+    assert_eq!(
+        adresse.ban_id.as_deref(),
+        Some("13202_7125_00035"),
+        "geocoded again"
+    );
+    assert_eq!(adresse.adresse, "35 Rue des Phocéens", "the BAN's spelling");
+    assert_eq!(
+        adresse.insee.as_deref(),
+        Some("13202"),
+        "from the communes data"
+    );
+    assert!(!adresse.a_verifier);
+    assert_eq!(
+        case.signalement.status,
+        SignalementStatus::Active,
+        "the rules ran"
+    );
+    assert_eq!(case.affectations.len(), 1);
+}
+
+#[tokio::test]
+async fn an_edit_of_a_located_case_without_a_pin_asks_the_ban_again() {
+    let geo = geo(
+        vec![
+            candidate(0.97, "13202"),
+            candidate_at("35 Rue des Phocéens", "13202_7125_00035", 0.97),
+        ],
+        None,
+    )
+    .await;
+    let filed = file(&geo).await;
+    geo.runner.drain().await.expect("jobs");
+    let id = filed.signalement.id;
+    assert_eq!(
+        geo.world
+            .case(id)
+            .await
+            .signalement
+            .adresse
+            .ban_id
+            .as_deref(),
+        Some("13202_7125_00033")
+    );
+
+    let rt = geo.world.actor(&geo.world.people.rt);
+    geo.app
+        .edit_address(&rt, id, edit_to("35 Rue des Phocéens", None))
+        .await
+        .expect("edited");
+    let adresse = geo.world.case(id).await.signalement.adresse;
+    assert_eq!(
+        adresse.ban_id.as_deref(),
+        Some("13202_7125_00035"),
+        "not the old point kept"
+    );
+}
+
+#[tokio::test]
+async fn an_agent_who_pins_the_case_while_the_ban_is_down_keeps_his_pin() {
+    let geo = geo(vec![candidate(0.97, "13202")], None).await;
+    geo.ban.set_unavailable(true);
+    let filed = file(&geo).await;
+    geo.runner.drain().await.expect("jobs");
+    let id = filed.signalement.id;
+
+    let rt = geo.world.actor(&geo.world.people.rt);
+    let pin = GeoPoint {
+        lat: 43.3002,
+        lng: 5.3711,
+    };
+    geo.app
+        .edit_address(&rt, id, edit_to("33 Rue des Phocéens", Some(pin)))
+        .await
+        .expect("pinned");
+
+    geo.ban.set_unavailable(false);
+    geo.world.advance(Duration::minutes(2));
+    geo.runner.drain().await.expect("jobs");
+    let case = geo.world.case(id).await;
+    assert_eq!(
+        case.signalement.adresse.geoloc,
+        Some(pin),
+        "the job left his pin alone"
+    );
+    assert!(
+        case.signalement.adresse.ban_id.is_none(),
+        "not replaced by the BAN's"
+    );
+    assert_eq!(
+        case.signalement.status,
+        SignalementStatus::Active,
+        "and routed it"
+    );
+}
+
+#[tokio::test]
+async fn offline_an_unchanged_address_keeps_its_point_and_a_new_one_is_not_flagged() {
+    let world = World::new().await;
+    let case = world.submit(form()).await;
+    let id = case.signalement.id;
+    let rt = world.actor(&world.people.rt);
+    let same = AddressEdit {
+        adresse: case.signalement.adresse.adresse.clone(),
+        code_postal: case.signalement.adresse.code_postal.clone(),
+        ville: case.signalement.adresse.ville.clone(),
+        insee: String::new(),
+        point: None,
+    };
+    world.app.edit_address(&rt, id, same).await.expect("edited");
+    assert_eq!(
+        world.case(id).await.signalement.adresse.geoloc,
+        case.signalement.adresse.geoloc,
+        "nothing changed, the point stays"
+    );
+    world
+        .app
+        .edit_address(&rt, id, edit_to("12 rue Colbert", None))
+        .await
+        .expect("edited");
+    let adresse = world.case(id).await.signalement.adresse;
+    assert!(
+        adresse.geoloc.is_none(),
+        "the old point no longer describes it"
+    );
+    assert!(!adresse.a_verifier, "nothing checked it, nothing doubts it");
 }

@@ -67,7 +67,14 @@ impl BanGeocoder {
     /// The body for `query`: the cached one, or the BAN's (then cached).
     /// A cache that fails is logged and skipped: it only saves requests.
     async fn body(&self, query: &str, limit: u8) -> Result<String, LookupError> {
-        let key = format!("ban:{limit}:{}", query.to_lowercase());
+        // The key is a digest: what people type is often their own
+        // address, and the cache (Redis) is no place to keep it by name.
+        let key = {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(query.to_lowercase().as_bytes());
+            let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+            format!("ban:{limit}:{hex}")
+        };
         if let Some(cache) = &self.cache {
             match cache.cache_get(&key).await {
                 Ok(Some(body)) => return Ok(body),

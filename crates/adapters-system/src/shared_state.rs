@@ -153,10 +153,13 @@ impl SharedState for ProcessSharedState {
         let now = self.time.now();
         let mut entries = lock(&self.entries);
         // A process cache must not grow with every address ever typed:
-        // expired entries go whenever the map has doubled since the last
-        // sweep.
-        if entries.cached.len() >= CACHE_SWEEP_AT {
+        // when full, expired entries go, and if it is still full (a day
+        // of lively suggestions) everything does; it is only a cache.
+        if entries.cached.len() >= CACHE_CAPACITY {
             entries.cached.retain(|_, (_, expiry)| *expiry > now);
+            if entries.cached.len() >= CACHE_CAPACITY / 2 {
+                entries.cached.clear();
+            }
         }
         entries.cached.insert(
             key.to_string(),
@@ -166,5 +169,31 @@ impl SharedState for ProcessSharedState {
     }
 }
 
-/// How many cached values the process keeps before it drops the expired.
-const CACHE_SWEEP_AT: usize = 10_000;
+/// How many cached values the process keeps at most. Sweeping only when
+/// the map is full, and emptying it when a sweep frees less than half,
+/// keeps an insert's cost constant on average.
+const CACHE_CAPACITY: usize = 10_000;
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_cache_never_holds_more_than_its_capacity() {
+        let state = ProcessSharedState::new();
+        let day = Duration::from_secs(86_400);
+        for n in 0..(CACHE_CAPACITY * 3) {
+            state
+                .cache_put(&format!("ban:5:{n}"), "[]", day)
+                .await
+                .expect("put");
+            assert!(lock(&state.entries).cached.len() <= CACHE_CAPACITY);
+        }
+        let last = format!("ban:5:{}", CACHE_CAPACITY * 3 - 1);
+        assert_eq!(
+            state.cache_get(&last).await,
+            Ok(Some("[]".into())),
+            "the newest value is kept"
+        );
+    }
+}

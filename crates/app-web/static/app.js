@@ -52,6 +52,7 @@
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
       active = -1;
+      found = [];
     }
 
     function highlight(index) {
@@ -78,6 +79,10 @@
     }
 
     function show(suggestions) {
+      // A new list has no active option: Enter must never pick one the
+      // person does not see highlighted.
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
       found = suggestions;
       list.innerHTML = "";
       suggestions.forEach(function (s, i) {
@@ -122,9 +127,20 @@
         .catch(function () { clearTimeout(timeout); });
     }
 
+    // What the person types next is no longer the address picked: the
+    // INSEE code goes (the server finds it again from the commune).
+    [targets.postal, targets.city].forEach(function (id) {
+      var field = byId(id);
+      if (field) {
+        field.addEventListener("input", function () {
+          var insee = byId(targets.insee);
+          if (insee) { insee.value = ""; }
+        });
+      }
+    });
+
     input.addEventListener("input", function () {
       var insee = byId(targets.insee);
-      // What the person types next is no longer the address picked.
       if (insee) { insee.value = ""; }
       clearTimeout(timer);
       var query = input.value.trim();
@@ -181,8 +197,9 @@
     var lat = byId(pinMap.getAttribute("data-latitude"));
     var lng = byId(pinMap.getAttribute("data-longitude"));
     pinMap.hidden = false;
-    var read = function (field) { return parseFloat((field.value || "").replace(",", ".")); };
-    var start = [read(lat), read(lng)];
+    var read = function (value) { return parseFloat((value || "").replace(",", ".")); };
+    // Centred on the pin being typed, else on the case's current point.
+    var start = [read(lat.value || pinMap.getAttribute("data-lat")), read(lng.value || pinMap.getAttribute("data-lng"))];
     var known = !isNaN(start[0]) && !isNaN(start[1]);
     var map = L.map(pinMap).setView(known ? start : [46.6, 2.4], known ? 17 : 5);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');

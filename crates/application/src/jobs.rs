@@ -826,16 +826,28 @@ impl Runner {
     async fn geocode(&self, p: GeocodeSignalement, attempts: u32) -> Result<(), Failure> {
         use crate::use_cases::geocoding::Located;
         let give_up = attempts >= GEOCODE_ATTEMPTS;
-        match self
+        let failure = match self
             .app
             .geocode_signalement(p.signalement_id, p.route, give_up)
             .await
         {
-            Ok(Located::Retry(e)) => Err(Failure::Transient(e)),
-            Ok(_) => Ok(()),
-            Err(AppError::Repo(e)) => Err(Failure::Transient(e.to_string())),
-            Err(e) => Err(Failure::Permanent(e.to_string())),
+            Ok(Located::Retry(e)) if !give_up => return Err(Failure::Transient(e)),
+            Ok(Located::Retry(e)) => e,
+            Ok(_) => return Ok(()),
+            Err(e) if !give_up => return Err(Failure::Transient(e.to_string())),
+            Err(e) => e.to_string(),
+        };
+        // The submission left the routing to this job: whatever went
+        // wrong, on its last attempt the case reaches a human (the rules
+        // stop on the missing point and the admins are asked).
+        tracing::error!(signalement = %p.signalement_id, error = %failure, "geocoding failed for good: the case is routed by hand");
+        if p.route {
+            self.app
+                .auto_affect(p.signalement_id)
+                .await
+                .map_err(|e| Failure::Transient(e.to_string()))?;
         }
+        Ok(())
     }
 
     async fn email_draft_link(&self, p: EmailDraftLink) -> Result<(), Failure> {

@@ -67,6 +67,9 @@ pub enum Uncertainty {
     OtherTerritory { insee: String },
     /// The BAN did not answer, however many times it was asked.
     Unavailable,
+    /// The BAN answered something that is no answer (a refusal, a body
+    /// that does not read).
+    BadAnswer,
 }
 
 impl Uncertainty {
@@ -85,6 +88,9 @@ impl Uncertainty {
                 "la Base Adresse Nationale situe l'adresse dans une commune d'un autre territoire (code INSEE {insee})"
             ),
             Uncertainty::Unavailable => "la Base Adresse Nationale n'a pas répondu".to_string(),
+            Uncertainty::BadAnswer => {
+                "la Base Adresse Nationale a renvoyé une réponse inattendue".to_string()
+            }
         }
     }
 }
@@ -203,9 +209,10 @@ pub struct AddressEdit {
     pub point: Option<GeoPoint>,
 }
 
-/// Writes the agent's address as typed: the BAN id and building no longer
-/// describe it, the point is his pin or none; flagged unless he placed a
-/// pin. The caller geocodes afterwards when it can.
+/// Writes the agent's address as typed: the BAN id, the building and the
+/// DPE found for the old address no longer describe it, the point is his
+/// pin or none; flagged unless he placed a pin. The caller geocodes
+/// afterwards when it can (and reassesses: the DPE feeds the NDE).
 pub fn edit_by_hand(case: &mut Case, edit: &AddressEdit) {
     let adresse = &mut case.signalement.adresse;
     adresse.adresse = edit.adresse.trim().to_string();
@@ -216,6 +223,22 @@ pub fn edit_by_hand(case: &mut Case, edit: &AddressEdit) {
     adresse.rnb_id = None;
     adresse.geoloc = edit.point;
     adresse.a_verifier = edit.point.is_none();
+    case.signalement.logement.dpe_ademe = None;
+}
+
+/// Whether the edit names another address than the case's (its point
+/// aside).
+pub fn moves(case: &Case, edit: &AddressEdit) -> bool {
+    let a = &case.signalement.adresse;
+    a.adresse != edit.adresse.trim()
+        || a.code_postal != edit.code_postal.trim()
+        || a.ville != edit.ville.trim()
+        || a.insee.as_deref() != Some(edit.insee.trim())
+}
+
+/// Whether the case has a point nobody doubts.
+pub fn is_located(case: &Case) -> bool {
+    case.signalement.adresse.geoloc.is_some() && !case.signalement.adresse.a_verifier
 }
 
 #[cfg(test)]

@@ -169,6 +169,23 @@ impl World {
                 .await
                 .expect("territory");
         }
+        // The communes of the cases the tests file (the address edit
+        // finds the INSEE code there).
+        let commune = |cp: &str, insee: &str, nom: &str| histologe_core::model::Commune {
+            code_postal: cp.into(),
+            code_insee: insee.into(),
+            nom: nom.into(),
+        };
+        histologe_ports::CommuneRepository::replace_all(
+            store.as_ref(),
+            &[
+                commune("13001", "13201", "Marseille 1er Arrondissement"),
+                commune("13002", "13202", "Marseille 2e Arrondissement"),
+                commune("69002", "69382", "Lyon 2e Arrondissement"),
+            ],
+        )
+        .await
+        .expect("communes");
         let partners = Partners {
             schs: partner(
                 "SCHS Marseille",

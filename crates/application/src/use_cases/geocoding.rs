@@ -7,8 +7,8 @@
 //!
 //! [`GeocodeSignalement`]: crate::jobs::GeocodeSignalement
 
-use histologe_core::enums::{NotificationType, SignalementStatus};
-use histologe_core::events::{Audience, DomainEvent};
+use histologe_core::enums::SignalementStatus;
+use histologe_core::events::DomainEvent;
 use histologe_core::geocoding::{self, AddressCandidate, AddressEdit, Building, Uncertainty};
 use histologe_core::ids::SignalementId;
 use histologe_core::model::{Case, DpeAdeme};
@@ -88,43 +88,48 @@ impl App {
     /// were waiting for the point (or asks the territory's admins when the
     /// address stays uncertain). With `give_up` (the job's last attempt) a
     /// BAN still down flags the address instead of asking for a retry, so
-    /// that the case is routed by hand rather than never.
+    /// that the case is routed by hand rather than never. A case an agent
+    /// located meanwhile is only routed; one whose address changed while
+    /// the BAN was asked is asked again (`Retry`), never overwritten.
     pub async fn geocode_signalement(
         &self,
         id: SignalementId,
         route: bool,
         give_up: bool,
     ) -> Result<Located, AppError> {
-        let Some(addresses) = self.ports.lookups.addresses.clone() else {
-            if route {
-                self.auto_affect(id).await?;
-            }
+        let Some(read) = self.ports.signalements.case(id).await? else {
             return Ok(Located::Skipped);
         };
-        let Some(case) = self.ports.signalements.case(id).await? else {
-            return Ok(Located::Skipped);
-        };
-        let query = geocoding::query_for(&case.signalement.adresse);
-        let verdict = match addresses.search(&query, 1).await {
-            Ok(candidates) => match geocoding::best_sure(&candidates) {
-                Ok(best) => self.in_case_territory(&case, best).await?.cloned(),
-                Err(why) => Err(why),
-            },
-            Err(LookupError::Unavailable(e)) if !give_up => return Ok(Located::Retry(e)),
-            Err(e) => {
-                tracing::warn!(signalement = %id, error = %e, "geocoding gave up");
-                Err(Uncertainty::Unavailable)
+        let verdict = match &self.ports.lookups.addresses {
+            Some(addresses) if !geocoding::is_located(&read) => {
+                let query = geocoding::query_for(&read.signalement.adresse);
+                Some(match addresses.search(&query, 1).await {
+                    Ok(candidates) => match geocoding::best_sure(&candidates) {
+                        Ok(best) => self.in_case_territory(&read, best).await?.cloned(),
+                        Err(why) => Err(why),
+                    },
+                    Err(LookupError::Unavailable(e)) if !give_up => return Ok(Located::Retry(e)),
+                    Err(LookupError::Unavailable(e)) => {
+                        tracing::warn!(signalement = %id, error = %e, "geocoding gave up");
+                        Err(Uncertainty::Unavailable)
+                    }
+                    Err(LookupError::BadResponse(e)) => {
+                        tracing::warn!(signalement = %id, error = %e, "the BAN's answer is unusable");
+                        Err(Uncertainty::BadAnswer)
+                    }
+                })
             }
+            _ => None,
         };
         let (building, dpe) = match &verdict {
-            Ok(best) => (
+            Some(Ok(best)) => (
                 self.building(&best.ban_id).await,
                 self.dpe(&best.ban_id).await,
             ),
-            Err(_) => (None, None),
+            _ => (None, None),
         };
 
-        let territory = case.signalement.territory.clone();
+        let territory = read.signalement.territory.clone();
         let rules = self.ports.rules.active(&territory).await?;
         let partners = self.ports.partners.of_territory(&territory).await?;
         let now = self.now();
@@ -133,53 +138,47 @@ impl App {
             .lock_case(id)
             .await?
             .ok_or(AppError::NotFound("Signalement"))?;
-        let before = case.signalement.adresse.clone();
-        let notes: Vec<_> = match &verdict {
-            Ok(best) => {
-                geocoding::locate(&mut case, best, building.as_ref());
-                vec![geocoding::located_note(best)]
-            }
-            Err(why) => {
-                geocoding::flag_uncertain(&mut case);
-                if route {
-                    geocoding::uncertain_notes(why).to_vec()
-                } else {
-                    geocoding::uncertain_notes(why)[..1].to_vec()
-                }
-            }
-        };
-        let change = geocoding::address_history(&before, &case, &notes);
-        if verdict.is_ok() && dpe.is_some() {
-            case.signalement.logement.dpe_ademe = dpe;
-            histologe_core::assessment::assess(&mut case, self.grid);
+        if case.signalement.adresse != read.signalement.adresse {
+            return Ok(Located::Retry(
+                "the address changed while it was geocoded".into(),
+            ));
         }
-        self.apply_events(
-            tx.as_mut(),
-            &mut case,
-            &Actor::System,
-            vec![DomainEvent::History(change)],
-            now,
-        )
-        .await?;
-        if route && case.signalement.status == SignalementStatus::NeedValidation {
-            if verdict.is_ok() {
-                self.auto_assign_or_notify(tx.as_mut(), &mut case, &rules, &partners, now)
-                    .await?;
-            } else {
-                let ask_admins = vec![DomainEvent::Notify {
-                    kind: NotificationType::NouveauSignalement,
-                    audience: Audience::TerritoryAdmins,
-                }];
-                self.apply_events(tx.as_mut(), &mut case, &Actor::System, ask_admins, now)
-                    .await?;
+        let before = case.signalement.adresse.clone();
+        let mut events = Vec::new();
+        match &verdict {
+            Some(Ok(best)) => {
+                geocoding::locate(&mut case, best, building.as_ref());
+                if dpe.is_some() {
+                    case.signalement.logement.dpe_ademe = dpe;
+                    histologe_core::assessment::assess(&mut case, self.grid);
+                }
+                let note = geocoding::located_note(best);
+                events.push(geocoding::address_history(&before, &case, &[note]));
             }
+            Some(Err(why)) => {
+                geocoding::flag_uncertain(&mut case);
+                let notes = geocoding::uncertain_notes(why);
+                let notes = if route { &notes[..] } else { &notes[..1] };
+                events.push(geocoding::address_history(&before, &case, notes));
+            }
+            None => {}
+        }
+        let events = events.into_iter().map(DomainEvent::History).collect();
+        self.apply_events(tx.as_mut(), &mut case, &Actor::System, events, now)
+            .await?;
+        if route && case.signalement.status == SignalementStatus::NeedValidation {
+            // Unlocated, the rules stop on the missing point and the
+            // admins are asked: the same call either way.
+            self.auto_assign_or_notify(tx.as_mut(), &mut case, &rules, &partners, now)
+                .await?;
         }
         tx.save_case(&case).await?;
         tx.commit().await?;
         self.counts_cache.forget();
         Ok(match verdict {
-            Ok(_) => Located::Sure,
-            Err(why) => Located::Uncertain(why),
+            Some(Ok(_)) => Located::Sure,
+            Some(Err(why)) => Located::Uncertain(why),
+            None => Located::Skipped,
         })
     }
 
@@ -231,9 +230,12 @@ impl App {
     }
 
     /// An agent corrects the address (§2.5 "modifier l'adresse"): the new
-    /// commune must stay in the case's territory; the BAN is asked again
-    /// when configured, and his pin, when he placed one, is kept over the
-    /// BAN's point. A history line says what changed.
+    /// commune must stay in the case's territory (its INSEE code is always
+    /// the communes data's, whatever the browser sent); his pin, when he
+    /// placed one, is the point; otherwise the BAN is asked again when
+    /// configured. A case waiting for validation that is now located goes
+    /// through the rules (its admins were asked already). A history line
+    /// says what changed.
     pub async fn edit_address(
         &self,
         actor: &Actor,
@@ -257,15 +259,15 @@ impl App {
             }
         }
         let mut edit = edit;
-        if edit.insee.trim().is_empty() {
-            edit.insee = self.insee_of(&edit.code_postal, &edit.ville).await?;
-        }
-        let territory = match self.open_territory_for(edit.insee.trim()).await {
+        edit.insee = self
+            .insee_of(&edit.code_postal, &edit.ville, &edit.insee)
+            .await?;
+        let territory = match self.open_territory_for(&edit.insee).await {
             Ok(t) => t,
             Err(AppError::Domain(_)) => {
                 return Err(DomainError::invalid(
                     "ville",
-                    "Cette commune n'est pas reconnue ou n'est pas ouverte au signalement : vérifiez le code postal et la commune.",
+                    "Cette commune n'est pas ouverte au signalement : vérifiez le code postal et la commune.",
                 )
                 .into());
             }
@@ -279,30 +281,34 @@ impl App {
             .into());
         }
 
-        let mut edited = case.clone();
-        geocoding::edit_by_hand(&mut edited, &edit);
-        let sure = match &self.ports.lookups.addresses {
+        let geocoder = self.ports.lookups.addresses.clone();
+        let sure = match &geocoder {
             Some(addresses) if edit.point.is_none() => {
-                match addresses
-                    .search(&geocoding::query_for(&edited.signalement.adresse), 1)
-                    .await
-                {
+                let mut edited = case.clone();
+                geocoding::edit_by_hand(&mut edited, &edit);
+                let query = geocoding::query_for(&edited.signalement.adresse);
+                match addresses.search(&query, 1).await {
                     Ok(candidates) => match geocoding::best_sure(&candidates) {
                         Ok(best) => self.in_case_territory(&case, best).await?.ok().cloned(),
                         Err(_) => None,
                     },
                     Err(e) => {
-                        tracing::warn!(signalement = %id, error = %e, "BAN down during an address edit: kept as typed");
+                        tracing::warn!(signalement = %id, error = %e, "BAN unavailable during an address edit: kept as typed");
                         None
                     }
                 }
             }
             _ => None,
         };
-        let building = match &sure {
-            Some(best) => self.building(&best.ban_id).await,
-            None => None,
+        let (building, dpe) = match &sure {
+            Some(best) => (
+                self.building(&best.ban_id).await,
+                self.dpe(&best.ban_id).await,
+            ),
+            None => (None, None),
         };
+        let rules = self.ports.rules.active(&territory).await?;
+        let partners = self.ports.partners.of_territory(&territory).await?;
 
         let now = self.now();
         let mut tx = self.ports.uow.begin().await?;
@@ -311,11 +317,25 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("Signalement"))?;
         let before = case.signalement.adresse.clone();
+        let moved = geocoding::moves(&case, &edit);
+        if edit.point.is_none() && !moved && geocoder.is_none() {
+            // Nothing to do: the same address, nothing to check it with.
+            return Ok(case.redacted_for(actor));
+        }
+        let dpe_before = case.signalement.logement.dpe_ademe.clone();
         geocoding::edit_by_hand(&mut case, &edit);
         let mut notes = Vec::new();
         if let Some(best) = &sure {
             geocoding::locate(&mut case, best, building.as_ref());
+            case.signalement.logement.dpe_ademe = dpe;
             notes.push(geocoding::located_note(best));
+        } else if geocoder.is_none() && edit.point.is_none() {
+            // Offline: nothing could check the new address, so nothing
+            // says it is doubtful either; it is off the map until pinned.
+            case.signalement.adresse.a_verifier = false;
+        }
+        if case.signalement.logement.dpe_ademe != dpe_before {
+            histologe_core::assessment::assess(&mut case, self.grid);
         }
         let change = geocoding::address_history(&before, &case, &notes);
         self.apply_events(
@@ -326,23 +346,33 @@ impl App {
             now,
         )
         .await?;
+        if case.signalement.status == SignalementStatus::NeedValidation
+            && geocoding::is_located(&case)
+        {
+            self.auto_assign_if_matched(tx.as_mut(), &mut case, &rules, &partners, now)
+                .await?;
+        }
         tx.save_case(&case).await?;
         tx.commit().await?;
         self.counts_cache.forget();
         Ok(case.redacted_for(actor))
     }
 
-    /// The commune's INSEE code from the local communes data: the one
-    /// commune of the postcode, or the one whose name matches (accents,
-    /// case and hyphens aside).
-    async fn insee_of(&self, code_postal: &str, ville: &str) -> Result<String, AppError> {
+    /// The commune's INSEE code from the local communes data: the one the
+    /// autocomplete `hint`ed when it is a commune of the postcode, else the
+    /// one whose name matches (accents, case and hyphens aside), else the
+    /// one commune of the postcode whose name starts with what was typed.
+    async fn insee_of(
+        &self,
+        code_postal: &str,
+        ville: &str,
+        hint: &str,
+    ) -> Result<String, AppError> {
         let communes = self
             .ports
             .communes
             .by_postal_code(code_postal.trim())
             .await?;
-        // "Marseille" for "Marseille 2e Arrondissement": the one commune of
-        // the code whose name starts with what was typed, as on the form.
         let wanted = fold_name(ville);
         let starting: Vec<_> = communes
             .iter()
@@ -350,7 +380,8 @@ impl App {
             .collect();
         let found = communes
             .iter()
-            .find(|c| fold_name(&c.nom) == wanted)
+            .find(|c| !hint.trim().is_empty() && c.code_insee == hint.trim())
+            .or_else(|| communes.iter().find(|c| fold_name(&c.nom) == wanted))
             .or(match starting[..] {
                 [only] => Some(only),
                 _ => None,

@@ -165,24 +165,45 @@ impl App {
         partners: &[histologe_core::model::Partner],
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let events = match matching_partners(rules, case, partners) {
-            Ok(ids) => {
-                let chosen: Vec<_> = partners
-                    .iter()
-                    .filter(|p| ids.contains(&p.id))
-                    .cloned()
-                    .collect();
-                let id_source = self.ports.ids.clone();
-                let mut new_id = move || AffectationId(id_source.uuid());
-                workflow::signalement::auto_validate(case, &chosen, &mut new_id, now)?
-            }
-            Err(_) => vec![DomainEvent::Notify {
-                kind: NotificationType::NouveauSignalement,
-                audience: Audience::TerritoryAdmins,
-            }],
-        };
-        self.apply_events(tx, case, &Actor::System, events, now)
+        if self
+            .auto_assign_if_matched(tx, case, rules, partners, now)
+            .await?
+        {
+            return Ok(());
+        }
+        let ask_admins = vec![DomainEvent::Notify {
+            kind: NotificationType::NouveauSignalement,
+            audience: Audience::TerritoryAdmins,
+        }];
+        self.apply_events(tx, case, &Actor::System, ask_admins, now)
             .await
+    }
+
+    /// The rules' half of [`App::auto_assign_or_notify`]: the matched
+    /// partners get the case; `false` (and nothing written) when none does,
+    /// for a caller whose admins were asked already.
+    pub(crate) async fn auto_assign_if_matched(
+        &self,
+        tx: &mut dyn Transaction,
+        case: &mut Case,
+        rules: &[histologe_core::model::AutoAffectationRule],
+        partners: &[histologe_core::model::Partner],
+        now: DateTime<Utc>,
+    ) -> Result<bool, AppError> {
+        let Ok(ids) = matching_partners(rules, case, partners) else {
+            return Ok(false);
+        };
+        let chosen: Vec<_> = partners
+            .iter()
+            .filter(|p| ids.contains(&p.id))
+            .cloned()
+            .collect();
+        let id_source = self.ports.ids.clone();
+        let mut new_id = move || AffectationId(id_source.uuid());
+        let events = workflow::signalement::auto_validate(case, &chosen, &mut new_id, now)?;
+        self.apply_events(tx, case, &Actor::System, events, now)
+            .await?;
+        Ok(true)
     }
 
     /// Runs the auto-affectation rules on an existing case still waiting

@@ -52,6 +52,12 @@ pub struct Typed {
 #[derive(Debug)]
 pub struct Panel {
     pub a_verifier: bool,
+    /// The correction form is shown open (the address to check, or a
+    /// refused correction).
+    pub open: bool,
+    /// The current point, to centre the pin map on.
+    pub lat: String,
+    pub lng: String,
     pub point: Option<String>,
     pub ban_id: Option<String>,
     pub rnb_id: Option<String>,
@@ -66,16 +72,23 @@ fn decimal_fr(value: f64, digits: usize) -> String {
 
 pub fn panel(actor: &Actor, case: &Case, typed: Option<Typed>) -> Panel {
     let a = &case.signalement.adresse;
+    // Refused, the form shows what was typed, open; otherwise the case's
+    // address, the coordinates empty: a pin is a new point, never the
+    // stored one sent back unchanged with a new street.
+    let refused = typed.is_some();
     let form = typed.unwrap_or_else(|| Typed {
         adresse: a.adresse.clone(),
         code_postal: a.code_postal.clone(),
         ville: a.ville.clone(),
         insee: a.insee.clone().unwrap_or_default(),
-        latitude: a.geoloc.map(|p| p.lat.to_string()).unwrap_or_default(),
-        longitude: a.geoloc.map(|p| p.lng.to_string()).unwrap_or_default(),
+        latitude: String::new(),
+        longitude: String::new(),
     });
     Panel {
         a_verifier: a.a_verifier,
+        open: a.a_verifier || refused,
+        lat: a.geoloc.map(|p| p.lat.to_string()).unwrap_or_default(),
+        lng: a.geoloc.map(|p| p.lng.to_string()).unwrap_or_default(),
         point: a
             .geoloc
             .map(|p| format!("{} ; {}", decimal_fr(p.lat, 5), decimal_fr(p.lng, 5))),
