@@ -60,8 +60,7 @@ after(async () => {
 });
 
 test("the street field proposes addresses, usable by keyboard and announced", async () => {
-  // bypassCSP only lets axe-core be injected; the suggestions are asked from the site itself.
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(server.base + "/signalement?profil=locataire");
   await page.click("button:has-text('Commencer')");
@@ -104,12 +103,12 @@ test("the street field proposes addresses, usable by keyboard and announced", as
 });
 
 test("a case the BAN is not sure of is flagged, and the territory admin places it by keyboard", async () => {
-  const usager = await browser.newContext({ bypassCSP: true });
+  const usager = await browser.newContext();
   const tenant = await usager.newPage();
   const { reference } = await fileSignalement(tenant, server.base, "locataire", { axe: false });
   await usager.close();
 
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${server.base}/connexion`);
   await page.fill("#email", "rt13@histologe.test");

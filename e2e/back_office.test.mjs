@@ -23,7 +23,7 @@ after(async () => {
 });
 
 async function login(email) {
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${server.base}/connexion`);
   await checkAccessibility(page, "login");
@@ -44,7 +44,7 @@ async function openCase(page, reference) {
 
 test("the core loop, from the public form to the closure for all", async () => {
   // The tenant files.
-  const usager = await browser.newContext({ bypassCSP: true });
+  const usager = await browser.newContext();
   const tenant = await usager.newPage();
   const { reference, payload } = await fileSignalement(tenant, server.base, "locataire", { axe: false });
   const trackingPath = await tenant.getAttribute("#lien-suivi", "href");

@@ -31,7 +31,7 @@ async function openAllDetails(page) {
 }
 
 async function login(email, password = PASSWORD) {
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${server.base}/connexion`);
   await page.fill("#email", email);
@@ -59,7 +59,7 @@ test("the super admin logs in with the code e-mailed to him", async () => {
 });
 
 test("an agent who lost his password sets a new one through the e-mailed link", async () => {
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${server.base}/connexion`);
   await page.click("a:has-text('Mot de passe oublié')");

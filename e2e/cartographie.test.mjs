@@ -23,9 +23,9 @@ after(async () => {
   await server?.stop();
 });
 
-/** A logged-in page; `bypassCSP` only where axe must be injected. */
-async function login(email, { bypassCSP }) {
-  const context = await browser.newContext({ bypassCSP });
+/** A logged-in page, the site's Content-Security-Policy enforced. */
+async function login(email) {
+  const context = await browser.newContext();
   const page = await context.newPage();
   await page.route(/^https:\/\/([a-z]\.)?tile\.openstreetmap\.org\//, (route) => route.abort());
   await page.goto(`${server.base}/connexion`);
@@ -79,7 +79,7 @@ async function openPopup(page) {
 }
 
 test("the territory admin's map shows his cases under the page's own CSP", async () => {
-  const { context, page } = await login("rt13@histologe.test", { bypassCSP: false });
+  const { context, page } = await login("rt13@histologe.test");
   const violations = [];
   const errors = [];
   page.on("pageerror", (e) => errors.push(`${e.message} ${e.stack}`));
@@ -132,7 +132,7 @@ test("the territory admin's map shows his cases under the page's own CSP", async
 });
 
 test("the map page has no accessibility violation, popup open", async () => {
-  const { context, page } = await login("rt13@histologe.test", { bypassCSP: true });
+  const { context, page } = await login("rt13@histologe.test");
   await page.goto(`${server.base}/bo/cartographie`);
   await mapLoaded(page);
   await checkAccessibility(page, "map");

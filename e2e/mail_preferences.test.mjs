@@ -21,7 +21,7 @@ after(async () => {
 });
 
 test("an agent chooses the daily digest from the header", async () => {
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${server.base}/connexion`);
   await page.fill("#email", "agent13@histologe.test");

@@ -26,7 +26,7 @@ function waitForEmail(to, pattern) {
 }
 
 test("a super admin reads an activation e-mail on the outbox page and follows its link", async () => {
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${server.base}/connexion`);
   await page.fill("#email", "admin@histologe.test");

@@ -22,7 +22,7 @@ after(async () => {
 });
 
 test("an agent files a signalement through the professional form", async () => {
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${server.base}/connexion`);
   await page.fill("#email", "agent13@histologe.test");

@@ -40,7 +40,7 @@ async function waitForEmail(predicate, what) {
 }
 
 test("the home page is styled with the DSFR and accessible", async () => {
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await browser.newContext();
   const page = await context.newPage();
   const response = await page.goto(server.base + "/");
   assert.equal(response.status(), 200);
@@ -58,7 +58,7 @@ test("the home page is styled with the DSFR and accessible", async () => {
 
 for (const profile of Object.keys(IDENTITY)) {
   test(`${profile}: files a signalement with a photo, then follows it`, async () => {
-    const context = await browser.newContext({ bypassCSP: true });
+    const context = await browser.newContext();
     const page = await context.newPage();
     const { reference, payload } = await fileSignalement(page, server.base, profile);
     assert.match(reference, /^\d{4}-\d+$/, "a reference like 2026-12");

@@ -86,22 +86,54 @@ export async function startServer(extraEnv = {}) {
   };
 }
 
+/** What the Content-Security-Policy blocked on any page of any context. */
+const cspViolations = [];
+
+/**
+ * Headless Chromium. Every context enforces the site's policy, and what
+ * the policy blocks is recorded: `checkAccessibility` fails on it, since
+ * a violation on our own pages is a defect.
+ */
 export async function launchBrowser() {
   const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath,
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options = {}) => {
+    const context = await newContext({ ...options, bypassCSP: false });
+    context.on("console", (message) => {
+      if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
+        cspViolations.push(`${message.page()?.url() ?? "?"}: ${message.text()}`);
+      }
+    });
+    return context;
+  };
+  return browser;
 }
 
+/** Fails with what the Content-Security-Policy blocked so far. */
+export function assertNoCspViolation(what) {
+  if (cspViolations.length) {
+    const found = cspViolations.splice(0);
+    throw new Error(`Content-Security-Policy violation(s) by ${what}:\n  ${found.join("\n  ")}`);
+  }
+}
+
+const AXE_SOURCE = readFileSync(AXE, "utf8");
+
 /**
- * axe-core on the current page: fails with the list of violations. The
- * context bypasses the CSP only so that axe's script can be injected.
+ * axe-core on the current page: fails with the list of violations, and
+ * with any Content-Security-Policy violation seen so far. axe is run
+ * through the browser's debugging protocol, which the page's policy does
+ * not govern, so that the policy stays enforced.
  */
 export async function checkAccessibility(page, what) {
-  await page.addScriptTag({ path: AXE });
+  assertNoCspViolation(`the pages before ${what}`);
+  await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     return await axe.run(document, {
@@ -113,6 +145,7 @@ export async function checkAccessibility(page, what) {
   if (violations.length) {
     throw new Error(`axe-core: ${violations.length} violation(s) on ${what} (${page.url()}):\n  ${violations.join("\n  ")}`);
   }
+  assertNoCspViolation(what);
 }
 
 /** Waits until htmx has no request in flight. */

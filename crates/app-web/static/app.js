@@ -15,6 +15,18 @@
 //    way to do it without a mouse or without this file).
 (function () {
   "use strict";
+  // The DSFR's script (menus, password fields, the colour scheme) once
+  // the page is painted: run before, it delays the first paint on a slow
+  // phone by a good second, and every page works without it meanwhile.
+  window.addEventListener("load", function () {
+    var src = document.documentElement.getAttribute("data-dsfr-js");
+    if (!src) { return; }
+    var script = document.createElement("script");
+    script.type = "module";
+    script.src = src;
+    document.head.appendChild(script);
+  });
+
   var ENDPOINT = "/adresses/suggestions";
   var MIN_CHARS = 4;
   var disabled = false;

@@ -151,6 +151,12 @@ const MATRIX: &[Line] = &[
     line(GET,  "/healthz",                                             ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/readyz",                                              ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/app/app.css",                                         ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
+    // Built from the DSFR npm installed, which the matrix's site has not:
+    // a bare 404 for everyone (the end-to-end suite loads them with it).
+    line(GET,  "/app/dsfr.css",                                        ACC, [OTHER, OTHER, OTHER, OTHER, OTHER, OTHER, OTHER]),
+    line(GET,  "/app/dsfr-bo.css",                                     ACC, [OTHER, OTHER, OTHER, OTHER, OTHER, OTHER, OTHER]),
+    // What the Content-Security-Policy blocked: a log line, for anyone.
+    line(POST, "/csp-rapport",                                         ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/app/app.js",                                          ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/app/carte.css",                                       ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),
     line(GET,  "/app/carte.js",                                        ACC, [OK,    OK,    OK,    OK,    OK,    OK,    OK]),

@@ -103,6 +103,25 @@ impl App {
         &self.settings
     }
 
+    /// Counts one more of `what` for `client` in the current minute;
+    /// `false` past `per_minute`. For limits that protect a service or a
+    /// log, not a secret: a shared state that fails lets the call through.
+    pub async fn within_minute_limit(&self, what: &str, client: &str, per_minute: u64) -> bool {
+        let window = std::time::Duration::from_secs(60);
+        match self
+            .ports
+            .shared
+            .hit(&format!("{what}:{client}"), window)
+            .await
+        {
+            Ok(n) => n <= per_minute,
+            Err(e) => {
+                tracing::warn!(error = %e, limit = what, "rate-limit counter unavailable");
+                true
+            }
+        }
+    }
+
     /// A v4 UUID from the secure random source, for ids that are
     /// credentials on their own (a draft's link, a tracking code): the
     /// time-ordered ids of `IdGenerator::uuid` keep fewer random bits.

@@ -41,6 +41,8 @@ static VERSION: LazyLock<String> = LazyLock::new(|| {
         CARTE_CSS,
         CARTE_JS,
         NPM_LOCK,
+        super::dsfr_bundle::COMPONENTS,
+        super::dsfr_bundle::ICONS,
         env!("CARGO_PKG_VERSION"),
     )
         .hash(&mut hasher);
@@ -62,14 +64,51 @@ pub fn routes(assets_dir: &Path) -> Router<WebState> {
                 .is_success()
                 .then(|| HeaderValue::from_static("public, max-age=31536000, immutable"))
         });
+    let bundles = Bundles::build(&assets_dir.join(DSFR_DIST));
     Router::new()
-        .nest("/static/v/{version}", router(assets_dir).layer(immutable))
-        .nest("/static", router(assets_dir))
+        .nest(
+            "/static/v/{version}",
+            router(assets_dir, bundles.clone()).layer(immutable),
+        )
+        .nest("/static", router(assets_dir, bundles))
 }
 
-/// `dsfr/…`, `htmx/…`, `leaflet/…`, `leaflet.markercluster/…`, `app/…`.
-fn router(assets_dir: &Path) -> Router<WebState> {
-    let dsfr = assets_dir.join("@gouvfr/dsfr/dist");
+/// The DSFR stylesheets of the public pages and of the back-office
+/// (`dsfr_bundle`), `None` without the DSFR installed.
+#[derive(Clone)]
+struct Bundles {
+    public: Option<axum::body::Bytes>,
+    back_office: Option<axum::body::Bytes>,
+}
+
+impl Bundles {
+    fn build(dist: &Path) -> Bundles {
+        use super::dsfr_bundle::{Pages, build};
+        let of = |pages| {
+            build(dist, pages, |path| url(&format!("dsfr/{path}")))
+                .map(|css| axum::body::Bytes::from(css.into_bytes()))
+        };
+        Bundles {
+            public: of(Pages::Public),
+            back_office: of(Pages::BackOffice),
+        }
+    }
+}
+
+fn stylesheet(css: Option<axum::body::Bytes>) -> Response {
+    match css {
+        Some(css) => ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response(),
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Where npm puts the DSFR's files.
+const DSFR_DIST: &str = "@gouvfr/dsfr/dist";
+
+/// `dsfr/…`, `htmx/…`, `leaflet/…`, `leaflet.markercluster/…`, `app/…`
+/// (with `app/dsfr.css`, the DSFR the pages use: `dsfr_bundle`).
+fn router(assets_dir: &Path, bundles: Bundles) -> Router<WebState> {
+    let dsfr = assets_dir.join(DSFR_DIST);
     if !dsfr.join("dsfr.min.css").exists() {
         tracing::warn!(
             path = %dsfr.display(),
@@ -84,9 +123,21 @@ fn router(assets_dir: &Path) -> Router<WebState> {
             .is_success()
             .then(|| HeaderValue::from_static("public, max-age=86400"))
     });
+    let Bundles {
+        public,
+        back_office,
+    } = bundles;
     Router::new()
         .nest_service("/dsfr", ServeDir::new(dsfr))
         .nest_service("/htmx", ServeDir::new(assets_dir.join("htmx.org/dist")))
+        .route(
+            "/app/dsfr.css",
+            get(move || std::future::ready(stylesheet(public.clone()))),
+        )
+        .route(
+            "/app/dsfr-bo.css",
+            get(move || std::future::ready(stylesheet(back_office.clone()))),
+        )
         .route("/app/app.css", get(app_css))
         .route("/app/app.js", get(app_js))
         .nest_service("/leaflet", ServeDir::new(assets_dir.join("leaflet/dist")))

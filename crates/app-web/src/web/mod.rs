@@ -5,6 +5,8 @@
 
 pub mod assets;
 pub mod bo;
+pub mod csp_report;
+mod dsfr_bundle;
 pub mod errors;
 pub mod maintenance;
 pub mod multipart;
@@ -78,6 +80,7 @@ pub fn router(state: WebState) -> Router {
         .merge(signalement::routes())
         .merge(suivi::routes())
         .merge(webhook::routes())
+        .merge(csp_report::routes())
         // Back-office pages show the user's unread notifications in their header.
         .merge(
             bo_routes(&state).layer(axum::middleware::from_fn_with_state(

@@ -19,7 +19,8 @@ macro_rules! csp {
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:",
             $img,
             "; font-src 'self'; connect-src 'self'; \
-             frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+             frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'; \
+             report-uri /csp-rapport; report-to csp"
         )
     };
 }
@@ -62,6 +63,11 @@ pub async fn headers(request: Request, next: Next) -> Response {
             HeaderValue::from_static(CSP),
         );
     }
+    // Where `report-to csp` sends what the policy blocked (csp_report.rs).
+    h.insert(
+        "reporting-endpoints",
+        HeaderValue::from_static("csp=\"/csp-rapport\""),
+    );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -80,10 +86,13 @@ pub async fn headers(request: Request, next: Next) -> Response {
 }
 
 pub async fn refuse_cross_origin_writes(request: Request, next: Next) -> Response {
+    // A violation report writes nothing but a log line, and browsers send
+    // it without saying which site it comes from.
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     ) || is_same_origin(&request)
+        || request.uri().path() == super::csp_report::PATH
     {
         return next.run(request).await;
     }

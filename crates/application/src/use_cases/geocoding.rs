@@ -57,17 +57,11 @@ impl App {
         let Some(addresses) = &self.ports.lookups.addresses else {
             return Ok(Vec::new());
         };
-        let window = std::time::Duration::from_secs(60);
-        match self
-            .ports
-            .shared
-            .hit(&format!("address-suggestions:{client}"), window)
+        if !self
+            .within_minute_limit("address-suggestions", client, SUGGESTIONS_PER_MINUTE)
             .await
         {
-            Ok(n) if n > SUGGESTIONS_PER_MINUTE => return Err(AppError::TooManyAttempts),
-            Ok(_) => {}
-            // The limit protects the BAN, not a secret: suggestions go on.
-            Err(e) => tracing::warn!(error = %e, "suggestion counter unavailable"),
+            return Err(AppError::TooManyAttempts);
         }
         match addresses.search(query, 5).await {
             Ok(found) => Ok(found),
