@@ -209,6 +209,18 @@ pub struct AddressEdit {
     pub point: Option<GeoPoint>,
 }
 
+impl AddressEdit {
+    /// What the BAN is asked for the corrected address.
+    pub fn query(&self) -> String {
+        query_for(&Adresse {
+            adresse: self.adresse.clone(),
+            code_postal: self.code_postal.clone(),
+            ville: self.ville.clone(),
+            ..Adresse::default()
+        })
+    }
+}
+
 /// Writes the agent's address as typed: the BAN id, the building and the
 /// DPE found for the old address no longer describe it, the point is his
 /// pin or none; flagged unless he placed a pin. The caller geocodes

@@ -37,6 +37,13 @@ pub enum Located {
 /// second for the whole platform) must not be spent on it.
 pub const SUGGESTIONS_PER_MINUTE: u64 = 120;
 
+/// The BAN's answer to one address, as the job and the correction read it.
+enum Answer {
+    Sure(AddressCandidate),
+    Unsure(Uncertainty),
+    Failed(LookupError),
+}
+
 impl App {
     /// Whether the forms may propose addresses (an address service is on).
     pub fn suggests_addresses(&self) -> bool {
@@ -97,29 +104,28 @@ impl App {
         let verdict = match &self.ports.lookups.addresses {
             Some(addresses) if !geocoding::is_located(&read) => {
                 let query = geocoding::query_for(&read.signalement.adresse);
-                Some(match addresses.search(&query, 1).await {
-                    Ok(candidates) => match geocoding::best_sure(&candidates) {
-                        Ok(best) => self.in_case_territory(&read, best).await?.cloned(),
-                        Err(why) => Err(why),
+                Some(
+                    match self.ask_ban(addresses.as_ref(), &read, &query).await? {
+                        Answer::Sure(best) => Ok(best),
+                        Answer::Unsure(why) => Err(why),
+                        Answer::Failed(LookupError::Unavailable(e)) if !give_up => {
+                            return Ok(Located::Retry(e));
+                        }
+                        Answer::Failed(LookupError::Unavailable(e)) => {
+                            tracing::warn!(signalement = %id, error = %e, "geocoding gave up");
+                            Err(Uncertainty::Unavailable)
+                        }
+                        Answer::Failed(LookupError::BadResponse(e)) => {
+                            tracing::warn!(signalement = %id, error = %e, "the BAN's answer is unusable");
+                            Err(Uncertainty::BadAnswer)
+                        }
                     },
-                    Err(LookupError::Unavailable(e)) if !give_up => return Ok(Located::Retry(e)),
-                    Err(LookupError::Unavailable(e)) => {
-                        tracing::warn!(signalement = %id, error = %e, "geocoding gave up");
-                        Err(Uncertainty::Unavailable)
-                    }
-                    Err(LookupError::BadResponse(e)) => {
-                        tracing::warn!(signalement = %id, error = %e, "the BAN's answer is unusable");
-                        Err(Uncertainty::BadAnswer)
-                    }
-                })
+                )
             }
             _ => None,
         };
         let (building, dpe) = match &verdict {
-            Some(Ok(best)) => (
-                self.building(&best.ban_id).await,
-                self.dpe(&best.ban_id).await,
-            ),
+            Some(Ok(best)) => self.around(&best.ban_id).await,
             _ => (None, None),
         };
 
@@ -176,21 +182,35 @@ impl App {
         })
     }
 
-    /// The sure candidate, unless it lies in another territory than the
-    /// case's (the form's commune and the BAN disagree).
-    async fn in_case_territory<'a>(
+    /// What the BAN makes of `query` for `case`: its sure answer, unless
+    /// it lies in another territory than the case's (the form's commune
+    /// and the BAN disagree), or why not, or why it did not answer.
+    async fn ask_ban(
         &self,
+        addresses: &dyn histologe_ports::AddressLookup,
         case: &Case,
-        best: &'a AddressCandidate,
-    ) -> Result<Result<&'a AddressCandidate, Uncertainty>, AppError> {
-        let other = || Uncertainty::OtherTerritory {
-            insee: best.insee.clone(),
+        query: &str,
+    ) -> Result<Answer, AppError> {
+        let candidates = match addresses.search(query, 1).await {
+            Ok(candidates) => candidates,
+            Err(e) => return Ok(Answer::Failed(e)),
+        };
+        let best = match geocoding::best_sure(&candidates) {
+            Ok(best) => best,
+            Err(why) => return Ok(Answer::Unsure(why)),
         };
         match self.open_territory_for(&best.insee).await {
-            Ok(t) if t == case.signalement.territory => Ok(Ok(best)),
-            Ok(_) | Err(AppError::Domain(_)) => Ok(Err(other())),
+            Ok(t) if t == case.signalement.territory => Ok(Answer::Sure(best.clone())),
+            Ok(_) | Err(AppError::Domain(_)) => Ok(Answer::Unsure(Uncertainty::OtherTerritory {
+                insee: best.insee.clone(),
+            })),
             Err(e) => Err(e),
         }
+    }
+
+    /// The building and the DPE at a sure address, each when configured.
+    async fn around(&self, ban_id: &str) -> (Option<Building>, Option<DpeAdeme>) {
+        (self.building(ban_id).await, self.dpe(ban_id).await)
     }
 
     /// The RNB building at the address; a register down or unsure leaves
@@ -278,15 +298,13 @@ impl App {
         let geocoder = self.ports.lookups.addresses.clone();
         let sure = match &geocoder {
             Some(addresses) if edit.point.is_none() => {
-                let mut edited = case.clone();
-                geocoding::edit_by_hand(&mut edited, &edit);
-                let query = geocoding::query_for(&edited.signalement.adresse);
-                match addresses.search(&query, 1).await {
-                    Ok(candidates) => match geocoding::best_sure(&candidates) {
-                        Ok(best) => self.in_case_territory(&case, best).await?.ok().cloned(),
-                        Err(_) => None,
-                    },
-                    Err(e) => {
+                match self
+                    .ask_ban(addresses.as_ref(), &case, &edit.query())
+                    .await?
+                {
+                    Answer::Sure(best) => Some(best),
+                    Answer::Unsure(_) => None,
+                    Answer::Failed(e) => {
                         tracing::warn!(signalement = %id, error = %e, "BAN unavailable during an address edit: kept as typed");
                         None
                     }
@@ -295,10 +313,7 @@ impl App {
             _ => None,
         };
         let (building, dpe) = match &sure {
-            Some(best) => (
-                self.building(&best.ban_id).await,
-                self.dpe(&best.ban_id).await,
-            ),
+            Some(best) => self.around(&best.ban_id).await,
             None => (None, None),
         };
         let rules = self.ports.rules.active(&territory).await?;
